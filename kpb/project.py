@@ -1,0 +1,192 @@
+"""The project folder and its settings file `kpb.toml` (formats.md §1).
+
+`Project.open(dir)` reads and validates kpb.toml into frozen dataclasses; every problem is
+reported at once. Paths of the folder layout are derived here and nowhere else.
+
+kpb.toml (all keys optional except where said):
+
+    kommun = "Exempelkommun"
+    invanare = 43000                      # for "per 1 000 invånare" figures
+
+    [pseudonym]
+    nyckelfil = "kpb.key"                 # secret key file, created (mode 0600) when missing
+    miljovariabel = "KPB_PSEUDONYM_NYCKEL" # an env var with the key wins over the file
+    ogiltigt_id = "fel"                   # or "varning": keep the row, flag it
+    redan_pseudonym = false               # `person` already holds pseudonyms
+
+    [kalla.ledger]                        # one table per source: ledger, aktivitet, direkt, nycklar
+    kodning = "auto"                      # auto | utf-8 | cp1252 | cp437 | latin-1
+    separator = "auto"                    # auto | ";" | "," | "\t"
+    decimal = "auto"                      # auto | "," | "."
+    kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
+
+    [sie]
+    kodning = "cp437"                     # used when the file has no #FORMAT line
+    dimensioner = { 1 = "ansvar", 20 = "verksamhet" }
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpb.errors import Problem, error, raise_if_errors
+
+SOURCES = ("ledger", "aktivitet", "direkt", "nycklar")
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "cp437", "latin-1")
+SEPARATORS = ("auto", ";", ",", "\t", "|")
+DECIMALS = ("auto", ",", ".")
+DIMENSIONS = ("ansvar", "verksamhet", "aktivitet", "projekt", "motpart")
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    kodning: str = "auto"
+    separator: str = "auto"
+    decimal: str = "auto"
+    kolumner: dict[str, str] = field(default_factory=dict)  # canonical -> file header
+
+
+@dataclass(frozen=True)
+class PseudonymSettings:
+    nyckelfil: str = "kpb.key"
+    miljovariabel: str = "KPB_PSEUDONYM_NYCKEL"
+    ogiltigt_id: str = "fel"  # "fel" | "varning"
+    redan_pseudonym: bool = False
+
+
+@dataclass(frozen=True)
+class SieSettings:
+    kodning: str = "cp437"
+    dimensioner: dict[int, str] = field(default_factory=lambda: {1: "ansvar"})
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    kommun: str = ""
+    invanare: int | None = None
+    pseudonym: PseudonymSettings = PseudonymSettings()
+    sources: dict[str, SourceSettings] = field(default_factory=dict)
+    sie: SieSettings = SieSettings()
+
+    # -- folder layout (formats.md §1) -------------------------------------------------
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "kpb.toml"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "kpb.duckdb"
+
+    def rules_file(self, year: int) -> Path:
+        return self.root / "regler" / f"{year}.toml"
+
+    def data_dir(self, year: int, source: str) -> Path:
+        return self.root / "data" / str(year) / source
+
+    def output_dir(self, year: int) -> Path:
+        return self.root / "ut" / str(year)
+
+    def source(self, name: str) -> SourceSettings:
+        return self.sources.get(name, SourceSettings())
+
+    def relative(self, path: Path) -> str:
+        """A path as the user should see it in messages: relative to the project."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+    @classmethod
+    def open(cls, root: str | Path = ".") -> "Project":
+        root = Path(root)
+        path = root / "kpb.toml"
+        if not root.is_dir():
+            raise_if_errors("projekt", [error(str(root), None, None,
+                                              "projektmappen finns inte")])
+        if not path.is_file():
+            raise_if_errors("projekt", [error(str(path), None, None,
+                "kpb.toml saknas: en projektmapp behöver kpb.toml (se fixtures/exempelkommun)")])
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise_if_errors("projekt", [error("kpb.toml", None, None, f"ogiltig TOML: {exc}")])
+        problems: list[Problem] = []
+        project = cls(
+            root=root,
+            kommun=str(raw.get("kommun", "")),
+            invanare=_invanare(raw.get("invanare"), problems),
+            pseudonym=_pseudonym(raw.get("pseudonym", {}), problems),
+            sources=_sources(raw.get("kalla", {}), problems),
+            sie=_sie(raw.get("sie", {}), problems),
+        )
+        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie"}:
+            problems.append(error("kpb.toml", None, key, "okänd inställning"))
+        raise_if_errors("projekt", problems)
+        return project
+
+
+def _invanare(value, problems):
+    if value is None:
+        return None
+    if not isinstance(value, int) or value <= 0:
+        problems.append(error("kpb.toml", None, "invanare", "väntade ett positivt heltal"))
+        return None
+    return value
+
+
+def _choice(table, key, allowed, default, where, problems):
+    value = table.get(key, default)
+    if value not in allowed:
+        problems.append(error("kpb.toml", None, f"{where}.{key}",
+                              f"fann {value!r}, väntade något av {', '.join(map(repr, allowed))}"))
+        return default
+    return value
+
+
+def _pseudonym(table, problems) -> PseudonymSettings:
+    where = "pseudonym"
+    return PseudonymSettings(
+        nyckelfil=str(table.get("nyckelfil", "kpb.key")),
+        miljovariabel=str(table.get("miljovariabel", "KPB_PSEUDONYM_NYCKEL")),
+        ogiltigt_id=_choice(table, "ogiltigt_id", ("fel", "varning"), "fel", where, problems),
+        redan_pseudonym=bool(table.get("redan_pseudonym", False)),
+    )
+
+
+def _sources(table, problems) -> dict[str, SourceSettings]:
+    sources = {}
+    for name, conf in table.items():
+        where = f"kalla.{name}"
+        if name not in SOURCES:
+            problems.append(error("kpb.toml", None, where,
+                                  f"okänd källa, väntade en av {', '.join(SOURCES)}"))
+            continue
+        columns = conf.get("kolumner", {})
+        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+            problems.append(error("kpb.toml", None, f"{where}.kolumner",
+                                  'väntade en tabell: kanoniskt namn = "rubrik i filen"'))
+            columns = {}
+        sources[name] = SourceSettings(
+            kodning=_choice(conf, "kodning", ENCODINGS, "auto", where, problems),
+            separator=_choice(conf, "separator", SEPARATORS, "auto", where, problems),
+            decimal=_choice(conf, "decimal", DECIMALS, "auto", where, problems),
+            kolumner={k.lower(): v for k, v in columns.items()},
+        )
+    return sources
+
+
+def _sie(table, problems) -> SieSettings:
+    dims = {}
+    for number, name in table.get("dimensioner", {1: "ansvar"}).items():
+        if not str(number).isdigit() or name not in DIMENSIONS:
+            problems.append(error("kpb.toml", None, f"sie.dimensioner.{number}",
+                                  f"väntade dimensionsnummer = en av {', '.join(DIMENSIONS)}"))
+            continue
+        dims[int(number)] = name
+    return SieSettings(
+        kodning=_choice(table, "kodning", ENCODINGS[1:], "cp437", "sie", problems),
+        dimensioner=dims,
+    )
