@@ -1,0 +1,200 @@
+"""The `kpb` command: parse, call kpb.api, render, set the exit code. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from kpb import __version__, api
+from kpb.errors import KpbError
+from kpb.report.summary import render
+
+MAX_PROBLEMS_SHOWN = 200
+
+
+def project_option(fn):
+    """--project DIR, shared by every command that works on a project folder."""
+    return click.option(
+        "--project", "-p", "project_dir", default=".", show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Projektmappen (med kpb.toml, regler/, data/).")(fn)
+
+
+def quiet_option(fn):
+    return click.option("--tyst", "-q", "quiet", is_flag=True,
+                        help="Visa inga framstegsrader, bara resultatet.")(fn)
+
+
+def reports_errors(fn):
+    """Turn a KpbError into `file:line: column: message` lines on stderr and exit code 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KpbError as failure:
+            _print_problems(failure)
+            sys.exit(1)
+    return wrapper
+
+
+def _print_problems(failure: KpbError) -> None:
+    for problem in failure.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    hidden = len(failure.problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        click.echo(f"... och {hidden} problem till", err=True)
+    warnings = len(failure.problems) - len(failure.errors)
+    click.echo(f"kpb: {failure.stage} misslyckades: {len(failure.errors)} fel, "
+               f"{warnings} varningar. Inget har skrivits.", err=True)
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return api.silent
+    return lambda message: click.echo(f"· {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kpb")
+def main():
+    """kpb räknar kostnad per brukare (KPB) för socialtjänsten, exakt på öret.
+
+    \b
+    Ett projekt är en mapp med kpb.toml, regler/<år>.toml och data/<år>/{ledger,
+    aktivitet,direkt,nycklar}/. Vanligt arbetsflöde:
+      kpb check 2024      läs in och validera exporterna, se en sammanfattning
+      kpb compute 2024    räkna KPB och skriv ut/2024/*.parquet
+      kpb sql "select insats, styckkostnad from insats"
+      kpb explain PERSON_ID    visa kedjan huvudbok → pool → styckkostnad → kostnad
+    """
+
+
+@main.command()
+@click.argument("year", type=int)
+@project_option
+@quiet_option
+@reports_errors
+def load(year, project_dir, quiet):
+    """Läs in årets exporter till kpb.duckdb (validerade, pseudonymiserade).
+
+    Läser data/YEAR/ledger, aktivitet, direkt och nycklar. Alla fel i alla filer
+    rapporteras som fil:rad: kolumn: besked; vid fel lämnas kpb.duckdb orörd.
+    """
+    result = api.load(project_dir, year, _progress(quiet))
+    for line in render(result.sections[:1]):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("year", type=int)
+@project_option
+@quiet_option
+@reports_errors
+def check(year, project_dir, quiet):
+    """Läs in och validera årets exporter och regler, och sammanfatta dem.
+
+    Sammanfattningen visar rader och summor per källa och kontoklass, antal brukare,
+    periodtäckning och varningar. Avslutas med felkod om något fel hittades.
+    """
+    result = api.check(project_dir, year, _progress(quiet))
+    for line in render(result.sections):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("year", type=int)
+@project_option
+@quiet_option
+@reports_errors
+def compute(year, project_dir, quiet):
+    """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
+
+    Steg: regler → inläsning → validering → fördelning → skrivning. Resultaten skrivs
+    som Parquet (brukare_insats, brukare, insats, pool, fordelning, ledger_pool,
+    avstamning, manifest.json) och blir vyer i kpb.duckdb. Ett avbrutet eller
+    misslyckat körning lämnar förra resultatet orört.
+    """
+    result = api.compute(project_dir, year, _progress(quiet))
+    for line in render(result.sections):
+        click.echo(line)
+    if result.warnings:
+        click.echo(f"{len(result.warnings)} varningar (kör `kpb check {year}` för att se dem)")
+    click.echo(f"Resultat: {result.output_dir}")
+
+
+@main.command("sql")
+@click.argument("query")
+@project_option
+@click.option("--csv", "as_csv", is_flag=True, help="Skriv resultatet som CSV på stdout.")
+@click.option("--parquet", "parquet_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Skriv resultatet till en Parquet-fil.")
+@click.option("--rader", "max_rows", default=50, show_default=True,
+              help="Högst så många rader i tabellvisningen.")
+@reports_errors
+def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
+    """Fråga resultaten med SQL (DuckDB), t.ex.
+
+    \b
+      kpb sql "select insats, styckkostnad from insats order by 1"
+      kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv
+
+    Vyerna brukare_insats, brukare, insats, pool, fordelning, ledger_pool och
+    avstamning täcker alla beräknade år (kolumnen ar); inlästa tabeller heter
+    ledger, aktivitet, direkt, nycklar och person.
+    """
+    import duckdb
+
+    try:
+        frame = api.sql(project_dir, query)
+    except duckdb.Error as failure:
+        raise click.ClickException(f"SQL-fel: {failure}") from None
+    if parquet_file:
+        frame.write_parquet(parquet_file)
+        click.echo(f"{frame.height} rader skrivna till {parquet_file}")
+    elif as_csv:
+        click.echo(frame.write_csv(), nl=False)
+    else:
+        import polars as pl
+        with pl.Config(tbl_rows=max_rows, tbl_cols=-1, fmt_str_lengths=60,
+                       tbl_width_chars=200, tbl_hide_dataframe_shape=False):
+            click.echo(str(frame))
+
+
+@main.command()
+@click.argument("person_id")
+@click.option("--year", "-y", "year", type=int, required=True, help="Verksamhetsår.")
+@click.option("--insats", help="Visa bara denna insats.")
+@project_option
+@reports_errors
+def explain(person_id, year, insats, project_dir):
+    """Visa hur en brukares kostnad uppstod, steg för steg.
+
+    För varje insats: huvudboksrader (antal, summa, filer) → pool → mottagna
+    gemensamma kostnader (från vilka pooler, med vilka nyckelvärden) → poolens
+    kostnad ÷ volym = styckkostnad → brukarens volym → kostnad.
+    PERSON_ID är pseudonymen i brukare.parquet (aldrig ett personnummer).
+    """
+    for line in api.explain(project_dir, year, person_id, insats):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--invanare", type=int, required=True, help="Antal invånare att simulera.")
+@click.option("--year", "year", type=int, default=2024, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Mapp att skriva projektet till.")
+@quiet_option
+@reports_errors
+def synth(invanare, year, seed, out, quiet):
+    """Skapa en syntetisk kommun (ett komplett projekt) för test och benchmark.
+
+    Deterministisk för ett givet --seed. Exempel:
+    kpb synth --invanare 50000 --out /tmp/syntkommun && kpb compute 2024 -p /tmp/syntkommun
+    """
+    result = api.synth(out, invanare, year, seed, _progress(quiet))
+    click.echo(f"Projekt skrivet till {out}")
+    click.echo(str(result))

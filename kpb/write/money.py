@@ -1,0 +1,57 @@
+"""Integer öre and milli-units inside kpb become exact DECIMAL columns at the edge.
+
+Inside the engine money is Int64 öre and volumes are Int64 thousandths of their unit; the
+outputs that users query carry DECIMAL(18,2) SEK and DECIMAL(18,3) volumes. The conversion
+multiplies an exact decimal by an exact decimal, so nothing is rounded on the way out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+MONEY = pl.Decimal(18, 2)
+VOLUME = pl.Decimal(18, 3)
+
+
+def sek(column: str) -> pl.Expr:
+    """Int64 öre -> DECIMAL(18,2) kronor, exact."""
+    return (pl.col(column).cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"))).cast(MONEY)
+
+
+def units(column: str) -> pl.Expr:
+    """Int64 thousandths of a unit -> DECIMAL(18,3) units, exact."""
+    return (pl.col(column).cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.001"))).cast(VOLUME)
+
+
+def to_user_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rename and convert the engine's `*_ore` and `*_milli` columns for the outputs.
+
+    `belopp_ore` -> `belopp` DECIMAL(18,2); `volym_milli` -> `volym` DECIMAL(18,3).
+    """
+    exprs = []
+    for name in frame.columns:
+        if name.endswith("_ore"):
+            exprs.append(sek(name).alias(name.removesuffix("_ore")))
+        elif name.endswith("_milli"):
+            exprs.append(units(name).alias(name.removesuffix("_milli")))
+        else:
+            exprs.append(pl.col(name))
+    return frame.select(exprs)
+
+
+def format_sek(ore: int) -> str:
+    """12345678 -> '123 456,78' (Swedish display, for summaries and explain)."""
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(int(ore)), 100)
+    return f"{sign}{kronor:,}".replace(",", " ") + f",{rest:02d}"
+
+
+def format_units(milli: int, decimals: int = 3) -> str:
+    """1500500 -> '1 500,5' (trailing zeros dropped)."""
+    sign = "-" if milli < 0 else ""
+    whole, rest = divmod(abs(int(milli)), 1000)
+    text = f"{sign}{whole:,}".replace(",", " ")
+    fraction = f"{rest:03d}"[:decimals].rstrip("0")
+    return text + ("," + fraction if fraction else "")

@@ -1,0 +1,27 @@
+"""One DuckDB view per output, over `ut/*/<name>.parquet` of every year, with comments.
+
+The view text lives in sql/views/<name>.sql; `{ut}` there stands for the project's absolute
+`ut` folder. Views are re-created on every compute and before `kpb sql`, so a project folder
+that has moved still answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from kpb.sqlfiles import sql
+from kpb.write.outputs import OUTPUTS
+
+
+def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
+    """Create or replace the view of every output that has at least one year written."""
+    ut = str(ut_folder.resolve()).replace("'", "''")
+    created = []
+    for name in OUTPUTS:
+        if not any(ut_folder.glob(f"*/{name}.parquet")):
+            continue
+        con.execute(sql(f"views/{name}").replace("{ut}", ut))
+        created.append(name)
+    return created
