@@ -16,9 +16,23 @@ import polars as pl
 
 from kpb.write.money import to_user_columns
 
-# In the order users meet them; the names are the Parquet files and the DuckDB views.
-OUTPUTS = ("brukare_insats", "brukare", "insats", "pool", "fordelning", "ledger_pool",
-           "avstamning")
+# The engine's columns of each output, in the order users meet them (formats.md §5). The
+# names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
+# kronor and units on the way out (kpb.write.money).
+OUTPUT_COLUMNS = {
+    "brukare_insats": ("person_id", "insats", "pool", "omrade", "enhet", "volym_milli",
+                       "kostnad_ore", "kalla"),
+    "brukare": ("person_id", "kon", "alder", "aldersgrupp", "omrade", "kostnad_ore",
+                "antal_insatser", "insatskombination"),
+    "insats": ("insats", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
+               "antal_brukare"),
+    "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
+             "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
+    "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
+    "ledger_pool": ("kalla_fil", "kalla_rad", "pool", "regel", "belopp_ore"),
+    "avstamning": ("post", "pool", "orsak", "belopp_ore"),
+}
+OUTPUTS = tuple(OUTPUT_COLUMNS)
 
 
 def write_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
@@ -30,7 +44,7 @@ def write_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
     staging.mkdir(parents=True)
     try:
         for name in OUTPUTS:
-            user_frame = to_user_columns(frames[name])
+            user_frame = to_user_columns(frames[name].select(OUTPUT_COLUMNS[name]))
             user_frame = user_frame.select(pl.lit(year, pl.Int32).alias("ar"), pl.all())
             user_frame.write_parquet(staging / f"{name}.parquet", compression="zstd",
                                      statistics=True)
