@@ -1,0 +1,159 @@
+"""Cross-checks of a parsed Rules model: names, shares, receivers, order, dead pools.
+
+Everything here needs the whole file (a pool may name a pool further down), so it runs after
+parsing and adds to the same list of problems.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from kpb.rules.model import OPERATING_TYPES, Pool, Rules
+from kpb.rules.patterns import pool_shadows
+
+NOT_RECEIVING = ("exkludera", "ej_brukar")
+
+
+def check_rules(rules: Rules, found) -> None:
+    _check_unique_names(rules, found)
+    for pool in rules.pools:
+        _CHECKS[pool.typ](rules, pool, found)
+    _check_reachable(rules, found)
+    _warn_shadowed(rules, found)
+
+
+def _check_unique_names(rules: Rules, found) -> None:
+    seen = set()
+    for pool in rules.pools:
+        if pool.namn in seen:
+            found.error(f"{pool.label}.namn", f"poolnamnet {pool.namn!r} finns redan: väntade unika namn")
+        seen.add(pool.namn)
+
+
+def _check_exkludera(rules, pool: Pool, found) -> None:
+    if not pool.orsak.strip():
+        found.error(f"{pool.label}.orsak", "saknas: en exkluderad pool behöver en orsak som redovisas")
+
+
+def _check_ej_brukar(rules, pool: Pool, found) -> None:
+    """Nothing beyond the patterns: the pool is reported as it is."""
+
+
+def _check_known_insats(rules: Rules, kod, where: str, found) -> bool:
+    if kod not in rules.insatser:
+        found.error(where, f"okänd insats {kod!r}: väntade en insats från [insatser]")
+        return False
+    return True
+
+
+def _check_verksamhet(rules: Rules, pool: Pool, found) -> None:
+    if bool(pool.insats) == bool(pool.fordelning):
+        found.error(pool.label, "väntade antingen insats eller fordelning (exakt en av dem)")
+    if pool.insats:
+        _check_known_insats(rules, pool.insats, f"{pool.label}.insats", found)
+    if pool.fordelning:
+        _check_fordelning(rules, pool, found)
+
+
+def _check_fordelning(rules: Rules, pool: Pool, found) -> None:
+    where = f"{pool.label}.fordelning"
+    codes = [kod for kod, _ in pool.fordelning]
+    for i, kod in enumerate(codes, start=1):
+        _check_known_insats(rules, kod, f"{where}[{i}].insats", found)
+    if len(set(codes)) != len(codes):
+        found.error(where, "samma insats förekommer flera gånger: väntade varje insats en gång")
+    _check_sum_one(sum((s for _, s in pool.fordelning), Fraction(0)), where, found)
+
+
+def _check_sum_one(total: Fraction, where: str, found) -> None:
+    if total != 1:
+        found.error(where, f"andelarna summerar till {float(total):g} ({total}), väntade exakt 1")
+
+
+def _check_direkt(rules: Rules, pool: Pool, found) -> None:
+    where = f"{pool.label}.insats"
+    if not pool.insats:
+        found.error(where, "saknas: en direktpool behöver en insats med enhet kronor")
+    elif _check_known_insats(rules, pool.insats, where, found):
+        enhet = rules.insatser[pool.insats].enhet
+        if enhet != "kronor":
+            found.error(where, f"insatsen {pool.insats!r} har enhet {enhet}, väntade kronor i en direktpool")
+
+
+def _check_gemensam(rules: Rules, pool: Pool, found) -> None:
+    key = pool.nyckel
+    if key is None:
+        found.error(f"{pool.label}.nyckel", "saknas: en gemensam pool behöver en nyckel "
+                                             "(andelar, fil, personalkostnad eller direktkostnad)")
+        return
+    if key.kind == "andelar":
+        _check_sum_one(sum((s.varde for s in key.andelar), Fraction(0)),
+                       f"{pool.label}.nyckel.andelar", found)
+        if pool.mottagare:
+            found.error(f"{pool.label}.mottagare", "anges inte med andelar: andelarna namnger mottagarna")
+    if key.kind in ("personalkostnad", "direktkostnad") and not key.konton:
+        found.error(f"{pool.label}.nyckel.{key.kind}", 'väntade en lista med kontomönster, t.ex. ["5*"]')
+    receivers = rules.declared_receivers(pool)
+    if receivers is not None:
+        check_receivers(rules, pool, receivers, _receiver_column(pool), found)
+
+
+def _receiver_column(pool: Pool) -> str:
+    if pool.nyckel and pool.nyckel.kind == "andelar":
+        return f"{pool.label}.nyckel.andelar"
+    return f"{pool.label}.mottagare"
+
+
+def check_receivers(rules: Rules, pool: Pool, receivers, where: str, found) -> None:
+    """Receivers exist, are not the pool itself nor outside the brukare cost, and (stegvis)
+    at least one of them has not already distributed."""
+    types = {p.namn: p.typ for p in rules.pools}
+    for name in receivers:
+        if name == pool.namn:
+            found.error(where, f"{name!r} kan inte fördela till sig själv")
+        elif name not in types:
+            found.error(where, f"okänd mottagare {name!r}: väntade namnet på en pool")
+        elif types[name] in NOT_RECEIVING:
+            found.error(where, f"mottagaren {name!r} är av typ {types[name]} och kan inte ta emot kostnad")
+    valid = [r for r in receivers if types.get(r) not in (None, *NOT_RECEIVING) and r != pool.namn]
+    if rules.metod == "stegvis" and valid and not stepdown_receivers(rules, pool, valid):
+        found.error(where, "alla mottagare är gemensamma pooler som redan har fördelat (stegvis "
+                           "fördelar i filens ordning): väntade minst en senare mottagare")
+
+
+def stepdown_receivers(rules: Rules, pool: Pool, receivers) -> list[str]:
+    """The receivers that still take cost in step-down: not a gemensam pool earlier in file."""
+    earlier = {p.namn for p in rules.of_type("gemensam") if p.index < pool.index}
+    return [r for r in receivers if r not in earlier]
+
+
+def _check_reachable(rules: Rules, found) -> None:
+    """Reciprok: every overhead pool's cost must reach an operating pool, or nothing can be
+    solved (a closed ring of support units only serving each other)."""
+    if rules.metod != "reciprok":
+        return
+    reaches = {p.namn for p in rules.of_type(*OPERATING_TYPES)}
+    overhead = {p.namn: rules.declared_receivers(p) for p in rules.of_type("gemensam")}
+    reaches |= {n for n, r in overhead.items() if r is None}  # key file decides: check with data
+    changed = True
+    while changed:
+        new = {n for n, r in overhead.items() if n not in reaches and set(r or ()) & reaches}
+        reaches |= new
+        changed = bool(new)
+    for pool in rules.of_type("gemensam"):
+        if pool.namn not in reaches and pool.nyckel is not None:
+            found.error(_receiver_column(pool), "kostnaden når aldrig en verksamhets- eller "
+                                                 "direktpool (mottagarna fördelar bara till varandra)")
+
+
+def _warn_shadowed(rules: Rules, found) -> None:
+    for later in rules.pools:
+        for earlier in (p for p in rules.pools if p.index < later.index):
+            if pool_shadows(earlier, later):
+                found.warn(later.label, f"kan aldrig matcha: {earlier.label} tar redan alla dess "
+                                         "rader (första matchande pool vinner)")
+                break
+
+
+_CHECKS = {"verksamhet": _check_verksamhet, "gemensam": _check_gemensam, "direkt": _check_direkt,
+           "ej_brukar": _check_ej_brukar, "exkludera": _check_exkludera}
