@@ -1,0 +1,141 @@
+"""`kpb compute`, `kpb sql` and `kpb explain` through the CLI on the bundled examples.
+
+Checks read back the Parquet that the run wrote, not the text it printed.
+"""
+
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from kpb.cli import main
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+KEY = "testnyckel-som-bara-finns-i-testerna"
+
+
+def copy_project(name: str, tmp: Path) -> Path:
+    target = tmp / name
+    shutil.copytree(FIXTURES / name, target,
+                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    return target
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args), env={"KPB_PSEUDONYM_NYCKEL": KEY})
+    return result
+
+
+def outputs(project: Path, name: str) -> pl.DataFrame:
+    return pl.read_parquet(project / "ut" / "2024" / f"{name}.parquet")
+
+
+@pytest.fixture(scope="module")
+def exempel(tmp_path_factory) -> Path:
+    project = copy_project("exempelkommun", tmp_path_factory.mktemp("cli"))
+    result = run("compute", "2024", "--project", str(project), "--tyst")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_compute_writes_every_output(exempel):
+    written = {p.name for p in (exempel / "ut" / "2024").iterdir()}
+    assert written == {"brukare_insats.parquet", "brukare.parquet", "insats.parquet",
+                       "pool.parquet", "fordelning.parquet", "ledger_pool.parquet",
+                       "avstamning.parquet", "manifest.json"}
+
+
+def test_reconciliation_holds_to_the_ore(exempel):
+    posts = outputs(exempel, "avstamning")
+    ledger_total = pl.read_parquet(exempel / "ut/2024/ledger_pool.parquet")["belopp"].sum()
+    lines = posts.filter(~pl.col("post").is_in(["Huvudbok totalt", "Differens"]))
+    assert posts.filter(pl.col("post") == "Huvudbok totalt")["belopp"].sum() == ledger_total
+    assert lines["belopp"].sum() == ledger_total
+    assert posts.filter(pl.col("post") == "Differens")["belopp"].sum() == 0
+    to_persons = posts.filter(pl.col("post") == "Till brukare")["belopp"].sum()
+    assert outputs(exempel, "brukare")["kostnad"].sum() == to_persons
+    assert outputs(exempel, "brukare_insats")["kostnad"].sum() == to_persons
+
+
+def test_money_columns_are_decimal(exempel):
+    assert outputs(exempel, "brukare").schema["kostnad"] == pl.Decimal(18, 2)
+    assert outputs(exempel, "pool").schema["att_fordela"] == pl.Decimal(18, 2)
+
+
+def test_sql_answers_by_view_name(exempel):
+    result = run("sql", "select insats, styckkostnad from insats order by insats",
+                 "--project", str(exempel), "--csv")
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.strip().splitlines()
+    assert header == "insats,styckkostnad"
+    assert len(rows) == outputs(exempel, "insats").height
+
+
+def test_sql_to_parquet(exempel, tmp_path):
+    target = tmp_path / "svar.parquet"
+    result = run("sql", "select person_id, kostnad from brukare", "--project", str(exempel),
+                 "--parquet", str(target))
+    assert result.exit_code == 0, result.output
+    assert pl.read_parquet(target).height == outputs(exempel, "brukare").height
+
+
+def test_sql_error_is_readable(exempel):
+    result = run("sql", "select nosuchcolumn from brukare", "--project", str(exempel))
+    assert result.exit_code != 0
+    assert "SQL-fel" in result.output
+
+
+def test_explain_shows_the_chain(exempel):
+    top = outputs(exempel, "brukare").sort("kostnad", descending=True).row(0, named=True)
+    result = run("explain", top["person_id"], "--year", "2024", "--project", str(exempel))
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "huvudbok:" in text
+    assert "styckkostnad" in text or "(direkt)" in text
+    total = f"{top['kostnad']:,.2f}".replace(",", " ").replace(".", ",")
+    assert total in text
+
+
+def test_explain_unknown_person(exempel):
+    result = run("explain", "finnsinte", "--year", "2024", "--project", str(exempel))
+    assert result.exit_code == 1
+    assert "finnsinte" in result.output
+
+
+def test_failed_run_leaves_previous_results(exempel, tmp_path):
+    project = copy_project("exempelkommun", tmp_path)
+    assert run("compute", "2024", "-p", str(project), "-q").exit_code == 0
+    before = {p.name: p.read_bytes() for p in (project / "ut" / "2024").iterdir()}
+    ledger_dir = project / "data" / "2024" / "ledger"
+    (ledger_dir / "trasig.csv").write_text("period;konto;ansvar;belopp\n202401;4000;100;12,345\n",
+                                           encoding="utf-8")
+    result = run("compute", "2024", "-p", str(project))
+    assert result.exit_code == 1
+    assert "trasig.csv:2: belopp" in result.output
+    after = {p.name: p.read_bytes() for p in (project / "ut" / "2024").iterdir()}
+    assert after == before
+
+
+LILLBY_STEGVIS = ["771776.32", "978157.90", "236907.89", "498017.87", "655666.34",
+                  "1813603.24", "1516291.23", "599579.21"]
+LILLBY_RECIPROK = ["772717.34", "979402.00", "237217.34", "498766.73", "656770.96",
+                   "1811596.45", "1514613.42", "598915.76"]
+
+
+@pytest.mark.parametrize("variant, expected", [("stegvis", LILLBY_STEGVIS),
+                                               ("reciprok", LILLBY_RECIPROK)])
+def test_lillby_through_the_cli(tmp_path, variant, expected):
+    project = copy_project("lillby", tmp_path)
+    if variant == "reciprok":
+        shutil.copy(project / "varianter" / "reciprok.toml", project / "regler" / "2024.toml")
+    result = run("compute", "2024", "-p", str(project), "-q")
+    assert result.exit_code == 0, result.output
+    persons = outputs(project, "brukare")
+    assert sorted(persons["kostnad"]) == sorted(Decimal(x) for x in expected)
+    assert persons["kostnad"].sum() == Decimal("7070000.00")
+    excluded = outputs(project, "avstamning").filter(pl.col("post").str.starts_with("Exkluderat"))
+    assert excluded["belopp"].sum() == Decimal("-250000.00")
