@@ -22,7 +22,9 @@ def compute(project: Path) -> subprocess.Popen:
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((project / "ut" / "2024").iterdir())}
+    """The Parquet results (a run that did finish writes byte-identical ones; the manifest's
+    timings differ, so it is left out)."""
+    return {p.name: p.read_bytes() for p in sorted((project / "ut" / "2024").glob("*.parquet"))}
 
 
 def test_kill_at_any_point_keeps_previous_results(tmp_path):
