@@ -1,0 +1,50 @@
+"""File headers -> canonical column names (formats.md §2).
+
+kpb.toml may name the header of each canonical column (`kolumner = { belopp = "Utfall" }`);
+otherwise the canonical name itself is looked for, ignoring case. A missing required column is
+reported with the columns the file has and the mapping that was tried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kpb.errors import Problem, error
+from kpb.load.textfile import LINE, TextTable
+from kpb.project import SourceSettings
+
+
+@dataclass(frozen=True)
+class Columns:
+    rows: pl.DataFrame       # canonical names, raw text; absent columns as ""
+    headers: dict[str, str]  # canonical name -> header as written in the file
+    present: frozenset[str]  # canonical names the file has
+
+
+def map_columns(table: TextTable, wanted: tuple[str, ...], required: tuple[str, ...],
+                settings: SourceSettings) -> tuple[Columns, list[Problem]]:
+    headers = {name: found for name in wanted
+               if (found := _find_header(table.headers, settings.kolumner.get(name, name)))}
+    problems = [_missing(table, name, settings) for name in required if name not in headers]
+    selected = [pl.col(headers[name]).alias(name) if name in headers else pl.lit("").alias(name)
+                for name in wanted]
+    rows = table.rows.select(pl.col(LINE), *selected)
+    shown = {name: headers.get(name, settings.kolumner.get(name, name)) for name in wanted}
+    return Columns(rows, shown, frozenset(headers)), problems
+
+
+def _find_header(headers: list[str], expected: str) -> str | None:
+    if expected in headers:
+        return expected
+    folded = {header.casefold(): header for header in headers}
+    return folded.get(expected.strip().casefold())
+
+
+def _missing(table: TextTable, name: str, settings: SourceSettings) -> Problem:
+    mapped = settings.kolumner.get(name)
+    tried = (f"rubriken {mapped!r} enligt kolumner i kpb.toml" if mapped
+             else f"rubriken {name!r} (ingen mappning i kpb.toml)")
+    found = ", ".join(repr(h) for h in table.headers) or "inga"
+    return error(table.file, 1, name, f"kolumnen saknas: letade efter {tried}, fann {found}")

@@ -1,0 +1,101 @@
+"""Text values -> typed values, as Polars expressions over whole columns.
+
+Every parser returns a `Parsed`: the value (null where it failed or was empty) and an error
+expression holding what was expected (null where the value is fine). problems.py then turns
+only the failing rows into messages.
+
+Numbers: thousands separators (space, U+00A0, U+202F) are dropped, U+2212 is a minus, and the
+decimal mark is `,` or `.` as kpb.toml says (with "auto" either is accepted: no export uses
+`,` or `.` as a thousands separator in the formats kpb reads).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import polars as pl
+
+THOUSANDS = "[ \u00a0\u202f]"
+MAX_INTEGER_DIGITS = 15  # öre and milli-units of 10^15 still fit in Int64
+
+
+class Parsed(NamedTuple):
+    value: pl.Expr
+    error: pl.Expr  # null when fine, else the expectation in the user's words
+
+
+def cleaned(raw: pl.Expr) -> pl.Expr:
+    return raw.fill_null("").str.strip_chars()
+
+
+def text(raw: pl.Expr, required: bool, what: str = "ett värde") -> Parsed:
+    value = cleaned(raw)
+    missing = (value == "") if required else pl.lit(False)
+    return Parsed(value, _fail_when(missing, f"värde saknas, väntade {what}"))
+
+
+def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bool) -> Parsed:
+    """A decimal number as an integer count of 10^-places (öre, milli-hours)."""
+    number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
+    mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
+    parts = number.str.extract_groups(
+        rf"^([+-]?)(\d{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}(\d+))?$")
+    whole, fraction = parts.struct.field("2"), parts.struct.field("3").fill_null("")
+    magnitude = (whole.cast(pl.Int64) * 10**places
+                 + fraction.str.pad_end(places, "0").str.slice(0, places).cast(pl.Int64))
+    value = pl.when(parts.struct.field("1") == "-").then(-magnitude).otherwise(magnitude)
+    too_precise = fraction.str.len_chars() > places
+    error = (pl.when((number == "") & required).then(pl.lit(f"värde saknas, väntade {what}"))
+             .when(number == "").then(None)
+             .when(whole.is_null()).then(pl.lit(f"väntade {what}"))
+             .when(too_precise).then(pl.lit(f"väntade {what} med högst {places} decimaler")))
+    return Parsed(pl.when(error.is_null()).then(value), error)
+
+
+def money_ore(raw: pl.Expr, decimal: str, required: bool = True) -> Parsed:
+    return fixed_point(raw, 2, decimal, "ett belopp", required)
+
+
+def milli(raw: pl.Expr, decimal: str, what: str) -> Parsed:
+    """Hours or counts in thousandths; never negative (a volume cannot be)."""
+    parsed = fixed_point(raw, 3, decimal, what, required=False)
+    negative = parsed.value < 0
+    error = pl.coalesce(parsed.error, _fail_when(negative, f"väntade {what} som inte är negativt"))
+    return Parsed(pl.when(error.is_null()).then(parsed.value), error)
+
+
+def date(raw: pl.Expr, required: bool) -> Parsed:
+    """YYYY-MM-DD or YYYYMMDD; the date must exist."""
+    value = cleaned(raw)
+    compact = value.str.replace_all(r"^(\d{4})-(\d{2})-(\d{2})$", "$1$2$3")
+    parsed = pl.when(compact.str.contains(r"^\d{8}$")).then(
+        compact.str.to_date("%Y%m%d", strict=False))
+    error = (pl.when((value == "") & required).then(pl.lit("värde saknas, väntade ett datum"))
+             .when(value == "").then(None)
+             .when(parsed.is_null()).then(pl.lit("väntade ett datum ÅÅÅÅ-MM-DD eller ÅÅÅÅMMDD")))
+    return Parsed(parsed, error)
+
+
+def period(raw: pl.Expr, year: int) -> Parsed:
+    """YYYYMM (or YYYY-MM) inside the verksamhetsår."""
+    value = cleaned(raw).str.replace(r"^(\d{4})-(\d{2})$", "$1$2")
+    number = pl.when(value.str.contains(r"^\d{6}$")).then(value.cast(pl.Int32, strict=False))
+    inside = (number >= year * 100 + 1) & (number <= year * 100 + 12)
+    error = (pl.when(value == "").then(pl.lit("värde saknas, väntade en period ÅÅÅÅMM"))
+             .when(~inside.fill_null(False))
+             .then(pl.lit(f"väntade en period ÅÅÅÅMM inom verksamhetsåret {year}")))
+    return Parsed(pl.when(error.is_null()).then(number), error)
+
+
+def exact_decimal(raw: pl.Expr, decimal: str, what: str) -> Parsed:
+    """A non-negative decimal kept exactly as text with a point: "1 500,50" -> "1500.50"."""
+    number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
+    mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
+    valid = number.str.contains(rf"^\d+({mark}\d+)?$")
+    error = (pl.when(number == "").then(pl.lit(f"värde saknas, väntade {what}"))
+             .when(~valid).then(pl.lit(f"väntade {what} (ett icke-negativt tal)")))
+    return Parsed(pl.when(valid).then(number.str.replace(",", ".", literal=True)), error)
+
+
+def _fail_when(condition: pl.Expr, message: str) -> pl.Expr:
+    return pl.when(condition).then(pl.lit(message))

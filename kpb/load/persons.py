@@ -1,0 +1,74 @@
+"""The `person` column: personnummer -> checked, normalised -> pseudonym + attributes.
+
+While a source is parsed, rows carry private columns (`_pnr`, `_hash_input`, ...); `finish`
+replaces them with `person_id` and `person_attributes` keeps only what KPB needs (kön,
+födelseår). No column that leaves this module holds a personnummer.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpb.load import personnummer as pnr
+from kpb.load.parse import Parsed, cleaned
+from kpb.load.pseudonym import pseudonymise
+from kpb.project import PseudonymSettings
+
+INVALID_FLAG = "ogiltigt_id"
+PRIVATE = ("_pnr", "_hash_input", "_kon_in", "_fodelsear_in")
+
+
+def person_parsed(raw: pl.Expr, year: int, settings: PseudonymSettings) -> tuple[Parsed, dict]:
+    """The error expression for the person column and the private columns to carry along."""
+    if settings.redan_pseudonym:
+        value = cleaned(raw)
+        error = pl.when(value == "").then(pl.lit("värde saknas, väntade en pseudonym"))
+        return Parsed(value, error), {"_pnr": pl.lit(None, pl.Utf8), "_hash_input": value}
+    number = pnr.normalised(raw, year)
+    valid = pnr.is_valid(number)
+    hash_input = pl.when(valid).then(number).otherwise(pl.lit("ogiltig:") + cleaned(raw))
+    return Parsed(number, _why_invalid(raw, number, valid)), {
+        "_pnr": pl.when(valid).then(number), "_hash_input": hash_input}
+
+
+def _why_invalid(raw: pl.Expr, number: pl.Expr, valid: pl.Expr) -> pl.Expr:
+    return (pl.when(valid).then(None)
+            .when(cleaned(raw) == "").then(pl.lit("värde saknas, väntade ett personnummer"))
+            .when(number.is_null()).then(pl.lit(
+                "väntade ett personnummer eller samordningsnummer med 10 eller 12 siffror"))
+            .when(pnr.birth_date(number).is_null()).then(pl.lit(
+                "födelsedatumet finns inte (samordningsnummer har dag + 60)"))
+            .otherwise(pl.lit("kontrollsiffran stämmer inte (Luhn)")))
+
+
+def finish(rows: pl.DataFrame, key: bytes, redan_pseudonym: bool) -> pl.DataFrame:
+    """person_id from the private columns; the personnummer itself is dropped here."""
+    ids = rows["_hash_input"]
+    person_id = ids if redan_pseudonym else pseudonymise(ids, key)
+    flagga = pl.when(pl.col("_pnr").is_null() & (not redan_pseudonym)).then(
+        pl.lit(INVALID_FLAG)).otherwise(pl.lit(""))
+    return rows.with_columns(person_id.alias("person_id"), flagga.alias("flagga"))
+
+
+def attributes(rows: pl.DataFrame, redan_pseudonym: bool) -> pl.DataFrame:
+    """person_id, kon, fodelsear, flagga per row (before the private columns are dropped)."""
+    if redan_pseudonym:
+        kon = cleaned(pl.col("_kon_in")).str.to_uppercase()
+        kon = pl.when(kon.is_in(["K", "M"])).then(kon).otherwise(pl.lit(""))
+        born = cleaned(pl.col("_fodelsear_in")).cast(pl.Int32, strict=False)
+    else:
+        kon = pnr.kon(pl.col("_pnr")).fill_null("")
+        born = pnr.fodelsear(pl.col("_pnr"))
+    return rows.select("person_id", kon.alias("kon"), born.alias("fodelsear"), "flagga")
+
+
+def person_table(attributes: pl.DataFrame, year: int) -> pl.DataFrame:
+    """One row per person_id: the first known kön and födelseår in file order."""
+    per_person = attributes.group_by("person_id", maintain_order=True).agg(
+        pl.col("kon").filter(pl.col("kon") != "").first().fill_null(""),
+        pl.col("fodelsear").drop_nulls().first(),
+        pl.col("flagga").max(),
+    )
+    age = pnr.alder(pl.col("fodelsear"), year)
+    return per_person.with_columns(pl.lit(year, pl.Int32).alias("ar"), age.alias("alder"),
+                                   pnr.aldersgrupp(age).alias("aldersgrupp"))

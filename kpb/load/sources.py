@@ -1,0 +1,164 @@
+"""One file's text columns -> the typed rows of its source (formats.md §2), with problems.
+
+Each source is a table of output column -> (input column, parser). All parsers run in one
+`with_columns` over the whole file; checks that need parsed values (tom before from) run in a
+second; then only the failing rows become problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kpb.errors import Problem, Severity
+from kpb.load import parse
+from kpb.load.columns import Columns, map_columns
+from kpb.load.personnummer import mask
+from kpb.load.persons import person_parsed
+from kpb.load.problems import Check, all_failing_rows
+from kpb.load.textfile import LINE, TextTable
+from kpb.project import DIMENSIONS, PseudonymSettings, SourceSettings
+
+
+@dataclass(frozen=True)
+class Context:
+    year: int
+    pseudonym: PseudonymSettings
+
+
+def raw(name: str) -> pl.Expr:
+    return pl.col(f"_raw_{name}")
+
+
+WANTED = {
+    "ledger": ("period", "konto", "belopp") + DIMENSIONS,
+    "aktivitet": ("person", "insats", "from", "tom", "timmar", "antal", "utforare", "hushall",
+                  "kon", "fodelsear"),
+    "direkt": ("person", "insats", "period", "datum", "belopp", "hushall", "utforare", "kon",
+               "fodelsear"),
+    "nycklar": ("nyckel", "mottagare", "varde"),
+}
+REQUIRED = {
+    "ledger": ("period", "konto", "belopp"),
+    "aktivitet": ("person", "insats", "from"),
+    "direkt": ("person", "insats", "belopp"),
+    "nycklar": ("nyckel", "mottagare", "varde"),
+}
+
+
+def ledger_parsers(decimal: str, ctx: Context, present) -> dict[str, tuple[str, parse.Parsed]]:
+    parsers = {
+        "period": ("period", parse.period(raw("period"), ctx.year)),
+        "konto": ("konto", parse.text(raw("konto"), True, "ett konto")),
+        "belopp_ore": ("belopp", parse.money_ore(raw("belopp"), decimal)),
+    }
+    return parsers | {dim: (dim, parse.text(raw(dim), False)) for dim in DIMENSIONS}
+
+
+def aktivitet_parsers(decimal: str, ctx: Context, present) -> dict:
+    counts = parse.milli(raw("antal"), decimal, "ett antal")
+    return {
+        "insats": ("insats", parse.text(raw("insats"), True, "en insatskod")),
+        "from": ("from", parse.date(raw("from"), required=True)),
+        "tom": ("tom", parse.date(raw("tom"), required=False)),
+        "timmar_milli": ("timmar", parse.milli(raw("timmar"), decimal, "timmar")),
+        "antal_milli": ("antal", parse.Parsed(counts.value.fill_null(1000), counts.error)),
+        "utforare": ("utforare", parse.text(raw("utforare"), False)),
+        "hushall": ("hushall", parse.text(raw("hushall"), False)),
+    }
+
+
+def direkt_parsers(decimal: str, ctx: Context, present) -> dict:
+    dated = parse.date(raw("datum"), required=False)
+    by_period = parse.period(raw("period"), ctx.year)
+    from_date = (dated.value.dt.year() * 100 + dated.value.dt.month()).cast(pl.Int32)
+    if "period" in present:
+        period = ("period", by_period)
+    else:
+        outside = (from_date // 100 != ctx.year) & dated.error.is_null()
+        period = ("datum", parse.Parsed(from_date, pl.coalesce(dated.error, pl.when(outside).then(
+            pl.lit(f"väntade ett datum inom verksamhetsåret {ctx.year}")))))
+    return {
+        "insats": ("insats", parse.text(raw("insats"), True, "en insatskod")),
+        "period": period,
+        "belopp_ore": ("belopp", parse.money_ore(raw("belopp"), decimal)),
+        "hushall": ("hushall", parse.text(raw("hushall"), False)),
+        "utforare": ("utforare", parse.text(raw("utforare"), False)),
+    }
+
+
+def nycklar_parsers(decimal: str, ctx: Context, present) -> dict:
+    return {
+        "nyckel": ("nyckel", parse.text(raw("nyckel"), True, "ett nyckelnamn")),
+        "mottagare": ("mottagare", parse.text(raw("mottagare"), True, "ett poolnamn")),
+        "varde": ("varde", parse.exact_decimal(raw("varde"), decimal, "ett nyckelvärde")),
+    }
+
+
+PARSERS = {"ledger": ledger_parsers, "aktivitet": aktivitet_parsers, "direkt": direkt_parsers,
+           "nycklar": nycklar_parsers}
+
+
+def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Context
+               ) -> tuple[pl.DataFrame | None, list[Problem]]:
+    columns, problems = map_columns(table, WANTED[source], REQUIRED[source], settings)
+    problems += _period_or_date(source, table, columns)
+    if problems:
+        return None, problems  # without its columns a file's rows cannot be read at all
+    parsers = PARSERS[source](table.decimal, ctx, columns.present)
+    if source in ("aktivitet", "direkt"):
+        parsers = parsers | _person_parsers(columns, ctx)
+    rows = _apply(columns, parsers)
+    if source == "aktivitet":
+        rows = rows.with_columns(_tom_before_from().alias("_fel_tom_fore_from"))
+    checks = _checks(source, columns, parsers, ctx)
+    return rows.with_columns(pl.lit(table.file).alias("kalla_fil")), all_failing_rows(
+        rows, table.file, checks)
+
+
+def _period_or_date(source: str, table: TextTable, columns: Columns) -> list[Problem]:
+    if source != "direkt" or {"period", "datum"} & columns.present:
+        return []
+    found = ", ".join(repr(h) for h in table.headers)
+    return [Problem(table.file, 1, "period", f"kolumnen saknas: väntade 'period' (ÅÅÅÅMM) "
+                                             f"eller 'datum', fann {found}")]
+
+
+def _person_parsers(columns: Columns, ctx: Context) -> dict:
+    checked, private = person_parsed(raw("person"), ctx.year, ctx.pseudonym)
+    carried = {name: (None, parse.Parsed(expr, pl.lit(None, pl.Utf8)))
+               for name, expr in private.items()}
+    carried["_kon_in"] = (None, parse.Parsed(raw("kon"), pl.lit(None, pl.Utf8)))
+    carried["_fodelsear_in"] = (None, parse.Parsed(raw("fodelsear"), pl.lit(None, pl.Utf8)))
+    return carried | {"_person_check": ("person", parse.Parsed(pl.lit(None), checked.error))}
+
+
+def _apply(columns: Columns, parsers: dict) -> pl.DataFrame:
+    rows = columns.rows.select(LINE, *[pl.col(n).alias(f"_raw_{n}") for n in columns.rows.columns
+                                       if n != LINE])
+    return rows.with_columns(
+        *[parsed.value.alias(out) for out, (_, parsed) in parsers.items()],
+        *[parsed.error.alias(f"_fel_{out}") for out, (_, parsed) in parsers.items()])
+
+
+def _tom_before_from() -> pl.Expr:
+    before = pl.col("tom") < pl.col("from")
+    return pl.when(before).then(pl.lit("tom är före from ") + pl.col("from").cast(pl.Utf8))
+
+
+def _checks(source: str, columns: Columns, parsers: dict, ctx: Context) -> list[Check]:
+    checks = [Check(columns.headers[src], f"_fel_{out}", f"_raw_{src}")
+              for out, (src, _) in parsers.items() if src is not None and src != "person"]
+    if "_person_check" in parsers:
+        checks.append(_person_check(columns, ctx))
+    if source == "aktivitet":
+        checks.append(Check(columns.headers["tom"], "_fel_tom_fore_from", "_raw_tom"))
+    return checks
+
+
+def _person_check(columns: Columns, ctx: Context) -> Check:
+    lenient = ctx.pseudonym.ogiltigt_id == "varning" and not ctx.pseudonym.redan_pseudonym
+    return Check(columns.headers["person"], "_fel__person_check", "_raw_person",
+                 show=repr if ctx.pseudonym.redan_pseudonym else mask,
+                 severity=Severity.WARNING if lenient else Severity.ERROR)

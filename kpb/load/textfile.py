@@ -1,0 +1,43 @@
+"""An input file read as text: every column Utf8, every row with its line number.
+
+Each reader (CSV, XLSX, SIE) produces a `TextTable`; parsing, validation and pseudonyms then
+run the same way whatever the file format was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import polars as pl
+
+LINE = "kalla_rad"
+
+
+@dataclass(frozen=True)
+class TextTable:
+    file: str            # path relative to the project, as messages show it
+    rows: pl.DataFrame   # Utf8 columns named by the file's headers, plus kalla_rad Int64
+    sha256: str          # of the raw bytes
+    kodning: str
+    separator: str = ""
+    decimal: str = "auto"  # the project's setting; "." for XLSX and SIE
+    canonical_headers: bool = False  # SIE: columns already carry kpb's names
+
+    @property
+    def headers(self) -> list[str]:
+        return [name for name in self.rows.columns if name != LINE]
+
+
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def drop_blank_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """Blank lines (every field empty) carry nothing: they are not data rows."""
+    fields = [name for name in rows.columns if name != LINE]
+    if not fields:
+        return rows
+    blank = pl.all_horizontal([pl.col(name).fill_null("").str.strip_chars() == ""
+                               for name in fields])
+    return rows.filter(~blank)
