@@ -1,0 +1,53 @@
+"""Loaded frames <-> tables in kpb.duckdb (docs/design.md, "Loaded tables").
+
+`store` replaces one year's rows of all six tables in a single transaction: DuckDB commits
+it atomically (write-ahead log), so an exception or a killed process before the commit
+leaves the previous content as it was. Frames move through Arrow in both directions.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kpb.load import Loaded, schemas
+from kpb.project import Project
+from kpb.sqlfiles import sql
+
+
+def store(project: Project, year: int, loaded: Loaded) -> None:
+    with duckdb.connect(str(project.database)) as con:
+        con.execute(sql("load/create_tables")).fetchall()
+        con.begin()
+        try:
+            for table, frame in loaded.tables().items():  # six tables
+                _replace_year(con, table, year, frame)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+
+def _replace_year(con, table: str, year: int, frame: pl.DataFrame) -> None:
+    con.execute(sql("load/delete_year").format(table=table), [year]).fetchall()
+    rows = schemas.conform(frame, schemas.TABLES[table])
+    con.register("incoming", rows.to_arrow())
+    try:
+        con.execute(sql("load/insert").format(table=table)).fetchall()
+    finally:
+        con.unregister("incoming")
+
+
+def read_tables(project: Project, year: int) -> dict[str, pl.DataFrame]:
+    """Every loaded table's rows of that year; empty frames when nothing was stored."""
+    if not project.database.is_file():
+        return {table: schemas.empty(schema) for table, schema in schemas.TABLES.items()}
+    with duckdb.connect(str(project.database), read_only=True) as con:
+        existing = {row[0] for row in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+        return {table: _read_table(con, table, year, schema) if table in existing
+                else schemas.empty(schema) for table, schema in schemas.TABLES.items()}
+
+
+def _read_table(con, table: str, year: int, schema: dict) -> pl.DataFrame:
+    arrow = con.sql(sql("load/select_year").format(table=table), params=[year]).to_arrow_table()
+    return schemas.conform(pl.from_arrow(arrow), schema)

@@ -1,0 +1,29 @@
+-- The loaded tables (docs/design.md "Loaded tables"); kpb/load/schemas.py holds the same
+-- columns as Polars types. Money in integer öre, hours and counts in thousandths.
+CREATE TABLE IF NOT EXISTS ledger (
+    ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
+    period INTEGER, konto VARCHAR, ansvar VARCHAR, verksamhet VARCHAR, aktivitet VARCHAR,
+    projekt VARCHAR, motpart VARCHAR, belopp_ore BIGINT
+);
+CREATE TABLE IF NOT EXISTS aktivitet (
+    ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
+    person_id VARCHAR, insats VARCHAR, "from" DATE, tom DATE, timmar_milli BIGINT,
+    antal_milli BIGINT, utforare VARCHAR, hushall VARCHAR, flagga VARCHAR
+);
+CREATE TABLE IF NOT EXISTS direkt (
+    ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
+    person_id VARCHAR, insats VARCHAR, period INTEGER, belopp_ore BIGINT, hushall VARCHAR,
+    utforare VARCHAR, flagga VARCHAR
+);
+CREATE TABLE IF NOT EXISTS nycklar (
+    ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
+    nyckel VARCHAR, mottagare VARCHAR, varde VARCHAR
+);
+CREATE TABLE IF NOT EXISTS person (
+    ar INTEGER, person_id VARCHAR, kon VARCHAR, fodelsear INTEGER, alder INTEGER,
+    aldersgrupp VARCHAR, flagga VARCHAR
+);
+CREATE TABLE IF NOT EXISTS inlast_fil (
+    ar INTEGER, kalla VARCHAR, kalla_fil VARCHAR, sha256 VARCHAR, rader BIGINT,
+    kodning VARCHAR, separator VARCHAR, "decimal" VARCHAR
+);
