@@ -1,0 +1,95 @@
+"""Steps 4 and 6: pool costs onto insatser, and insats costs onto persons.
+
+Operating pools split their cost (after overhead) over their insatser by `fordelning`; each
+pool × insats amount is then split over the persons by volume. Direct pools give each person
+their own amounts; the rest (ledger + overhead − Σ direct) is spread in proportion to the
+direct amounts (`fordela`) or reported (`redovisa`). Whatever cannot reach a person becomes an
+ofördelat line with its reason: nothing disappears.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import polars as pl
+
+from kpb.allocate.split import largest_remainder, split_fraction
+from kpb.allocate.volumes import matched_rows, pool_insatser
+from kpb.rules import Rules
+
+AMOUNT_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "kostnad_ore": pl.Int64}
+OFORDELAT_SCHEMA = {"pool": pl.Utf8, "orsak": pl.Utf8, "belopp_ore": pl.Int64}
+PERSON_COLUMNS = ["person_id", "insats", "pool", "volym_milli", "kostnad_ore", "kalla"]
+
+
+def insats_amounts(rules: Rules, att_fordela: dict[str, int]) -> pl.DataFrame:
+    """pool, insats, kostnad_ore: each operating pool's cost split by its insats shares."""
+    rows = []
+    for pool in rules.of_type("verksamhet", "direkt"):  # a handful of pools
+        amounts = split_fraction(att_fordela[pool.namn], dict(pool.insats_shares()))
+        rows += [(pool.namn, kod, amount) for kod, amount in sorted(amounts.items())]
+    return pl.DataFrame(rows, schema=AMOUNT_SCHEMA, orient="row")
+
+
+def volume_persons(amounts: pl.DataFrame, volumes: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Each verksamhet pool × insats amount split over its persons by volume."""
+    operating = [p.namn for p in rules.of_type("verksamhet")]
+    splittable = amounts.filter(pl.col("pool").is_in(operating)).rename({"kostnad_ore": "belopp_ore"})
+    rows = (volumes.join(splittable.lazy(), on=["pool", "insats"], how="inner")
+            .filter(pl.col("volym_milli").sum().over(["pool", "insats"]) != 0))
+    split = largest_remainder(rows, ["pool", "insats"], "belopp_ore", "volym_milli",
+                              "person_id", "kostnad_ore")
+    return split.with_columns(kalla=pl.lit("fordelad")).select(PERSON_COLUMNS)
+
+
+def no_volume(amounts: pl.DataFrame, volumes: pl.LazyFrame, rules: Rules) -> pl.DataFrame:
+    """Ofördelat: verksamhet pool × insats amounts with no volume to carry them."""
+    operating = [p.namn for p in rules.of_type("verksamhet")]
+    totals = volumes.group_by(["pool", "insats"]).agg(total=pl.col("volym_milli").sum()).collect()
+    return (amounts.filter(pl.col("pool").is_in(operating) & (pl.col("kostnad_ore") != 0))
+            .join(totals, on=["pool", "insats"], how="left")
+            .filter(pl.col("total").fill_null(0) == 0)
+            .select("pool", orsak=pl.format("ingen volym för insats {}", "insats"),
+                    belopp_ore="kostnad_ore"))
+
+
+def direct_amounts(direkt, rules: Rules) -> pl.LazyFrame:
+    """Each person's own amounts in each direct pool (kalla "direkt")."""
+    rows = matched_rows(direkt, pool_insatser(rules, ("direkt",)))
+    return (rows.group_by(["person_id", "insats", "pool"])
+            .agg(kostnad_ore=pl.col("belopp_ore").sum())
+            .with_columns(volym_milli=pl.col("kostnad_ore") * 10, kalla=pl.lit("direkt"))
+            .select(PERSON_COLUMNS))
+
+
+def direct_rest(direct: pl.DataFrame, amounts: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """pool, insats, att_fordela, direkt_ore, rest_ore, rest (handling) per direct pool."""
+    pools = pl.DataFrame([(p.namn, p.rest) for p in rules.of_type("direkt")],
+                         schema={"pool": pl.Utf8, "rest": pl.Utf8}, orient="row")
+    sums = direct.group_by("pool").agg(direkt_ore=pl.col("kostnad_ore").sum())
+    return (amounts.join(pools, on="pool", how="inner").join(sums, on="pool", how="left")
+            .with_columns(pl.col("direkt_ore").fill_null(0))
+            .with_columns(rest_ore=pl.col("kostnad_ore") - pl.col("direkt_ore")))
+
+
+def spread_rest(direct: pl.DataFrame, rests: pl.DataFrame) -> pl.LazyFrame:
+    """`fordela`: each pool's rest over its persons in proportion to their direct amounts."""
+    spread = rests.filter((pl.col("rest") == "fordela") & (pl.col("rest_ore") != 0))
+    rows = (direct.lazy().join(spread.lazy().select("pool", "rest_ore"), on="pool", how="inner")
+            .filter(pl.col("kostnad_ore").sum().over("pool") != 0)
+            .rename({"kostnad_ore": "direkt_ore"}))
+    split = largest_remainder(rows, ["pool", "insats"], "rest_ore", "direkt_ore",
+                              "person_id", "kostnad_ore")
+    return split.with_columns(volym_milli=pl.lit(0, pl.Int64), kalla=pl.lit("fordelad")).select(PERSON_COLUMNS)
+
+
+def unspread_rest(direct: pl.DataFrame, rests: pl.DataFrame) -> pl.DataFrame:
+    """Ofördelat: rests reported (`redovisa`) or with no direct amounts to spread over."""
+    weights = direct.group_by("pool").agg(vikt=pl.col("kostnad_ore").sum())
+    kept = (rests.join(weights, on="pool", how="left")
+            .filter((pl.col("rest_ore") != 0)
+                    & ((pl.col("rest") == "redovisa") | (pl.col("vikt").fill_null(0) == 0))))
+    reason = (pl.when(pl.col("rest") == "redovisa")
+              .then(pl.format("rest i direktpool, insats {} (redovisas)", "insats"))
+              .otherwise(pl.format("rest i direktpool, inga direkta belopp för insats {}", "insats")))
+    return kept.select("pool", orsak=reason, belopp_ore="rest_ore")

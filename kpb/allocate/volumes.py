@@ -1,0 +1,88 @@
+"""Step 5: volumes per pool × insats × person, in thousandths of the insats unit.
+
+timmar: Σ timmar_milli; antal: Σ antal_milli; dygn: days of [from, tom] clipped to the year
+(tom empty = open to 31 December), overlapping or adjacent rows of the same person, pool and
+insats counted once, × 1000; manader: distinct calendar months of the year touched, × 1000;
+kronor: the person's direct amounts in öre × 10 (1 kr = 1000 milli-kronor).
+Hour and count rows are taken as loaded: checking their dates against the year is the
+loader's job. An activity row feeds every pool whose insats (and utförare, when the pool
+names them) it matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from kpb.rules import Rules
+
+KEYS = ["pool", "insats", "person_id"]
+VOLUME_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "person_id": pl.Utf8, "volym_milli": pl.Int64}
+
+
+def pool_insatser(rules: Rules, types=("verksamhet",)) -> pl.DataFrame:
+    """pool, insats, enhet, utforare_krav (null = any utförare): what feeds each pool."""
+    rows = [(p.namn, kod, rules.insatser[kod].enhet, u)
+            for p in rules.of_type(*types) for kod, _ in p.insats_shares()
+            for u in (p.utforare or (None,))]
+    return pl.DataFrame(rows, schema={"pool": pl.Utf8, "insats": pl.Utf8, "enhet": pl.Utf8,
+                                      "utforare_krav": pl.Utf8}, orient="row")
+
+
+def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
+    """Rows (aktivitet or direkt) joined to the pools they feed."""
+    return (rows.lazy().join(feeds.lazy(), on="insats", how="inner")
+            .filter(pl.col("utforare_krav").is_null() | (pl.col("utforare") == pl.col("utforare_krav"))))
+
+
+def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
+    rows = matched_rows(aktivitet, pool_insatser(rules))
+    by_unit = [
+        summed(rows.filter(pl.col("enhet") == "timmar"), "timmar_milli"),
+        summed(rows.filter(pl.col("enhet") == "antal"), "antal_milli"),
+        days(rows.filter(pl.col("enhet") == "dygn"), year),
+        months(rows.filter(pl.col("enhet") == "manader"), year),
+        kronor(matched_rows(direkt, pool_insatser(rules)).filter(pl.col("enhet") == "kronor")),
+    ]
+    return pl.concat([v.select(KEYS + ["volym_milli"]).cast(VOLUME_SCHEMA) for v in by_unit])
+
+
+def summed(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    return rows.group_by(KEYS).agg(volym_milli=pl.col(column).fill_null(0).sum())
+
+
+def kronor(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.group_by(KEYS).agg(volym_milli=pl.col("belopp_ore").sum() * 10)
+
+
+def clipped_days(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """start/end as day numbers in the year (0 = 1 January), rows outside the year dropped."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    day = lambda d: (d - pl.lit(first)).dt.total_days()  # noqa: E731
+    start = pl.max_horizontal(pl.col("from"), pl.lit(first))
+    end = pl.min_horizontal(pl.col("tom").fill_null(pl.lit(last)), pl.lit(last))
+    return (rows.with_columns(start=day(start), end=day(end))
+            .filter(pl.col("start") <= pl.col("end")))
+
+
+def days(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """Calendar days covered, overlaps counted once: sorted by start, each row adds only the
+    days after the furthest end of the rows before it (cumulative max)."""
+    spans = clipped_days(rows, year).sort(KEYS + ["start", "end"])
+    covered = pl.col("end").cum_max().shift(1).over(KEYS).fill_null(-1)
+    new_days = (pl.col("end") - pl.max_horizontal(pl.col("start") - 1, covered)).clip(lower_bound=0)
+    return spans.group_by(KEYS).agg(volym_milli=new_days.sum() * 1000)
+
+
+def months(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """Distinct months of the year touched by any of the person's rows (at most 12 each)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start = pl.max_horizontal(pl.col("from"), pl.lit(first))
+    end = pl.min_horizontal(pl.col("tom").fill_null(pl.lit(last)), pl.lit(last))
+    touched = (rows.with_columns(first_month=start.dt.month().cast(pl.Int32),
+                                 last_month=end.dt.month().cast(pl.Int32))
+               .filter(start <= end)
+               .select(KEYS + [pl.int_ranges("first_month", pl.col("last_month") + 1).alias("month")])
+               .explode("month").unique())
+    return touched.group_by(KEYS).agg(volym_milli=pl.len().cast(pl.Int64) * 1000)
