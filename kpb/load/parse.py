@@ -16,6 +16,7 @@ from typing import NamedTuple
 import polars as pl
 
 THOUSANDS = "[ \u00a0\u202f]"
+# [0-9], never \d: the regex engine counts Arabic-Indic and other digits as \d too
 MAX_INTEGER_DIGITS = 15  # öre and milli-units of 10^15 still fit in Int64
 
 
@@ -39,7 +40,7 @@ def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bo
     number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
     mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
     parts = number.str.extract_groups(
-        rf"^([+-]?)(\d{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}(\d+))?$")
+        rf"^([+-]?)([0-9]{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}([0-9]+))?$")
     whole, fraction = parts.struct.field("2"), parts.struct.field("3").fill_null("")
     magnitude = (whole.cast(pl.Int64) * 10**places
                  + fraction.str.pad_end(places, "0").str.slice(0, places).cast(pl.Int64))
@@ -67,8 +68,8 @@ def milli(raw: pl.Expr, decimal: str, what: str) -> Parsed:
 def date(raw: pl.Expr, required: bool) -> Parsed:
     """YYYY-MM-DD or YYYYMMDD; the date must exist."""
     value = cleaned(raw)
-    compact = value.str.replace_all(r"^(\d{4})-(\d{2})-(\d{2})$", "$1$2$3")
-    parsed = pl.when(compact.str.contains(r"^\d{8}$")).then(
+    compact = value.str.replace_all(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3")
+    parsed = pl.when(compact.str.contains(r"^[0-9]{8}$")).then(
         compact.str.to_date("%Y%m%d", strict=False))
     error = (pl.when((value == "") & required).then(pl.lit("värde saknas, väntade ett datum"))
              .when(value == "").then(None)
@@ -78,8 +79,8 @@ def date(raw: pl.Expr, required: bool) -> Parsed:
 
 def period(raw: pl.Expr, year: int) -> Parsed:
     """YYYYMM (or YYYY-MM) inside the verksamhetsår."""
-    value = cleaned(raw).str.replace(r"^(\d{4})-(\d{2})$", "$1$2")
-    number = pl.when(value.str.contains(r"^\d{6}$")).then(value.cast(pl.Int32, strict=False))
+    value = cleaned(raw).str.replace(r"^([0-9]{4})-([0-9]{2})$", "$1$2")
+    number = pl.when(value.str.contains(r"^[0-9]{6}$")).then(value.cast(pl.Int32, strict=False))
     inside = (number >= year * 100 + 1) & (number <= year * 100 + 12)
     error = (pl.when(value == "").then(pl.lit("värde saknas, väntade en period ÅÅÅÅMM"))
              .when(~inside.fill_null(False))
@@ -91,7 +92,7 @@ def exact_decimal(raw: pl.Expr, decimal: str, what: str) -> Parsed:
     """A non-negative decimal kept exactly as text with a point: "1 500,50" -> "1500.50"."""
     number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
     mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
-    valid = number.str.contains(rf"^\d+({mark}\d+)?$")
+    valid = number.str.contains(rf"^[0-9]+({mark}[0-9]+)?$")
     error = (pl.when(number == "").then(pl.lit(f"värde saknas, väntade {what}"))
              .when(~valid).then(pl.lit(f"väntade {what} (ett icke-negativt tal)")))
     return Parsed(pl.when(valid).then(number.str.replace(",", ".", literal=True)), error)

@@ -15,7 +15,7 @@ import re
 
 import polars as pl
 
-_SHAPE = r"^(\d{2})?(\d{6})([-+]?)(\d{4})$"
+_SHAPE = r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$"
 AGE_GROUPS = ((0, "0-19"), (20, "20-64"), (65, "65-79"), (80, "80+"))
 UNKNOWN_AGE_GROUP = "okänd"
 
@@ -87,7 +87,7 @@ def mask(raw: str | None) -> str:
     shaped like a number keeps its first six digits and hides every later digit.
     """
     text = re.sub(r"\s", "", raw or "")
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^0-9]", "", text)
     if re.fullmatch(_SHAPE, text):
         return f"{digits[:-4]}-****"
     seen = 0
