@@ -9,8 +9,6 @@ ofördelat line with its reason: nothing disappears.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import polars as pl
 
 from kpb.allocate.split import largest_remainder, split_fraction
@@ -18,7 +16,6 @@ from kpb.allocate.volumes import matched_rows, pool_insatser
 from kpb.rules import Rules
 
 AMOUNT_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "kostnad_ore": pl.Int64}
-OFORDELAT_SCHEMA = {"pool": pl.Utf8, "orsak": pl.Utf8, "belopp_ore": pl.Int64}
 PERSON_COLUMNS = ["person_id", "insats", "pool", "volym_milli", "kostnad_ore", "kalla"]
 
 
