@@ -7,7 +7,7 @@ summaries, reconciliation. Each step is timed through kpb.steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -51,8 +51,9 @@ def allocate(tables: dict, rules: Rules, year: int, progress: Progress = silent)
         tables["aktivitet"], tables["direkt"], rules, year).collect())
     persons, ofordelat, rests = timer.run("persons", "Kostnad per brukare", _persons,
                                           tables["direkt"], amounts, volume_rows, rules)
-    return timer.run("summaries", "Sammanställning och avstämning", _tables, tables, rules, ledger,
-                     totals, overhead, amounts, volume_rows, persons, ofordelat, rests, timer)
+    result = timer.run("summaries", "Sammanställning och avstämning", _tables, tables, rules, ledger,
+                       totals, overhead, amounts, volume_rows, persons, ofordelat, rests)
+    return replace(result, timings=timer.as_dict())
 
 
 def _overhead(rules: Rules, totals, nycklar, ledger):
@@ -72,7 +73,7 @@ def _persons(direkt, amounts, volume_rows, rules: Rules):
     return with_insats_facts(person_rows, rules), ofordelat, rests
 
 
-def _tables(tables, rules, ledger, totals, overhead, amounts, volume_rows, persons, ofordelat, rests, timer):
+def _tables(tables, rules, ledger, totals, overhead, amounts, volume_rows, persons, ofordelat, rests):
     insats = insats_table(amounts, pl.concat([volume_rows, persons.filter(pl.col("kalla") == "direkt")
                                               .select(volume_rows.columns)]), rules)
     warnings = [*rules.warnings, *volume_without_cost(insats, rules),
@@ -84,5 +85,5 @@ def _tables(tables, rules, ledger, totals, overhead, amounts, volume_rows, perso
         fordelning=overhead.flows, insats=insats, brukare_insats=persons,
         brukare=brukare_table(persons, tables["person"]),
         avstamning=avstamning(rules, totals, ofordelat, persons),
-        direkt_avstamning=rests.rename({"kostnad_ore": "att_fordela_ore"}),
-        warnings=warnings, timings=timer.as_dict())
+        direkt_avstamning=rests.rename({"kostnad_ore": "att_fordela_ore"}).sort("pool", "insats"),
+        warnings=warnings)

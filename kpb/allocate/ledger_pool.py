@@ -17,7 +17,8 @@ def ledger_pool(ledger, rules: Rules) -> pl.DataFrame:
     raise_if_errors("fördelning", unmatched_problems(matched, rules))
     regler = pl.DataFrame({"pool": [p.namn for p in rules.pools],
                            "regel": [p.regel for p in rules.pools]})
-    return matched.join(regler, on="pool", how="left").drop("pool_index")
+    joined = matched.join(regler, on="pool", how="left", maintain_order="left")
+    return joined.drop("pool_index")
 
 
 def unmatched_problems(matched: pl.DataFrame, rules: Rules) -> list[Problem]:

@@ -26,7 +26,9 @@ def unused_rows(rows, rules: Rules, types, source: str) -> list[Problem]:
 
 
 def volume_without_cost(insats_table: pl.DataFrame, rules: Rules) -> list[Problem]:
-    idle = insats_table.filter((pl.col("volym_milli") != 0) & (pl.col("kostnad_ore") == 0))
+    operating = [p.namn for p in rules.of_type("verksamhet")]
+    idle = insats_table.filter(pl.col("pool").is_in(operating) & (pl.col("volym_milli") != 0)
+                               & (pl.col("kostnad_ore") == 0))
     return [warning(rules.source, None, f"pool {pool}",
                     f"insats {insats!r} har volym men poolen har ingen kostnad att fördela")
             for insats, pool in idle.select("insats", "pool").iter_rows()]

@@ -27,7 +27,7 @@ def with_pool_names(ledger: pl.DataFrame | pl.LazyFrame, rules: Rules) -> pl.Laz
                           "pool": [p.namn for p in rules.pools]},
                          schema={"pool_index": pl.Int32, "pool": pl.Utf8})
     return (ledger.lazy().with_columns(pool_index=pool_index_expr(rules.pools))
-            .join(names.lazy(), on="pool_index", how="left"))
+            .join(names.lazy(), on="pool_index", how="left", maintain_order="left"))
 
 
 def key_weights(rules: Rules, nycklar, ledger_pool) -> tuple[dict[str, tuple[Share, ...]], list[Problem]]:
