@@ -161,3 +161,15 @@ def test_key_weights_summing_to_zero_stop_the_allocation():
             nycklar=[{"nyckel": "yta", "mottagare": "norr", "varde": "0"}])
     assert raised.value.stage == "fördelning"
     assert "summerar till 0" in raised.value.errors[0].message
+
+
+def test_volume_in_a_pool_without_cost_is_a_warning_and_progress_is_told():
+    told = []
+    rules = parse_rules(HEAD + pool("norr", "200", 'insats = "hemtjanst"') + pool("bou", "610", 'insats = "utredning"'),
+                        2024, "regler/2024.toml")
+    tables = input_tables(ledger=[cost("200", 100), cost("610", 50), cost("610", -50)],
+                          aktivitet=[{"person_id": "A", "insats": "utredning", "from": D(2024, 3, 1)},
+                                     {"person_id": "A", "insats": "hemtjanst", "from": D(2024, 3, 1), "timmar_milli": 5}])
+    result = allocate(tables, rules, 2024, progress=told.append)
+    assert [(w.column, w.is_error) for w in result.warnings] == [("pool bou", False)]
+    assert "Volymer ..." in told and set(result.timings) >= {"ledger_pool", "volumes", "summaries"}
