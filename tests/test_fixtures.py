@@ -1,0 +1,332 @@
+"""The example projects in fixtures/ say what their READMEs and kpb-method.md say.
+
+Standard library plus kpb.project only: these check the fixtures themselves, so they hold
+whatever state the engine is in. Amounts are read as exact Decimals, never floats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kpb.project import Project
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+LILLBY = FIXTURES / "lillby"
+EXEMPEL = FIXTURES / "exempelkommun"
+YEAR_START, YEAR_END = date(2024, 1, 1), date(2024, 12, 31)
+
+
+# -- tiny readers, independent of kpb.load -------------------------------------------------
+
+def luhn_ok(number: str) -> bool:
+    """Personnummer check: Luhn over YYMMDDNNN (weights 2,1,2,...) gives the last digit."""
+    digits = number.replace("-", "").replace("+", "")[-10:]
+    total = 0
+    for i, ch in enumerate(digits[:9]):
+        product = int(ch) * (2 if i % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return len(digits) == 10 and (10 - total % 10) % 10 == int(digits[9])
+
+
+def decode(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def read_rows(project: Project, path: Path, source: str) -> list[dict[str, str]]:
+    """Rows keyed by canonical column name, through the project's column mapping."""
+    text = decode(path)
+    delimiter = ";" if text.splitlines()[0].count(";") else ","
+    header_of = {v.lower(): k for k, v in project.source(source).kolumner.items()}
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [header_of.get(h.lower(), h.lower()) for h in next(reader)]
+    return [dict(zip(header, row)) for row in reader]
+
+
+def source_rows(root: Path, source: str) -> list[dict[str, str]]:
+    project = Project.open(root)
+    folder = project.data_dir(2024, source)
+    return [row for path in sorted(folder.glob("*.csv")) for row in read_rows(project, path, source)]
+
+
+def amount(text: str) -> Decimal:
+    """Swedish money text: decimal comma, space thousands separators, maybe Unicode minus."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
+    return Decimal(cleaned.replace(",", "."))
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def days_in_2024(rows) -> int:
+    """Calendar days of the rows' [from, tom] inside 2024, overlaps counted once."""
+    covered = set()
+    for row in rows:
+        start = max(day(row["from"]), YEAR_START)
+        end = min(day(row["tom"]) if row["tom"] else YEAR_END, YEAR_END)
+        covered |= {start.toordinal() + n for n in range((end - start).days + 1)}
+    return len(covered)
+
+
+def months_in_2024(rows) -> int:
+    months = set()
+    for row in rows:
+        start = max(day(row["from"]), YEAR_START)
+        end = min(day(row["tom"]) if row["tom"] else YEAR_END, YEAR_END)
+        months |= set(range(start.month, end.month + 1)) if start <= end else set()
+    return len(months)
+
+
+def test_local_luhn_knows_the_briefs_vectors():
+    assert all(luhn_ok(n) for n in ("640823-3234", "811218-9876", "701063-2391", "197505701834"))
+    assert not any(luhn_ok(n) for n in ("640823-3235", "811218-9877", "7010632390"))
+
+
+# -- both projects ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("root, kommun", [(LILLBY, "Lillby"), (EXEMPEL, "Exempelkommun")])
+def test_kpb_toml_opens_and_names_the_kommun(root, kommun):
+    project = Project.open(root)
+    assert project.kommun == kommun
+    assert project.rules_file(2024).is_file()
+    assert project.invanare and project.invanare > 0
+
+
+@pytest.mark.parametrize("root", [LILLBY, EXEMPEL])
+def test_every_personnummer_passes_luhn(root):
+    people = [r["person"] for s in ("aktivitet", "direkt") for r in source_rows(root, s)]
+    assert people, "the fixture has no persons"
+    assert [p for p in set(people) if not luhn_ok(p)] == []
+
+
+# -- Lillby: the worked example of kpb-method.md --------------------------------------------
+
+def lillby_ledger_by(key) -> Counter:
+    totals = Counter()
+    for row in source_rows(LILLBY, "ledger"):
+        totals[key(row)] += amount(row["belopp"])
+    return totals
+
+
+def test_lillby_ledger_per_ansvar_is_the_briefs():
+    operating = lillby_ledger_by(lambda r: r["ansvar"] if r["konto"][:2] not in ("31", "35") else None)
+    del operating[None]
+    assert operating == {"100": 400_000, "110": 200_000, "200": 1_800_000, "210": 1_000_000,
+                         "300": 3_600_000, "400": 120_000}
+
+
+def test_lillby_fees_internal_revenue_and_totals():
+    by_class = lillby_ledger_by(lambda r: r["konto"][:2] if r["konto"][0] == "3" else "cost")
+    assert by_class["31"] == -250_000  # external fees, excluded by the avgifter pool
+    assert by_class["35"] == -50_000   # internal revenue of hemtjänst Norr
+    assert sum(by_class.values()) == 6_820_000
+    assert sum(by_class.values()) - by_class["31"] == 7_070_000
+    internal = lillby_ledger_by(lambda r: (r["konto"][:2], r["ansvar"]))
+    assert internal[("35", "200")] == -50_000
+
+
+def test_lillby_ledger_is_spread_over_the_year_with_ore():
+    periods = lillby_ledger_by(lambda r: r["period"])
+    assert sorted(periods) == [f"2024{m:02d}" for m in range(1, 13)]
+    assert any(amount(r["belopp"]) % 1 for r in source_rows(LILLBY, "ledger"))
+
+
+def lillby_people() -> dict[str, str]:
+    expected = tomllib.loads((LILLBY / "forvantat.toml").read_text(encoding="utf-8"))
+    return expected["personnummer"]
+
+
+def test_lillby_hours_per_person_are_the_briefs():
+    letter = {v: k for k, v in lillby_people().items()}
+    hours = Counter()
+    for row in source_rows(LILLBY, "aktivitet"):
+        if row["insats"] == "hemtjanst":
+            hours[(letter[row["person"]], row["utforare"])] += amount(row["timmar"])
+    assert hours == {("A", "NORR"): 1500, ("B", "NORR"): 2000, ("C", "NORR"): 500,
+                     ("D", "SODER"): 1000, ("E", "SODER"): Decimal("1500.5")}
+
+
+def test_lillby_hours_are_visits_of_at_most_a_day():
+    rows = [r for r in source_rows(LILLBY, "aktivitet") if r["insats"] == "hemtjanst"]
+    per_day = Counter()
+    for row in rows:
+        per_day[(row["person"], row["from"])] += amount(row["timmar"])
+    assert len(rows) > 1000 and max(per_day.values()) <= 24
+    assert any("," in row["timmar"] for row in rows)
+
+
+def test_lillby_sabo_days_and_larm_months_are_the_briefs():
+    letter = {v: k for k, v in lillby_people().items()}
+    rows = source_rows(LILLBY, "aktivitet")
+    sabo = {letter[r["person"]]: days_in_2024([r]) for r in rows if r["insats"] == "sabo"}
+    larm = {letter[r["person"]]: months_in_2024([r]) for r in rows if r["insats"] == "larm"}
+    assert sabo == {"F": 366, "G": 306, "H": 121}
+    assert larm == {"A": 12, "B": 6, "D": 12}
+
+
+def test_lillby_samordningsnummer_and_ages_vary():
+    numbers = lillby_people().values()
+    assert any(int(n[6:8]) > 60 for n in numbers)
+    assert {int(n[10]) % 2 for n in numbers} == {0, 1}  # both kön
+    assert len({n[:4] for n in numbers}) == len(numbers)
+
+
+def test_lillby_reciprok_variant_differs_only_in_metod():
+    stegvis = tomllib.loads(LILLBY.joinpath("regler", "2024.toml").read_text(encoding="utf-8"))
+    reciprok = tomllib.loads(LILLBY.joinpath("varianter", "reciprok.toml").read_text(encoding="utf-8"))
+    assert (stegvis["gemensamma"]["metod"], reciprok["gemensamma"]["metod"]) == ("stegvis", "reciprok")
+    del stegvis["gemensamma"], reciprok["gemensamma"]
+    assert stegvis == reciprok
+
+
+def test_lillby_expected_results_add_up_to_the_cost_base():
+    expected = tomllib.loads((LILLBY / "forvantat.toml").read_text(encoding="utf-8"))
+    for metod in ("stegvis", "reciprok"):
+        assert sum(Decimal(v) for v in expected[metod]["person"].values()) == 7_070_000
+        assert sum(Decimal(v) for v in expected[metod]["pool"].values()) == 7_070_000
+
+
+# -- Exempelkommun -----------------------------------------------------------------------------
+
+SIE_FILE = EXEMPEL / "varianter" / "sie" / "huvudbok_2024.se"
+HEMTJANST_FILE = EXEMPEL / "data" / "2024" / "aktivitet" / "hemtjanst_besok_2024.csv"
+
+
+def csv_ledger_by_key() -> Counter:
+    totals = Counter()
+    for row in source_rows(EXEMPEL, "ledger"):
+        key = (row["konto"], row["ansvar"], row["verksamhet"], row["period"])
+        totals[key] += amount(row["belopp"])
+    return totals
+
+
+def sie_ledger_by_key() -> Counter:
+    """#TRANS amounts per konto × ansvar × verksamhet × period, read with the stdlib."""
+    text = SIE_FILE.read_bytes().decode("cp437")
+    assert text.splitlines()[1] == "#FORMAT PC8"
+    totals = Counter()
+    for line in text.splitlines():
+        words = line.split()
+        if words and words[0] == "#TRANS":
+            objects = line[line.index("{") + 1:line.index("}")].replace('"', "").split()
+            dims = dict(zip(objects[0::2], objects[1::2]))
+            konto, (belopp, transdat) = words[1], line[line.index("}") + 1:].split()
+            totals[(konto, dims["1"], dims["20"], transdat[:6])] += Decimal(belopp)
+    return totals
+
+
+def test_sie_variant_and_csv_ledger_agree_per_konto_ansvar_verksamhet_period():
+    csv_totals, sie_totals = csv_ledger_by_key(), sie_ledger_by_key()
+    assert len(csv_totals) > 500
+    assert sie_totals == csv_totals
+
+
+def test_sie_variant_names_its_dimensions_in_code_page_437():
+    text = SIE_FILE.read_bytes().decode("cp437")
+    assert '#DIM 1 "Ansvar"' in text and '#DIM 20 "Verksamhet"' in text
+    assert '#OBJEKT 1 "810" "Försörjningsstöd, handläggning"' in text
+    assert {1: "ansvar", 20: "verksamhet"}.items() <= Project.open(EXEMPEL).sie.dimensioner.items()
+
+
+def test_hemtjanst_export_is_windows_1252_and_not_utf8():
+    raw = HEMTJANST_FILE.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    text = raw.decode("cp1252")
+    assert text.startswith("Personnummer;Insats;Från;Till") and "Hemtjänst Söder" in text
+
+
+def test_ledger_has_swedish_headers_mapped_in_kpb_toml():
+    project = Project.open(EXEMPEL)
+    mapped = project.source("ledger").kolumner
+    for path in project.data_dir(2024, "ledger").glob("*.csv"):
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(";")
+        assert set(header) == {mapped[c] for c in ("period", "konto", "ansvar", "verksamhet",
+                                                   "aktivitet", "belopp")}
+    assert len(list(project.data_dir(2024, "ledger").glob("*.csv"))) == 2
+
+
+def test_ledger_amounts_are_swedish_text_with_thousands_and_a_credit_note():
+    rows = source_rows(EXEMPEL, "ledger")
+    assert len(rows) > 500
+    assert any(" " in r["belopp"] for r in rows) and all("." not in r["belopp"] for r in rows)
+    assert any(amount(r["belopp"]) < 0 for r in rows if r["konto"].startswith("6"))
+
+
+def test_exempelkommun_nets_internal_revenue_and_keeps_fees_outside():
+    by_class = Counter()
+    for row in source_rows(EXEMPEL, "ledger"):
+        by_class[row["konto"][:2]] += amount(row["belopp"])
+    assert by_class["31"] < 0 and by_class["35"] < 0 and by_class["34"] < 0
+    rules = tomllib.loads(EXEMPEL.joinpath("regler", "2024.toml").read_text(encoding="utf-8"))
+    excluded = [p for p in rules["pool"] if p.get("typ") == "exkludera"]
+    assert {"31*"} <= {k for p in excluded for k in p.get("konto", [])}
+    assert not any(k.startswith(("35", "34")) for p in excluded for k in p.get("konto", []))
+
+
+def test_exempelkommun_covers_every_area_and_unit():
+    rules = tomllib.loads(EXEMPEL.joinpath("regler", "2024.toml").read_text(encoding="utf-8"))
+    insatser = rules["insatser"]
+    assert {i["omrade"] for i in insatser.values()} == {"ÄO", "BUF", "VUX", "EB", "AMI"}
+    assert {i["enhet"] for i in insatser.values()} == {"timmar", "dygn", "manader", "antal", "kronor"}
+    used = Counter(r["insats"] for r in source_rows(EXEMPEL, "aktivitet"))
+    used.update(r["insats"] for r in source_rows(EXEMPEL, "direkt"))
+    assert set(used) == set(insatser)
+    assert used["hemtjanst"] > 5000
+
+
+def test_exempelkommun_people_are_many_varied_and_some_samordningsnummer():
+    numbers = {r["person"] for s in ("aktivitet", "direkt") for r in source_rows(EXEMPEL, s)}
+    digits = {n.replace("-", "").replace("+", "")[-10:] for n in numbers}
+    assert len(digits) > 300
+    assert sum(int(d[4:6]) > 60 for d in digits) >= 3
+    assert {int(d[8]) % 2 for d in digits} == {0, 1}
+    assert any("+" in n for n in numbers) and any(len(n) == 12 for n in numbers)
+
+
+def test_exempelkommun_costs_are_skewed_towards_hvb_children():
+    invoices = Counter()
+    for row in source_rows(EXEMPEL, "direkt"):
+        if row["insats"] == "hvb_barn":
+            invoices[row["person"]] += amount(row["belopp"])
+    ledger_total = sum(csv_ledger_by_key().values())
+    assert len(invoices) <= 10 and sum(invoices.values()) > ledger_total / 8
+
+
+def test_placements_cross_the_year_and_overlap():
+    rows = [r for r in source_rows(EXEMPEL, "aktivitet") if r["insats"] == "familjehem"]
+    assert any(day(r["from"]) < YEAR_START for r in rows)
+    assert any(r["tom"] and day(r["tom"]) > YEAR_END for r in rows)
+    per_child = Counter(r["person"] for r in rows)
+    twice = [p for p, n in per_child.items() if n > 1]
+    overlapping = [p for p in twice
+                   if days_in_2024([r for r in rows if r["person"] == p])
+                   < sum(days_in_2024([r]) for r in rows if r["person"] == p)]
+    assert overlapping
+
+
+@pytest.mark.parametrize("root, files", [(LILLBY, 5), (EXEMPEL, 13)])
+def test_generator_regenerates_exactly_the_committed_files(tmp_path, root, files):
+    """generera.py is the source of truth: run in a copy, it writes the same bytes."""
+    shutil.copy(root / "generera.py", tmp_path / "generera.py")
+    subprocess.run([sys.executable, str(tmp_path / "generera.py")], check=True, timeout=60)
+    generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.*")
+                       if p.name != "generera.py" and "__pycache__" not in p.parts)
+    assert len(generated) == files
+    for relative in generated:
+        assert (tmp_path / relative).read_bytes() == (root / relative).read_bytes(), relative
