@@ -1,7 +1,9 @@
 """The example projects in fixtures/ say what their READMEs and kpb-method.md say.
 
-Standard library plus kpb.project only: these check the fixtures themselves, so they hold
-whatever state the engine is in. Amounts are read as exact Decimals, never floats.
+Most tests read the files with the standard library only (plus kpb.project for the column
+mapping), so they check the fixtures themselves whatever state the engine is in; the last
+ones load both projects through kpb.load and kpb.rules and compare with those readings.
+Amounts are read as exact Decimals, never floats.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from kpb.load import load_year
+from kpb.load.sie import read_sie
 from kpb.project import Project
+from kpb.rules import read_rules
+from kpb.rules.patterns import pool_index_expr
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LILLBY = FIXTURES / "lillby"
@@ -330,3 +336,71 @@ def test_generator_regenerates_exactly_the_committed_files(tmp_path, root, files
     assert len(generated) == files
     for relative in generated:
         assert (tmp_path / relative).read_bytes() == (root / relative).read_bytes(), relative
+
+
+# -- through kpb's own loader and rules ----------------------------------------------------
+# kpb.load and kpb.rules read the fixtures exactly as `kpb compute` does; the expectations
+# come from the stdlib readers above, so a disagreement shows in one or the other.
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """Both projects loaded once, from copies (loading may create a key file)."""
+    result = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KPB_PSEUDONYM_NYCKEL", "fixture-test-nyckel")
+        for root in (LILLBY, EXEMPEL):
+            copy = tmp_path_factory.mktemp(root.name) / root.name
+            skip = shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key")
+            shutil.copytree(root, copy, ignore=skip)
+            result[root] = load_year(Project.open(copy), 2024)
+    return result
+
+
+@pytest.mark.parametrize("root", [LILLBY, EXEMPEL])
+def test_loaded_ledger_is_the_files_to_the_ore(loaded, root):
+    rows = source_rows(root, "ledger")
+    ledger = loaded[root].ledger
+    assert ledger.height == len(rows)
+    assert ledger["belopp_ore"].sum() == sum(amount(r["belopp"]) for r in rows) * 100
+
+
+@pytest.mark.parametrize("root", [LILLBY, EXEMPEL])
+def test_loaded_volumes_and_persons_are_the_files(loaded, root):
+    aktivitet, direkt = source_rows(root, "aktivitet"), source_rows(root, "direkt")
+    assert loaded[root].aktivitet.height == len(aktivitet)
+    assert loaded[root].direkt.height == len(direkt)
+    numbers = {r["person"].replace("-", "").replace("+", "")[-10:] for r in aktivitet + direkt}
+    assert loaded[root].person.height == len(numbers)
+    assert (loaded[root].aktivitet["flagga"] == "").all()
+
+
+@pytest.mark.parametrize("root", [LILLBY, EXEMPEL])
+def test_no_personnummer_survives_the_load(loaded, root):
+    raw = {r["person"] for r in source_rows(root, "aktivitet") + source_rows(root, "direkt")}
+    digits = {n.replace("-", "").replace("+", "") for n in raw}
+    ids = set(loaded[root].person["person_id"])
+    assert all(len(i) == 20 for i in ids) and not ids & (raw | digits)
+
+
+@pytest.mark.parametrize("root", [LILLBY, EXEMPEL])
+def test_every_ledger_row_matches_a_pool(loaded, root):
+    rules = read_rules(Project.open(root).rules_file(2024), 2024)
+    assert rules.warnings == ()
+    matched = loaded[root].ledger.select(pool_index_expr(rules.pools).alias("pool"))
+    assert matched["pool"].null_count() == 0
+
+
+def test_lillby_reciprok_variant_is_valid_rules():
+    rules = read_rules(LILLBY / "varianter" / "reciprok.toml", 2024)
+    assert rules.metod == "reciprok" and rules.warnings == ()
+
+
+def test_kpb_reads_the_sie_variant_as_the_csv_ledger():
+    table, problems = read_sie(SIE_FILE, "huvudbok_2024.se", Project.open(EXEMPEL).sie, 2024)
+    assert problems == []
+    totals = Counter()
+    for konto, ansvar, verksamhet, period, belopp in table.rows.select(
+            "konto", "ansvar", "verksamhet", "period", "belopp").iter_rows():
+        totals[(konto, ansvar, verksamhet, period)] += Decimal(belopp)
+    assert totals == csv_ledger_by_key()
+    assert set(table.rows["aktivitet"]) == {"", "NATT"}
