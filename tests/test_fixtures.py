@@ -200,6 +200,15 @@ def test_lillby_reciprok_variant_differs_only_in_metod():
     assert stegvis == reciprok
 
 
+def test_lillby_a_and_c_really_tie_on_the_last_ore_of_norr():
+    """The note in forvantat.toml: both exact shares end in exactly half an öre."""
+    expected = tomllib.loads((LILLBY / "forvantat.toml").read_text(encoding="utf-8"))
+    pool_ore = Decimal(expected["stegvis"]["pool"]["hemtjanst_norr"]) * 100
+    halves = {p: (pool_ore * h / 4000) % 1 for p, h in {"A": 1500, "B": 2000, "C": 500}.items()}
+    assert halves == {"A": Decimal("0.5"), "B": 0, "C": Decimal("0.5")}
+    assert expected["stegvis"]["lika_rest"]["personer"] == ["A", "C"]
+
+
 def test_lillby_expected_results_add_up_to_the_cost_base():
     expected = tomllib.loads((LILLBY / "forvantat.toml").read_text(encoding="utf-8"))
     for metod in ("stegvis", "reciprok"):
