@@ -58,7 +58,7 @@ def hemtjanst(rng, org: Organisation, elderly: Segment, year: Year, visit_rows: 
     provider = _providers(rng, len(texts), len(org.districts), len(org.lov))
     first, last = _active_days(rng, len(texts), year)
     active = last - first + 1
-    intensity = rng.lognormal(0.0, 0.85, len(texts))
+    intensity = rng.lognormal(0.0, 1.0, len(texts))
     rate = np.minimum(intensity * visit_rows / (intensity * active).sum(), MAX_VISITS_A_DAY)
     rate = np.minimum(rate * visit_rows / (rate * active).sum(), MAX_VISITS_A_DAY)  # refill cap
     user_of_day, day_number = runs(active)

@@ -14,13 +14,13 @@ from kpb.synth.organisation import Organisation
 M2_PER_MNKR = 35.0  # premises per million kronor of cost
 COST_PER_ARSARBETARE = 620_000.0
 IFO_SHARE_RECEIVERS = ("bou_myndighet", "vux_myndighet", "hvb_barn", "familjehem",
-                       "oppenvard", "kontaktperson", "eb_handlaggning", "ami", "forebyggande")
+                       "oppenvard", "kontaktperson", "eb_handlaggning", "ami")
 
 
 def lokalyta(rng, org: Organisation, cost: dict[str, float]) -> pl.DataFrame:
     """m² with one decimal for the staff pools and every pool with premises of its own."""
     receivers = [p.namn for p in org.pools if p.namn not in ("ledning", "it_lokal")
-                 and p.profil in ("egen_regi", "myndighet", "ledning")]
+                 and p.typ != "ej_brukar" and p.profil in ("egen_regi", "myndighet", "ledning")]
     m2 = [cost.get(name, 0.0) / 1e6 * M2_PER_MNKR for name in receivers]
     tenths = np.maximum(np.rint(np.array(m2) * rng.uniform(0.7, 1.3, len(m2)) * 10), 10)
     return _key_rows("lokalyta", receivers, tenths.astype(np.int64), 10)

@@ -42,9 +42,10 @@ def rules_toml(org: Organisation, year: int, ifo_shares: dict[str, int]) -> str:
 
 
 def ledning_receivers(org: Organisation) -> list[str]:
-    """Every pool with personnel cost of its own, below ledning."""
-    return [p.namn for p in org.pools if p.namn != "ledning" and p.profil not in
-            ("faktura", "bistand")]
+    """Every pool with personnel cost of its own, below ledning (an ej_brukar pool
+    carries only its own cost: kpb does not let it receive overhead)."""
+    return [p.namn for p in org.pools if p.namn != "ledning" and p.typ != "ej_brukar"
+            and p.profil not in ("faktura", "bistand")]
 
 
 def _pool_lines(org: Organisation, pool: PoolPlan, ifo_shares) -> list[str]:
