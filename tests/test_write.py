@@ -17,6 +17,8 @@ def frames(amount_ore: int) -> dict[str, pl.DataFrame]:
     def value(column):
         if column.endswith("_ore"):
             return amount_ore
+        if column == "styckkostnad":
+            return "473.8158"
         return 1500500 if column.endswith("_milli") else "x"
     return {name: pl.DataFrame({c: [value(c)] for c in columns})
             for name, columns in OUTPUT_COLUMNS.items()}

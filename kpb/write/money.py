@@ -13,6 +13,9 @@ import polars as pl
 
 MONEY = pl.Decimal(18, 2)
 VOLUME = pl.Decimal(18, 3)
+PRICE = pl.Decimal(18, 4)
+# Unit prices arrive from the engine as exact decimal text rounded to 4 places ("473.8158").
+PRICE_COLUMNS = ("styckkostnad",)
 
 
 def sek(column: str) -> pl.Expr:
@@ -36,6 +39,8 @@ def to_user_columns(frame: pl.DataFrame) -> pl.DataFrame:
             exprs.append(sek(name).alias(name.removesuffix("_ore")))
         elif name.endswith("_milli"):
             exprs.append(units(name).alias(name.removesuffix("_milli")))
+        elif name in PRICE_COLUMNS:
+            exprs.append(pl.col(name).cast(PRICE))
         else:
             exprs.append(pl.col(name))
     return frame.select(exprs)
