@@ -156,3 +156,21 @@ def test_lillby_through_the_cli(tmp_path, variant, expected):
     assert persons["kostnad"].sum() == Decimal("7070000.00")
     excluded = outputs(project, "avstamning").filter(pl.col("post").str.starts_with("Exkluderat"))
     assert excluded["belopp"].sum() == Decimal("-250000.00")
+
+
+def test_no_personnummer_in_anything_compute_wrote(exempel):
+    import re
+    raw = set()
+    for source in ("aktivitet", "direkt"):
+        for path in (exempel / "data" / "2024" / source).glob("*.csv"):
+            text = path.read_bytes().decode("cp1252")
+            raw |= set(re.findall(r"(?<!\d)(?:\d{8}|\d{6})[-+]?\d{4}(?!\d)", text))
+    assert len(raw) > 300
+    digits = {re.sub(r"\D", "", r) for r in raw}
+    forms = raw | digits | {d[-10:] for d in digits}
+    written = [p for p in exempel.rglob("*") if p.is_file()
+               and "data" not in p.relative_to(exempel).parts]
+    assert any(p.suffix == ".parquet" for p in written)
+    for path in written:
+        content = path.read_bytes()
+        assert not [f for f in forms if f.encode() in content], f"{path.name} läcker personnummer"
