@@ -1,0 +1,1 @@
+"""kpb benchmark suite (issue 4): `python -m benchmarks --help`."""

@@ -1,0 +1,174 @@
+"""The benchmark runner: generate or reuse projects, run kpb compute and the baseline kernel
+on each size in fresh processes, print a table, write JSON, check the targets of issue 4."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks import targets
+from benchmarks.measure import bound
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = 1
+
+
+@dataclass(frozen=True)
+class Options:
+    sizes: list[int]
+    year: int
+    out: Path
+    data_dir: Path
+    regenerate: bool = False
+
+
+def run(options: Options) -> dict:
+    results = {size: measure_size(size, options) for size in options.sizes}
+    report = {"maskin": machine(), "ar": options.year, "seed": SEED,
+              "storlekar": {str(size): r for size, r in results.items()},
+              "mal": targets.check(results)}
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    options.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+    print(table(results, report["maskin"]))
+    print(verdicts(report["mal"]))
+    return report
+
+
+def measure_size(size: int, options: Options) -> dict:
+    project = options.data_dir / f"kommun_{size}"
+    result = {"generering": ensure_project(project, size, options)}
+    kpb_run = _child("compute", project, options.year)
+    result["kpb"] = kpb_run
+    if "fel" not in kpb_run:
+        out = project / "baslinje.parquet"
+        result["baslinje"] = _child("baseline", project, options.year, out)
+        result |= ratios(kpb_run, result["baslinje"])
+    return result
+
+
+def ensure_project(project: Path, size: int, options: Options) -> dict:
+    """Reuse a project generated with the same size, year, seed and generator version."""
+    from kpb.synth.generate import GENERATOR_VERSION, MARKER
+
+    marker = project / MARKER
+    if marker.is_file() and not options.regenerate:
+        made = json.loads(marker.read_text(encoding="utf-8"))
+        if (made.get("invanare"), made.get("ar"), made.get("seed"), made.get("generator")) == (
+                size, options.year, SEED, GENERATOR_VERSION):
+            return {"ateranvand": True, "rader": made["rader"]}
+    return _child("synth", project, options.year, size, SEED)
+
+
+def ratios(kpb_run: dict, baseline: dict) -> dict:
+    if "fel" in baseline or not baseline.get("sekunder"):
+        return {}
+    per_stage = {s["namn"]: s["sekunder"] / baseline["sekunder"] for s in kpb_run["steg"]}
+    return {"allokering_mot_baslinje": per_stage.get("allocate"),
+            "steg_mot_baslinje": per_stage,
+            "hela_mot_baslinje": kpb_run["sekunder"] / baseline["sekunder"]}
+
+
+def _child(kind: str, project: Path, year: int, *extra) -> dict:
+    """Run one measurement in a fresh Python process; a failure is recorded, not raised."""
+    command = [sys.executable, "-m", "benchmarks.child", kind, str(project), str(year),
+               *map(str, extra)]
+    env = os.environ | {"PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
+    if done.returncode != 0:
+        return {"fel": done.stderr.strip().splitlines()[-12:]}
+    return json.loads(done.stdout)
+
+
+def machine() -> dict:
+    import duckdb
+    import polars
+
+    import kpb
+
+    return {"processor": _cpu_model(), "karnor": os.cpu_count(), "minne_mib": memory_mib(),
+            "system": platform.platform(), "python": platform.python_version(),
+            "polars": polars.__version__, "duckdb": duckdb.__version__, "kpb": kpb.__version__,
+            "commit": _commit()}
+
+
+def memory_mib() -> float:
+    with open("/proc/meminfo", encoding="ascii") as file:
+        total_kib = int(file.readline().split()[1])
+    return round(total_kib / 1024)
+
+
+def _cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace").splitlines()
+        return next(l.split(":", 1)[1].strip() for l in lines if l.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor()
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=REPO)
+    return done.stdout.strip()
+
+
+# -- printing -------------------------------------------------------------------------
+
+HEADER = (f"{'invånare':>10} {'steg':<10} {'sekunder':>9} {'rader/s':>11} {'topp RSS MiB':>13} "
+          f"{'× baslinje':>11} {'CPU/vägg':>9}  begränsas av")
+
+
+def table(results: dict[int, dict], machine_info: dict) -> str:
+    lines = [f"Maskin: {machine_info['processor']}, {machine_info['karnor']} kärnor, "
+             f"{machine_info['minne_mib'] / 1024:.0f} GiB", HEADER, "-" * len(HEADER)]
+    for size, result in results.items():
+        lines += _size_lines(size, result, machine_info["minne_mib"])
+    return "\n".join(lines)
+
+
+def _size_lines(size: int, result: dict, memory: float) -> list[str]:
+    kpb_run, base = result["kpb"], result.get("baslinje", {})
+    if "fel" in kpb_run:
+        return [f"{size:>10} kpb compute misslyckades: {' / '.join(kpb_run['fel'][-2:])}"]
+    rows = _input_rows(result)
+    lines = [_line(size, s["namn"], s["sekunder"], s.get("rader") or rows, s["topp_rss_mib"],
+                   s["sekunder"] / base["sekunder"] if base.get("sekunder") else None,
+                   s.get("cpu_per_vaggsekund"), bound(s, s["topp_rss_mib"], memory))
+             for s in kpb_run["steg"]]
+    lines.append(_line(size, "HELA", kpb_run["sekunder"], rows, kpb_run["topp_rss_mib"],
+                       result.get("hela_mot_baslinje"), None, ""))
+    if base.get("sekunder"):
+        lines.append(_line(size, "baslinje", base["sekunder"], rows, base["topp_rss_mib"], 1.0,
+                           None, _agreement(base)))
+    return lines
+
+
+def _input_rows(result: dict) -> int:
+    rows = result["generering"].get("rader", {})
+    return rows.get("ledger", 0) + rows.get("aktivitet", 0) + rows.get("direkt", 0)
+
+
+def _agreement(base: dict) -> str:
+    same = base.get("stammer_med_kpb", {})
+    return f"samma öre som kpb: {same.get('lika')}/{same.get('rader')} rader"
+
+
+def _line(size, name, seconds, rows, rss, ratio, cpu, limit) -> str:
+    ratio_text = f"{ratio:.2f}" if ratio is not None else "-"
+    cpu_text = f"{cpu:.2f}" if cpu is not None else "-"
+    per_second = f"{rows / seconds:,.0f}".replace(",", " ") if rows and seconds else "-"
+    return (f"{size:>10} {name:<10} {seconds:>9.2f} {per_second:>11} {rss:>13.0f} "
+            f"{ratio_text:>11} {cpu_text:>9}  {limit}")
+
+
+def verdicts(checks: list[dict]) -> str:
+    lines = ["", "Mål (issue 4):"]
+    for check in checks:
+        detail = check.get("marginal") or ""
+        lines.append(f"  {check['status']:<8} {check['mal']}  {detail}")
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""The benchmark runner at a tiny size: seconds, valid JSON, baseline agrees with kpb."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _have_compute() -> bool:
+    try:
+        from kpb.api import compute  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    if not _have_compute():
+        pytest.skip("kpb.api.compute finns inte ännu: benchmarken har inget att mäta")
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "smoke.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--smoke", "--out", str(out),
+                           "--data-dir", str(tmp / "data")],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    return done, json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
+
+
+def test_smoke_run_succeeds_and_prints_the_table(smoke):
+    done, _ = smoke
+    assert done.returncode == 0, done.stderr
+    assert "baslinje" in done.stdout and "Mål (issue 4)" in done.stdout
+
+
+def test_json_has_every_stage_with_time_and_memory(smoke):
+    _, report = smoke
+    (size, result), = report["storlekar"].items()
+    stages = {s["namn"]: s for s in result["kpb"]["steg"]}
+    assert {"load", "validate", "allocate", "write"} <= stages.keys()
+    assert all(s["sekunder"] > 0 and s["topp_rss_mib"] > 0 for s in stages.values())
+    assert result["kpb"]["sekunder"] >= sum(s["sekunder"] for s in stages.values())
+    assert result["baslinje"]["sekunder"] > 0
+    assert result["allokering_mot_baslinje"] == pytest.approx(
+        stages["allocate"]["sekunder"] / result["baslinje"]["sekunder"])
+
+
+def test_baseline_kernel_gives_kpbs_costs_to_the_ore(smoke):
+    _, report = smoke
+    (result,) = report["storlekar"].values()
+    agreement = result["baslinje"]["stammer_med_kpb"]
+    assert agreement["rader"] > 0
+    assert agreement["lika"] == agreement["rader"]
+
+
+def test_targets_are_reported_and_unmeasured_ones_say_so(smoke):
+    _, report = smoke
+    statuses = {t["mal"]: t["status"] for t in report["mal"]}
+    assert len(statuses) == 4
+    assert set(statuses.values()) <= {"PASS", "MISS", "EJ MÄTT"}
+    assert sum(s == "EJ MÄTT" for s in statuses.values()) == 3  # no 1M or 50k run in a smoke
+
+
+def test_targets_say_by_how_much_a_run_misses():
+    from benchmarks import targets
+
+    def run(seconds, rss=1000.0):
+        return {"kpb": {"sekunder": seconds, "topp_rss_mib": rss}}
+
+    checks = {c["mal"]: c for c in targets.check({
+        50_000: run(2.0) | {"allokering_mot_baslinje": 0.5},
+        1_000_000: run(90.0, rss=9216.0) | {"allokering_mot_baslinje": 1.5}})}
+    whole, memory, allocate, linear = checks.values()
+    assert whole["status"] == "MISS" and whole["marginal"].startswith("30.00 s över (50%)")
+    assert memory["status"] == "MISS" and "1024.00 MiB över" in memory["marginal"]
+    assert allocate["status"] == "MISS" and allocate["storlek"] == 1_000_000
+    assert linear["status"] == "MISS" and linear["uppmatt"] == 45.0
