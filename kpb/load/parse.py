@@ -23,6 +23,9 @@ MAX_INTEGER_DIGITS = 15  # öre and milli-units of 10^15 still fit in Int64
 class Parsed(NamedTuple):
     value: pl.Expr
     error: pl.Expr  # null when fine, else the expectation in the user's words
+    # columns to materialise first, stage by stage: Polars re-evaluates a subexpression at
+    # every use inside value and error, which made a million hours take seconds
+    stages: tuple[dict[str, pl.Expr], ...] = ()
 
 
 def cleaned(raw: pl.Expr) -> pl.Expr:
@@ -37,20 +40,23 @@ def text(raw: pl.Expr, required: bool, what: str = "ett värde") -> Parsed:
 
 def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bool) -> Parsed:
     """A decimal number as an integer count of 10^-places (öre, milli-hours)."""
-    number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
+    name = raw.meta.output_name()
+    number_text = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
     mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
-    parts = number.str.extract_groups(
-        rf"^([+-]?)([0-9]{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}([0-9]+))?$")
+    stages = ({f"{name}__tal": number_text},
+              {f"{name}__delar": pl.col(f"{name}__tal").str.extract_groups(
+                  rf"^([+-]?)([0-9]{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}([0-9]+))?$")})
+    number, parts = pl.col(f"{name}__tal"), pl.col(f"{name}__delar")
     whole, fraction = parts.struct.field("2"), parts.struct.field("3").fill_null("")
     magnitude = (whole.cast(pl.Int64) * 10**places
                  + fraction.str.pad_end(places, "0").str.slice(0, places).cast(pl.Int64))
-    value = pl.when(parts.struct.field("1") == "-").then(-magnitude).otherwise(magnitude)
     too_precise = fraction.str.len_chars() > places
+    signed = pl.when(parts.struct.field("1") == "-").then(-magnitude).otherwise(magnitude)
     error = (pl.when((number == "") & required).then(pl.lit(f"värde saknas, väntade {what}"))
              .when(number == "").then(None)
              .when(whole.is_null()).then(pl.lit(f"väntade {what}"))
              .when(too_precise).then(pl.lit(f"väntade {what} med högst {places} decimaler")))
-    return Parsed(pl.when(error.is_null()).then(value), error)
+    return Parsed(pl.when(~too_precise).then(signed), error, stages)
 
 
 def money_ore(raw: pl.Expr, decimal: str, required: bool = True) -> Parsed:
@@ -62,19 +68,21 @@ def milli(raw: pl.Expr, decimal: str, what: str) -> Parsed:
     parsed = fixed_point(raw, 3, decimal, what, required=False)
     negative = parsed.value < 0
     error = pl.coalesce(parsed.error, _fail_when(negative, f"väntade {what} som inte är negativt"))
-    return Parsed(pl.when(error.is_null()).then(parsed.value), error)
+    return Parsed(pl.when(~negative).then(parsed.value), error, parsed.stages)
 
 
 def date(raw: pl.Expr, required: bool) -> Parsed:
     """YYYY-MM-DD or YYYYMMDD; the date must exist."""
-    value = cleaned(raw)
-    compact = value.str.replace_all(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3")
-    parsed = pl.when(compact.str.contains(r"^[0-9]{8}$")).then(
-        compact.str.to_date("%Y%m%d", strict=False))
+    name = raw.meta.output_name()
+    stages = ({f"{name}__text": cleaned(raw)},
+              {f"{name}__datum": pl.col(f"{name}__text").str.replace_all(
+                  r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3").str.to_date(
+                  "%Y%m%d", strict=False)})
+    value, parsed = pl.col(f"{name}__text"), pl.col(f"{name}__datum")
     error = (pl.when((value == "") & required).then(pl.lit("värde saknas, väntade ett datum"))
              .when(value == "").then(None)
              .when(parsed.is_null()).then(pl.lit("väntade ett datum ÅÅÅÅ-MM-DD eller ÅÅÅÅMMDD")))
-    return Parsed(parsed, error)
+    return Parsed(parsed, error, stages)
 
 
 def period(raw: pl.Expr, year: int) -> Parsed:

@@ -18,14 +18,28 @@ INVALID_FLAG = "ogiltigt_id"
 PRIVATE = ("_pnr", "_hash_input", "_kon_in", "_fodelsear_in")
 
 
-def person_parsed(raw: pl.Expr, year: int, settings: PseudonymSettings) -> tuple[Parsed, dict]:
-    """The error expression for the person column and the private columns to carry along."""
+def prepare(rows: pl.DataFrame, raw: pl.Expr, year: int, settings: PseudonymSettings
+            ) -> pl.DataFrame:
+    """Normalise, then check, as two materialised stages: nesting these expressions makes
+    Polars evaluate the normalisation once per later use (30 s instead of 1 s for 1M rows)."""
+    if settings.redan_pseudonym:
+        return rows
+    number = rows.lazy().select(pnr.normalised(raw, year).alias("_pnr_all")).collect()
+    checked = number.select(pnr.is_valid(pl.col("_pnr_all")).alias("_giltig"),
+                            pnr.birth_date(pl.col("_pnr_all")).is_not_null().alias("_datum_ok"))
+    return pl.concat([rows, number, checked], how="horizontal")
+
+
+def person_parsed(raw: pl.Expr, settings: PseudonymSettings) -> tuple[Parsed, dict]:
+    """The error expression for the person column and the private columns to carry along.
+
+    Needs the columns added by `prepare`.
+    """
     if settings.redan_pseudonym:
         value = cleaned(raw)
         error = pl.when(value == "").then(pl.lit("värde saknas, väntade en pseudonym"))
         return Parsed(value, error), {"_pnr": pl.lit(None, pl.Utf8), "_hash_input": value}
-    number = pnr.normalised(raw, year)
-    valid = pnr.is_valid(number)
+    number, valid = pl.col("_pnr_all"), pl.col("_giltig")
     hash_input = pl.when(valid).then(number).otherwise(pl.lit("ogiltig:") + cleaned(raw))
     return Parsed(number, _why_invalid(raw, number, valid)), {
         "_pnr": pl.when(valid).then(number), "_hash_input": hash_input}
@@ -36,7 +50,7 @@ def _why_invalid(raw: pl.Expr, number: pl.Expr, valid: pl.Expr) -> pl.Expr:
             .when(cleaned(raw) == "").then(pl.lit("värde saknas, väntade ett personnummer"))
             .when(number.is_null()).then(pl.lit(
                 "väntade ett personnummer eller samordningsnummer med 10 eller 12 siffror"))
-            .when(pnr.birth_date(number).is_null()).then(pl.lit(
+            .when(~pl.col("_datum_ok")).then(pl.lit(
                 "födelsedatumet finns inte (samordningsnummer har dag + 60)"))
             .otherwise(pl.lit("kontrollsiffran stämmer inte (Luhn)")))
 

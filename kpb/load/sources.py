@@ -15,7 +15,7 @@ from kpb.errors import Problem, Severity
 from kpb.load import parse
 from kpb.load.columns import Columns, map_columns
 from kpb.load.personnummer import mask
-from kpb.load.persons import person_parsed
+from kpb.load.persons import person_parsed, prepare
 from kpb.load.problems import Check, all_failing_rows
 from kpb.load.textfile import LINE, TextTable
 from kpb.project import DIMENSIONS, PseudonymSettings, SourceSettings
@@ -63,7 +63,7 @@ def aktivitet_parsers(decimal: str, ctx: Context, present) -> dict:
         "from": ("from", parse.date(raw("from"), required=True)),
         "tom": ("tom", parse.date(raw("tom"), required=False)),
         "timmar_milli": ("timmar", parse.milli(raw("timmar"), decimal, "timmar")),
-        "antal_milli": ("antal", parse.Parsed(counts.value.fill_null(1000), counts.error)),
+        "antal_milli": ("antal", counts._replace(value=counts.value.fill_null(1000))),
         "utforare": ("utforare", parse.text(raw("utforare"), False)),
         "hushall": ("hushall", parse.text(raw("hushall"), False)),
     }
@@ -78,7 +78,7 @@ def direkt_parsers(decimal: str, ctx: Context, present) -> dict:
     else:
         outside = (from_date // 100 != ctx.year) & dated.error.is_null()
         period = ("datum", parse.Parsed(from_date, pl.coalesce(dated.error, pl.when(outside).then(
-            pl.lit(f"väntade ett datum inom verksamhetsåret {ctx.year}")))))
+            pl.lit(f"väntade ett datum inom verksamhetsåret {ctx.year}"))), dated.stages))
     return {
         "insats": ("insats", parse.text(raw("insats"), True, "en insatskod")),
         "period": period,
@@ -109,7 +109,7 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
     parsers = PARSERS[source](table.decimal, ctx, columns.present)
     if source in ("aktivitet", "direkt"):
         parsers = parsers | _person_parsers(columns, ctx)
-    rows = _apply(columns, parsers)
+    rows = _apply(columns, parsers, source, ctx)
     if source == "aktivitet":
         rows = rows.with_columns(_tom_before_from().alias("_fel_tom_fore_from"))
     checks = _checks(source, columns, parsers, ctx)
@@ -126,7 +126,7 @@ def _period_or_date(source: str, table: TextTable, columns: Columns) -> list[Pro
 
 
 def _person_parsers(columns: Columns, ctx: Context) -> dict:
-    checked, private = person_parsed(raw("person"), ctx.year, ctx.pseudonym)
+    checked, private = person_parsed(raw("person"), ctx.pseudonym)
     carried = {name: (None, parse.Parsed(expr, pl.lit(None, pl.Utf8)))
                for name, expr in private.items()}
     carried["_kon_in"] = (None, parse.Parsed(raw("kon"), pl.lit(None, pl.Utf8)))
@@ -134,12 +134,18 @@ def _person_parsers(columns: Columns, ctx: Context) -> dict:
     return carried | {"_person_check": ("person", parse.Parsed(pl.lit(None), checked.error))}
 
 
-def _apply(columns: Columns, parsers: dict) -> pl.DataFrame:
+def _apply(columns: Columns, parsers: dict, source: str, ctx: Context) -> pl.DataFrame:
     rows = columns.rows.select(LINE, *[pl.col(n).alias(f"_raw_{n}") for n in columns.rows.columns
                                        if n != LINE])
-    return rows.with_columns(
+    if source in ("aktivitet", "direkt"):
+        rows = prepare(rows, raw("person"), ctx.year, ctx.pseudonym)
+    for stage in range(max(len(parsed.stages) for _, parsed in parsers.values())):
+        rows = rows.with_columns(**{name: expr for _, parsed in parsers.values()
+                                    if stage < len(parsed.stages)
+                                    for name, expr in parsed.stages[stage].items()})
+    return rows.lazy().with_columns(
         *[parsed.value.alias(out) for out, (_, parsed) in parsers.items()],
-        *[parsed.error.alias(f"_fel_{out}") for out, (_, parsed) in parsers.items()])
+        *[parsed.error.alias(f"_fel_{out}") for out, (_, parsed) in parsers.items()]).collect()
 
 
 def _tom_before_from() -> pl.Expr:
