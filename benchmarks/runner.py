@@ -136,7 +136,8 @@ def _size_lines(size: int, result: dict, memory: float) -> list[str]:
     if "fel" in kpb_run:
         return [f"{size:>10} kpb compute misslyckades: {' / '.join(kpb_run['fel'][-2:])}"]
     rows = _input_rows(result)
-    lines = [_line(size, s["namn"], s["sekunder"], s.get("rader") or rows, s["topp_rss_mib"],
+    lines = [_line(size, s["namn"], s["sekunder"],
+                   s.get("rader") or (rows if s["namn"] != "rules" else None), s["topp_rss_mib"],
                    s["sekunder"] / base["sekunder"] if base.get("sekunder") else None,
                    s.get("cpu_per_vaggsekund"), bound(s, s["topp_rss_mib"], memory))
              for s in kpb_run["steg"]]
