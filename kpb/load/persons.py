@@ -78,10 +78,11 @@ def attributes(rows: pl.DataFrame, redan_pseudonym: bool) -> pl.DataFrame:
         kon = cleaned(pl.col("_kon_in")).str.to_uppercase()
         kon = pl.when(kon.is_in(["K", "M"])).then(kon).otherwise(pl.lit(""))
         born = cleaned(pl.col("_fodelsear_in")).cast(pl.Int32, strict=False)
-    else:
-        kon = pnr.kon(pl.col("_pnr")).fill_null("")
-        born = pnr.fodelsear(pl.col("_pnr"))
-    return rows.select("person_id", kon.alias("kon"), born.alias("fodelsear"), "flagga")
+        return rows.select("person_id", kon.alias("kon"), born.alias("fodelsear"), "flagga")
+    # kön and födelseår follow from the number itself: derive them once per distinct person
+    distinct = rows.select("person_id", "_pnr", "flagga").unique(maintain_order=True)
+    return distinct.select("person_id", pnr.kon(pl.col("_pnr")).fill_null("").alias("kon"),
+                           pnr.fodelsear(pl.col("_pnr")).alias("fodelsear"), "flagga")
 
 
 def person_table(attributes: pl.DataFrame, year: int) -> pl.DataFrame:
