@@ -178,3 +178,15 @@ def test_generated_project_loads_without_problems(tmp_path):
     assert loaded.aktivitet.height == tiny.rows["aktivitet"]
     assert loaded.ledger.height == tiny.rows["ledger"]
     assert not [p for p in loaded.warnings if "ogiltig" in p.message]
+
+
+def test_overlapping_copies_never_end_before_they_start():
+    """A range planned into next year used to give a copy starting after its capped end
+    (found by the loader at 1 000 000 invånare: 'tom är före from')."""
+    import numpy as np
+    from kpb.synth.calendar import OPEN, Year, overlapping_copies
+    year = Year(2024)
+    start = np.full(5_000, year.last - 30)
+    tom = np.full(5_000, year.last + 90)
+    _, new_start, new_tom = overlapping_copies(np.random.default_rng(7), 1.0, start, tom, year)
+    assert ((new_tom == OPEN) | (new_tom >= new_start)).all()

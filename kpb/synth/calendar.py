@@ -68,6 +68,8 @@ def overlapping_copies(rng, share: float, start: np.ndarray, tom: np.ndarray, ye
                                                               ).astype(np.int64) // 2
     new_tom = np.where(rng.random(copies.size) < 0.5, tom[copies],
                        np.minimum(end + rng.integers(1, 20, copies.size), year.last))
+    # a first range planned into next year can put the copy's start past the year end cap
+    new_tom = np.where(new_tom == OPEN, OPEN, np.maximum(new_tom, new_start))
     return copies, new_start, new_tom
 
 
