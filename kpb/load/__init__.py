@@ -54,11 +54,12 @@ def load_year(project: Project, year: int, progress: Progress = silent) -> Loade
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
+    files = _files_table(year, texts)
     rows = {source: _typed_source(project, source, texts[source], ctx, problems)
             for source in SOURCES}
     if any(p.is_error for p in problems):
         raise KpbError("inläsning", problems)
-    return _assemble(year, rows, texts, key, project, problems)
+    return _assemble(year, rows, files, key, project, problems)
 
 
 def _read_source(project: Project, year: int, source: str, problems) -> list[TextTable]:
@@ -93,7 +94,8 @@ def _read_file(project: Project, path: Path, source: str, year: int):
 
 def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
     frames = []
-    for table in tables:
+    while tables:
+        table = tables.pop(0)  # its text is let go as soon as it is typed
         # SIE rows already carry canonical names; kolumner in kpb.toml is for CSV/XLSX
         settings = SourceSettings() if table.canonical_headers else project.source(source)
         rows, found = typed_rows(source, table, settings, ctx)
@@ -103,7 +105,7 @@ def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
     return frames
 
 
-def _assemble(year, rows, texts, key, project, problems) -> Loaded:
+def _assemble(year, rows, files, key, project, problems) -> Loaded:
     redan = project.pseudonym.redan_pseudonym
     frames, attributes = {}, []
     for source in SOURCES:
@@ -116,7 +118,7 @@ def _assemble(year, rows, texts, key, project, problems) -> Loaded:
               else schemas.empty(schemas.PERSON))
     return Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
                   frames["nycklar"], schemas.conform(person, schemas.PERSON),
-                  _files_table(year, texts, rows), sorted(problems, key=str))
+                  files, sorted(problems, key=str))
 
 
 def _table(rows: pl.DataFrame | None, year: int, schema: dict) -> pl.DataFrame:
@@ -125,7 +127,7 @@ def _table(rows: pl.DataFrame | None, year: int, schema: dict) -> pl.DataFrame:
     return schemas.conform(rows.with_columns(pl.lit(year).alias("ar")), schema)
 
 
-def _files_table(year: int, texts: dict, rows: dict) -> pl.DataFrame:
+def _files_table(year: int, texts: dict) -> pl.DataFrame:
     records = [{"ar": year, "kalla": source, "kalla_fil": t.file, "sha256": t.sha256,
                 "rader": t.rows.height, "kodning": t.kodning, "separator": t.separator,
                 "decimal": t.decimal}

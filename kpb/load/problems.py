@@ -26,19 +26,44 @@ class Check:
     severity: Severity = Severity.ERROR
 
 
-def failing_rows(frame: pl.DataFrame, file: str, check: Check) -> list[Problem]:
+@dataclass(frozen=True)
+class Failures:
+    """The failing rows of one check in one piece of a file: the first CAP + 1 and a count.
+
+    A large file is typed in pieces; the first CAP + 1 failing rows of every piece, in file
+    order, always hold the first CAP + 1 failing rows of the whole file.
+    """
+    check: Check
+    rows: pl.DataFrame  # LINE, found text, expectation
+    count: int
+
+
+def failures(frame: pl.DataFrame, check: Check) -> Failures:
     failing = frame.filter(pl.col(check.error).is_not_null())
-    shown = failing.head(CAP).select(LINE, check.found, check.error)
+    return Failures(check, failing.head(CAP + 1).select(LINE, check.found, check.error),
+                    failing.height)
+
+
+def all_failures(frame: pl.DataFrame, checks: list[Check]) -> list[Failures]:
+    return [failures(frame, check) for check in checks]
+
+
+def problems_of(file: str, found: list[Failures]) -> list[Problem]:
+    """One file's failures (from one or more pieces, in order) as Problems, CAP per column."""
+    by_check: dict[tuple[str, str], list[Failures]] = {}
+    for failure in found:
+        by_check.setdefault((failure.check.column, failure.check.error), []).append(failure)
+    return [problem for group in by_check.values() for problem in _capped(file, group)]
+
+
+def _capped(file: str, group: list[Failures]) -> list[Problem]:
+    check, count = group[0].check, sum(failure.count for failure in group)
+    rows = pl.concat([failure.rows.rename({failure.check.found: "_fann"}) for failure in group])
     problems = [Problem(file, line, check.column, f"fann {check.show(found or '')}: {expected}",
                         check.severity)
-                for line, found, expected in shown.iter_rows()]  # at most CAP rows
-    if failing.height > CAP:
-        first_hidden = failing[CAP, LINE]
-        problems.append(Problem(file, first_hidden, check.column,
-                                f"... och {failing.height - CAP} fler rader med samma slags fel",
+                for line, found, expected in rows.head(CAP).iter_rows()]  # at most CAP rows
+    if count > CAP:
+        problems.append(Problem(file, rows[CAP, LINE], check.column,
+                                f"... och {count - CAP} fler rader med samma slags fel",
                                 check.severity))
     return problems
-
-
-def all_failing_rows(frame: pl.DataFrame, file: str, checks: list[Check]) -> list[Problem]:
-    return [problem for check in checks for problem in failing_rows(frame, file, check)]

@@ -16,7 +16,7 @@ from kpb.load import parse
 from kpb.load.columns import Columns, map_columns
 from kpb.load.personnummer import mask
 from kpb.load.persons import person_parsed, prepare
-from kpb.load.problems import Check, all_failing_rows
+from kpb.load.problems import Check, all_failures, problems_of
 from kpb.load.textfile import LINE, TextTable
 from kpb.project import DIMENSIONS, PseudonymSettings, SourceSettings
 
@@ -100,6 +100,11 @@ PARSERS = {"ledger": ledger_parsers, "aktivitet": aktivitet_parsers, "direkt": d
            "nycklar": nycklar_parsers}
 
 
+# A large export is typed in pieces of this many rows, so that the text, the parsing stages
+# and the typed result of a 25M-row file never all sit in memory at once.
+PIECE_ROWS = 2_000_000
+
+
 def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Context
                ) -> tuple[pl.DataFrame | None, list[Problem]]:
     columns, problems = map_columns(table, WANTED[source], REQUIRED[source], settings)
@@ -109,12 +114,19 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
     parsers = PARSERS[source](table.decimal, ctx, columns.present)
     if source in ("aktivitet", "direkt"):
         parsers = parsers | _person_parsers(columns, ctx)
-    rows = _apply(columns, parsers, source, ctx)
-    if source == "aktivitet":
-        rows = rows.with_columns(_tom_before_from().alias("_fel_tom_fore_from"))
     checks = _checks(source, columns, parsers, ctx)
-    return rows.with_columns(pl.lit(table.file).alias("kalla_fil")), all_failing_rows(
-        rows, table.file, checks)
+    kept = [LINE, *(name for name in parsers if name != "_person_check")]
+    pieces, found = [], []
+    for start in range(0, max(columns.rows.height, 1), PIECE_ROWS):
+        piece = columns.rows.slice(start, PIECE_ROWS)
+        rows = _apply(piece, parsers, source, ctx)
+        if source == "aktivitet":
+            rows = rows.with_columns(_tom_before_from().alias("_fel_tom_fore_from"))
+        found += all_failures(rows, checks)
+        pieces.append(rows.select(kept))  # the text and the parsing stages go here
+    rows = pl.concat(pieces, how="vertical", rechunk=False)
+    return rows.with_columns(pl.lit(table.file).alias("kalla_fil")), problems_of(
+        table.file, found)
 
 
 def _period_or_date(source: str, table: TextTable, columns: Columns) -> list[Problem]:
@@ -134,9 +146,9 @@ def _person_parsers(columns: Columns, ctx: Context) -> dict:
     return carried | {"_person_check": ("person", parse.Parsed(pl.lit(None), checked.error))}
 
 
-def _apply(columns: Columns, parsers: dict, source: str, ctx: Context) -> pl.DataFrame:
-    rows = columns.rows.select(LINE, *[pl.col(n).alias(f"_raw_{n}") for n in columns.rows.columns
-                                       if n != LINE])
+def _apply(text_rows: pl.DataFrame, parsers: dict, source: str, ctx: Context) -> pl.DataFrame:
+    rows = text_rows.select(LINE, *[pl.col(n).alias(f"_raw_{n}") for n in text_rows.columns
+                                    if n != LINE])
     if source in ("aktivitet", "direkt"):
         rows = prepare(rows, raw("person"), ctx.year, ctx.pseudonym)
     for stage in range(max(len(parsed.stages) for _, parsed in parsers.values())):
