@@ -38,6 +38,15 @@ ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "cp437", "latin-1")
 SEPARATORS = ("auto", ";", ",", "\t", "|")
 DECIMALS = ("auto", ",", ".")
 DIMENSIONS = ("ansvar", "verksamhet", "aktivitet", "projekt", "motpart")
+# The canonical columns of each source (formats.md §2) that `kolumner` may map.
+SOURCE_COLUMNS = {
+    "ledger": ("period", "konto", "belopp") + DIMENSIONS,
+    "aktivitet": ("person", "insats", "from", "tom", "timmar", "antal", "utforare", "hushall",
+                  "kon", "fodelsear"),
+    "direkt": ("person", "insats", "period", "datum", "belopp", "hushall", "utforare", "kon",
+               "fodelsear"),
+    "nycklar": ("nyckel", "mottagare", "varde"),
+}
 
 
 @dataclass(frozen=True)
@@ -146,13 +155,31 @@ def _choice(table, key, allowed, default, where, problems):
     return value
 
 
+def _unknown_keys(table, known, where, problems) -> None:
+    """A misspelt setting must not be ignored: `timar = "Tid"` would lose every hour."""
+    for key in sorted(set(table) - set(known)):
+        problems.append(error("kpb.toml", None, f"{where}.{key}",
+                              f"okänd inställning, väntade en av {', '.join(known)}"))
+
+
+def _boolean(table, key, where, problems) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        problems.append(error("kpb.toml", None, f"{where}.{key}",
+                              f"fann {value!r}, väntade true eller false (utan citattecken)"))
+        return False
+    return value
+
+
 def _pseudonym(table, problems) -> PseudonymSettings:
     where = "pseudonym"
+    _unknown_keys(table, ("nyckelfil", "miljovariabel", "ogiltigt_id", "redan_pseudonym"),
+                  where, problems)
     return PseudonymSettings(
         nyckelfil=str(table.get("nyckelfil", "kpb.key")),
         miljovariabel=str(table.get("miljovariabel", "KPB_PSEUDONYM_NYCKEL")),
         ogiltigt_id=_choice(table, "ogiltigt_id", ("fel", "varning"), "fel", where, problems),
-        redan_pseudonym=bool(table.get("redan_pseudonym", False)),
+        redan_pseudonym=_boolean(table, "redan_pseudonym", where, problems),
     )
 
 
@@ -164,11 +191,13 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
             problems.append(error("kpb.toml", None, where,
                                   f"okänd källa, väntade en av {', '.join(SOURCES)}"))
             continue
+        _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner"), where, problems)
         columns = conf.get("kolumner", {})
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
             problems.append(error("kpb.toml", None, f"{where}.kolumner",
                                   'väntade en tabell: kanoniskt namn = "rubrik i filen"'))
             columns = {}
+        _unknown_keys(columns, SOURCE_COLUMNS[name], f"{where}.kolumner", problems)
         sources[name] = SourceSettings(
             kodning=_choice(conf, "kodning", ENCODINGS, "auto", where, problems),
             separator=_choice(conf, "separator", SEPARATORS, "auto", where, problems),
@@ -179,6 +208,7 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
 
 
 def _sie(table, problems) -> SieSettings:
+    _unknown_keys(table, ("kodning", "dimensioner"), "sie", problems)
     dims = {}
     for number, name in table.get("dimensioner", {1: "ansvar"}).items():
         if not str(number).isdigit() or name not in DIMENSIONS:

@@ -18,7 +18,7 @@ from kpb.load.personnummer import mask
 from kpb.load.persons import person_parsed, prepare
 from kpb.load.problems import Check, all_failures, problems_of
 from kpb.load.textfile import LINE, TextTable
-from kpb.project import DIMENSIONS, PseudonymSettings, SourceSettings
+from kpb.project import DIMENSIONS, SOURCE_COLUMNS, PseudonymSettings, SourceSettings
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,7 @@ def raw(name: str) -> pl.Expr:
     return pl.col(f"_raw_{name}")
 
 
-WANTED = {
-    "ledger": ("period", "konto", "belopp") + DIMENSIONS,
-    "aktivitet": ("person", "insats", "from", "tom", "timmar", "antal", "utforare", "hushall",
-                  "kon", "fodelsear"),
-    "direkt": ("person", "insats", "period", "datum", "belopp", "hushall", "utforare", "kon",
-               "fodelsear"),
-    "nycklar": ("nyckel", "mottagare", "varde"),
-}
+WANTED = SOURCE_COLUMNS  # the columns kpb.toml may map are the ones a loader reads
 REQUIRED = {
     "ledger": ("period", "konto", "belopp"),
     "aktivitet": ("person", "insats", "from"),
