@@ -107,6 +107,12 @@ def test_explain_unknown_person(exempel):
     assert "finnsinte" in result.output
 
 
+def test_explain_never_echoes_a_personnummer(exempel):
+    result = run("explain", "19640823-3234", "--year", "2024", "--project", str(exempel))
+    assert result.exit_code == 1
+    assert "3234" not in result.output and "19640823-****" in result.output
+
+
 def test_failed_run_leaves_previous_results(exempel, tmp_path):
     project = copy_project("exempelkommun", tmp_path)
     assert run("compute", "2024", "-p", str(project), "-q").exit_code == 0

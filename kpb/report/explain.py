@@ -7,12 +7,14 @@ what was written, not a recomputation.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from kpb.errors import KpbError, error
+from kpb.load.personnummer import mask
 from kpb.project import Project
 
 
@@ -39,7 +41,7 @@ def _person_rows(outputs: Path, person_id: str, insats: str | None) -> pl.DataFr
     if rows.is_empty():
         what = f" med insats {insats}" if insats else ""
         raise KpbError("explain", [error("brukare_insats.parquet", None, "person_id",
-                                         f"ingen brukare {person_id}{what} för året")])
+                                         f"ingen brukare {_shown(person_id)}{what} för året")])
     return rows
 
 
@@ -83,6 +85,14 @@ def _overhead_lines(outputs: Path, pool_name: str, pool: dict | None) -> list[st
     lines += [f"    från {r['fran_pool']}: {_kr(r['belopp'])} kr (nyckelvärde {r['nyckelvarde']})"
               for r in flows.iter_rows(named=True)]
     return lines
+
+
+def _shown(person_id: str) -> str:
+    """The id as typed, unless it is shaped like a personnummer: outputs hold pseudonyms only,
+    and a message must never echo a number back."""
+    if re.search(r"[0-9]{6}", person_id):
+        return f"{mask(person_id)} (ser ut som ett personnummer: ange pseudonymen person_id)"
+    return person_id
 
 
 def _one(path: Path, condition: pl.Expr) -> dict | None:
