@@ -56,25 +56,20 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent) -> Loa
 
 def check(project_dir: str | Path, year: int, progress: Progress = silent) -> LoadResult:
     """`load`, then check the rules of the year (when there are any) against the data."""
-    from kpb.errors import raise_if_errors
-    from kpb.rules import read_rules, validate_against_data
+    from kpb.rules import read_rules
 
     result = load(project_dir, year, progress)
     project, loaded = result.project, result.loaded
     if project.rules_file(year).is_file():
         rules = read_rules(project.rules_file(year), year, _rules_name(project, year))
-        problems = validate_against_data(rules, loaded.nycklar, loaded.ledger)
-        raise_if_errors("regler", problems)
-        loaded.warnings.extend(problems)
+        loaded.warnings.extend(_validate(rules, loaded))
     return result
 
 
 def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> RunResult:
     """Load → validate → allocate → write: the whole KPB run for one verksamhetsår."""
     from kpb.allocate import allocate
-    from kpb.errors import raise_if_errors
-    from kpb.load.database import read_tables
-    from kpb.rules import read_rules, validate_against_data
+    from kpb.rules import read_rules
     started = time.perf_counter()
     project = Project.open(project_dir)
     timer = Timer(progress)
@@ -82,14 +77,11 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> 
                       _rules_name(project, year))
     loaded = _load_and_store(project, year, timer, progress)
 
-    def validate():
-        problems = validate_against_data(rules, loaded.nycklar, loaded.ledger)
-        raise_if_errors("regler", problems)
-        return read_tables(project, year), problems
-
-    (tables, rule_warnings) = timer.run("validate", "Validerar mot reglerna", validate)
-    allocation = timer.run("allocate", "Fördelar kostnader", allocate, tables, rules, year,
-                           progress)
+    rule_warnings = timer.run("validate", "Validerar mot reglerna", _validate, rules, loaded)
+    # The frames just stored in kpb.duckdb are the same Arrow data a read-back would give;
+    # reading 25M rows back would cost seconds and a second copy in memory.
+    allocation = timer.run("allocate", "Fördelar kostnader", allocate, loaded.tables(), rules,
+                           year, progress)
     warnings = [*loaded.warnings, *rule_warnings, *allocation.warnings]
     manifest = _manifest(project, year, loaded, allocation, timer, started)
     output_dir = project.output_dir(year)
@@ -137,6 +129,16 @@ def _load_and_store(project: Project, year: int, timer: Timer, progress: Progres
 
     return timer.run("load", "Läser in exporter", load_step,
                      rows_of=lambda l: l.ledger.height + l.aktivitet.height + l.direkt.height)
+
+
+def _validate(rules, loaded) -> list[Problem]:
+    """The rules checks that need data (key receivers, key weights); warnings are returned."""
+    from kpb.errors import raise_if_errors
+    from kpb.rules import validate_against_data
+
+    problems = validate_against_data(rules, loaded.nycklar, loaded.ledger)
+    raise_if_errors("regler", problems)
+    return problems
 
 
 def _write(project: Project, year: int, allocation, manifest: dict) -> None:
