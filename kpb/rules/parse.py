@@ -174,6 +174,10 @@ def _match(block, where: str, found: Found) -> dict[str, tuple[Pattern, ...]]:
 
 
 def _patterns(value, where: str, found: Found) -> tuple[Pattern, ...]:
+    """The parsed patterns; an empty list is an error (it would select nothing, silently)."""
+    if value == []:
+        found.error(where, 'tom lista: väntade minst ett mönster, t.ex. ["5*"]')
+        return ()
     patterns = []
     for text in _texts(value, where, found):
         parsed = parse_pattern(text)

@@ -91,8 +91,6 @@ def _check_gemensam(rules: Rules, pool: Pool, found) -> None:
                        f"{pool.label}.nyckel.andelar", found)
         if pool.mottagare:
             found.error(f"{pool.label}.mottagare", "anges inte med andelar: andelarna namnger mottagarna")
-    if key.kind in ("personalkostnad", "direktkostnad") and not key.konton:
-        found.error(f"{pool.label}.nyckel.{key.kind}", 'väntade en lista med kontomönster, t.ex. ["5*"]')
     receivers = rules.declared_receivers(pool)
     if receivers is not None:
         check_receivers(rules, pool, receivers, _receiver_column(pool), found)
