@@ -57,6 +57,11 @@ def _progress(quiet: bool):
     return lambda message: click.echo(f"· {message}", err=True)
 
 
+def _echo_lines(lines) -> None:
+    for line in lines:
+        click.echo(line)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kpb")
 def main():
@@ -72,11 +77,13 @@ def main():
     """
 
 
-@main.command()
-@click.argument("year", type=int)
-@project_option
-@quiet_option
-@reports_errors
+def year_command(fn):
+    """A command over one verksamhetsår of a project: YEAR, --project, --tyst, clear errors."""
+    fn = project_option(quiet_option(reports_errors(fn)))
+    return main.command()(click.argument("year", type=int)(fn))
+
+
+@year_command
 def load(year, project_dir, quiet):
     """Läs in årets exporter till kpb.duckdb (validerade, pseudonymiserade).
 
@@ -84,15 +91,10 @@ def load(year, project_dir, quiet):
     rapporteras som fil:rad: kolumn: besked; vid fel lämnas kpb.duckdb orörd.
     """
     result = api.load(project_dir, year, _progress(quiet))
-    for line in render(result.sections[:1]):
-        click.echo(line)
+    _echo_lines(render(result.sections[:1]))
 
 
-@main.command()
-@click.argument("year", type=int)
-@project_option
-@quiet_option
-@reports_errors
+@year_command
 def check(year, project_dir, quiet):
     """Läs in och validera årets exporter och regler, och sammanfatta dem.
 
@@ -100,15 +102,10 @@ def check(year, project_dir, quiet):
     periodtäckning och varningar. Avslutas med felkod om något fel hittades.
     """
     result = api.check(project_dir, year, _progress(quiet))
-    for line in render(result.sections):
-        click.echo(line)
+    _echo_lines(render(result.sections))
 
 
-@main.command()
-@click.argument("year", type=int)
-@project_option
-@quiet_option
-@reports_errors
+@year_command
 def compute(year, project_dir, quiet):
     """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
 
@@ -118,8 +115,7 @@ def compute(year, project_dir, quiet):
     misslyckat körning lämnar förra resultatet orört.
     """
     result = api.compute(project_dir, year, _progress(quiet))
-    for line in render(result.sections):
-        click.echo(line)
+    _echo_lines(render(result.sections))
     if result.warnings:
         click.echo(f"{len(result.warnings)} varningar (kör `kpb check {year}` för att se dem)")
     click.echo(f"Resultat: {result.output_dir}")
@@ -177,8 +173,7 @@ def explain(person_id, year, insats, project_dir):
     kostnad ÷ volym = styckkostnad → brukarens volym → kostnad.
     PERSON_ID är pseudonymen i brukare.parquet (aldrig ett personnummer).
     """
-    for line in api.explain(project_dir, year, person_id, insats):
-        click.echo(line)
+    _echo_lines(api.explain(project_dir, year, person_id, insats))
 
 
 @main.command()
