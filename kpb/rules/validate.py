@@ -19,6 +19,7 @@ def check_rules(rules: Rules, found) -> None:
     for pool in rules.pools:
         _CHECKS[pool.typ](rules, pool, found)
     _check_reachable(rules, found)
+    _check_direct_rows_taken_once(rules, found)
     _warn_shadowed(rules, found)
 
 
@@ -142,6 +143,31 @@ def _check_reachable(rules: Rules, found) -> None:
         if pool.namn not in reaches and pool.nyckel is not None:
             found.error(_receiver_column(pool), "kostnaden når aldrig en verksamhets- eller "
                                                  "direktpool (mottagarna fördelar bara till varandra)")
+
+
+def _check_direct_rows_taken_once(rules: Rules, found) -> None:
+    """A direct pool takes every direkt row of its insats (at its utförare, when it names
+    them), so two pools that could both take a row would count its amount twice."""
+    direct = rules.of_type("direkt")
+    for later in direct:
+        earlier = next((p for p in direct if p.index < later.index and _take_same_rows(p, later)), None)
+        if earlier is not None:
+            found.error(f"{later.label}.utforare", f"kan ta samma direktrader som {earlier.label} "
+                        f"(insats {later.insats!r}, {_shared_providers(earlier, later)}): väntade "
+                        "att varje direktrad hör till en pool, t.ex. med skilda utforare-listor")
+
+
+def _take_same_rows(a: Pool, b: Pool) -> bool:
+    shared = not a.utforare or not b.utforare or bool(set(a.utforare) & set(b.utforare))
+    return a.insats == b.insats and shared
+
+
+def _shared_providers(a: Pool, b: Pool) -> str:
+    if a.utforare and b.utforare:
+        return "båda tar utförare " + ", ".join(repr(u) for u in sorted(set(a.utforare) & set(b.utforare)))
+    if not (a.utforare or b.utforare):
+        return "ingen av dem har en utforare-lista"
+    return "en av dem saknar utforare-lista och tar alla utförare"
 
 
 def _warn_shadowed(rules: Rules, found) -> None:
