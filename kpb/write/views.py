@@ -1,7 +1,7 @@
 """One DuckDB view per output, over `ut/*/<name>.parquet` of every year, with comments.
 
-The view text lives in sql/views/<name>.sql; `{ut}` there stands for the project's absolute
-`ut` folder. Views are re-created on every compute and before `kpb sql`, so a project folder
+The view is sql/views/view.sql for every output; its comments (what each column holds, in
+the users' words) are sql/comments/<name>.sql. Views are re-created on every compute and before `kpb sql`, so a project folder
 that has moved still answers.
 """
 
@@ -22,6 +22,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
     for name in OUTPUTS:
         if not any(ut_folder.glob(f"*/{name}.parquet")):
             continue
-        con.execute(sql(f"views/{name}").replace("{ut}", ut))
+        con.execute(sql("views/view").replace("{name}", name).replace("{ut}", ut))
+        con.execute(sql(f"comments/{name}"))
         created.append(name)
     return created
