@@ -68,3 +68,46 @@ def test_bad_amount_and_other_year_point_at_their_lines(tmp_path):
         ledger(tmp_path, sie)
     assert [str(e).split(": ")[0] for e in raised.value.errors] == [
         "data/2024/ledger/bok.se:4", "data/2024/ledger/bok.se:8"]
+
+
+def test_psaldo_breakdown_on_an_unmapped_dimension_does_not_count_the_total_twice(tmp_path):
+    sie = HEAD + ('#PSALDO 0 202401 5010 {} 1000.00\n'
+                  '#PSALDO 0 202401 5010 {6 "A"} 600.00\n'
+                  '#PSALDO 0 202401 5010 {6 "B"} 400.00\n')
+    rows = ledger(tmp_path, sie).ledger.select("kalla_rad", "ansvar", "belopp_ore").rows()
+    assert rows == [(6, "", 100000)]
+
+
+def test_psaldo_breakdown_with_a_mapped_dimension_beats_the_total(tmp_path):
+    sie = HEAD + ('#PSALDO 0 202401 5010 {} 1000.00\n'
+                  '#PSALDO 0 202401 5010 {1 "100" 6 "A"} 600.00\n'
+                  '#PSALDO 0 202401 5010 {1 "200" 6 "B"} 400.00\n')
+    rows = ledger(tmp_path, sie).ledger.select("kalla_rad", "ansvar", "belopp_ore").rows()
+    assert rows == [(7, "100", 60000), (8, "200", 40000)]
+
+
+def test_psaldo_unmapped_breakdown_without_total_is_summed_into_one_row(tmp_path):
+    sie = HEAD + ('#PSALDO 0 202401 5010 {6 "A"} 600.25\n'
+                  '#PSALDO 0 202401 5010 {6 "B"} -400.5\n'
+                  '#PSALDO 0 202402 5010 {6 "A"} 7\n')
+    rows = ledger(tmp_path, sie).ledger.select("kalla_rad", "period", "belopp_ore").rows()
+    assert rows == [(6, 202401, 19975), (8, 202402, 700)]
+
+
+def test_trans_without_object_list_takes_the_amount_from_the_third_token(tmp_path):
+    sie = HEAD + ('#VER A 1 20240310 ""\n{\n'
+                  '#TRANS 4010 1500.00 20240115\n'
+                  '#TRANS 1930 -1500.00\n}\n')
+    rows = ledger(tmp_path, sie).ledger.select("kalla_rad", "period", "konto", "belopp_ore").rows()
+    assert rows == [(8, 202401, "4010", 150000), (9, 202403, "1930", -150000)]
+
+
+def test_trans_with_too_few_tokens_is_an_error_at_its_line(tmp_path):
+    sie = HEAD + ('#VER A 1 20240310 ""\n{\n'
+                  '#TRANS 4010 {}\n'
+                  '#TRANS 4010\n'
+                  '#TRANS 1930 {} 1.00\n}\n')
+    with pytest.raises(KpbError) as raised:
+        ledger(tmp_path, sie)
+    assert [str(e).split(": ")[:2] for e in raised.value.errors] == [
+        ["data/2024/ledger/bok.se:8", "#TRANS"], ["data/2024/ledger/bok.se:9", "#TRANS"]]
