@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from kpb.allocate import persons as per
+from kpb.allocate.activity import activity_problems
+from kpb.allocate.invariants import check_direct_rows_used_once
 from kpb.allocate.ledger_pool import ledger_pool, ledger_pool_output, pool_totals
 from kpb.allocate.overhead import overhead_flows
 from kpb.allocate.reconcile import avstamning
@@ -47,12 +49,12 @@ def allocate(tables: dict, rules: Rules, year: int, progress: Progress = silent)
                          tables["nycklar"], ledger)
     att_fordela = {n: totals[n] + overhead.received.get(n, 0) - overhead.sent.get(n, 0) for n in totals}
     amounts = per.insats_amounts(rules, att_fordela)
-    volume_rows = timer.run("volumes", "Volymer", lambda: volumes(
-        tables["aktivitet"], tables["direkt"], rules, year).collect())
+    volume_rows, volume_warnings = timer.run("volumes", "Volymer", _volumes, tables, rules, year)
     persons, ofordelat, rests = timer.run("persons", "Kostnad per brukare", _persons,
                                           tables["direkt"], amounts, volume_rows, rules)
     result = timer.run("summaries", "Sammanställning och avstämning", _tables, tables, rules, ledger,
                        totals, overhead, amounts, volume_rows, persons, ofordelat, rests)
+    result = replace(result, warnings=[*result.warnings, *volume_warnings])
     return replace(result, timings=timer.as_dict())
 
 
@@ -62,13 +64,22 @@ def _overhead(rules: Rules, totals, nycklar, ledger):
     return overhead_flows(rules, totals, weights)
 
 
+def _volumes(tables, rules: Rules, year: int):
+    """Volume rows, and the warnings about activity rows (errors stop the run here)."""
+    problems = activity_problems(tables["aktivitet"], rules, year)
+    raise_if_errors("fördelning", problems)
+    return volumes(tables["aktivitet"], tables["direkt"], rules, year).collect(), problems
+
+
 def _persons(direkt, amounts, volume_rows, rules: Rules):
     """Person rows (fordelad and direkt), ofördelat lines, and the direct pools' rests."""
-    direct = per.direct_amounts(direkt, rules).collect()
+    direct_rows = per.direct_rows(direkt, rules)
+    direct = per.direct_amounts(direct_rows)
     rests = per.direct_rest(direct, amounts, rules)
     volume_lazy = volume_rows.lazy()
     person_rows = pl.concat([per.volume_persons(amounts, volume_lazy, rules).collect(), direct,
                              per.spread_rest(direct, rests).collect()])
+    check_direct_rows_used_once(direct_rows, person_rows, rules.source)
     ofordelat = pl.concat([per.no_volume(amounts, volume_lazy, rules), per.unspread_rest(direct, rests)])
     return with_insats_facts(person_rows, rules), ofordelat, rests
 

@@ -3,8 +3,10 @@
 Operating pools split their cost (after overhead) over their insatser by `fordelning`; each
 pool × insats amount is then split over the persons by volume. Direct pools give each person
 their own amounts; the rest (ledger + overhead − Σ direct) is spread in proportion to the
-direct amounts (`fordela`) or reported (`redovisa`). Whatever cannot reach a person becomes an
-ofördelat line with its reason: nothing disappears.
+direct amounts (`fordela`) or reported (`redovisa`); it is spread only when the direct amounts
+sum above 0, since "in proportion" to a sum of 0 or less has no meaning (a rest over net credits
+would turn costs into income). Whatever cannot reach a person becomes an ofördelat line with
+its reason: nothing disappears.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpb.allocate.split import largest_remainder, split_fraction
-from kpb.allocate.volumes import matched_rows, pool_insatser
+from kpb.allocate.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.rules import Rules
 
 AMOUNT_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "kostnad_ore": pl.Int64}
@@ -30,8 +32,7 @@ def insats_amounts(rules: Rules, att_fordela: dict[str, int]) -> pl.DataFrame:
 
 def volume_persons(amounts: pl.DataFrame, volumes: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
     """Each verksamhet pool × insats amount split over its persons by volume."""
-    operating = [p.namn for p in rules.of_type("verksamhet")]
-    splittable = amounts.filter(pl.col("pool").is_in(operating)).rename({"kostnad_ore": "belopp_ore"})
+    splittable = amounts.filter(volume_priced(rules)).rename({"kostnad_ore": "belopp_ore"})
     rows = (volumes.join(splittable.lazy(), on=["pool", "insats"], how="inner")
             .filter(pl.col("volym_milli").sum().over(["pool", "insats"]) != 0))
     split = largest_remainder(rows, ["pool", "insats"], "belopp_ore", "volym_milli",
@@ -41,19 +42,24 @@ def volume_persons(amounts: pl.DataFrame, volumes: pl.LazyFrame, rules: Rules) -
 
 def no_volume(amounts: pl.DataFrame, volumes: pl.LazyFrame, rules: Rules) -> pl.DataFrame:
     """Ofördelat: verksamhet pool × insats amounts with no volume to carry them."""
-    operating = [p.namn for p in rules.of_type("verksamhet")]
     totals = volumes.group_by(["pool", "insats"]).agg(total=pl.col("volym_milli").sum()).collect()
-    return (amounts.filter(pl.col("pool").is_in(operating) & (pl.col("kostnad_ore") != 0))
+    return (amounts.filter(volume_priced(rules) & (pl.col("kostnad_ore") != 0))
             .join(totals, on=["pool", "insats"], how="left")
             .filter(pl.col("total").fill_null(0) == 0)
             .select("pool", orsak=pl.format("ingen volym för insats {}", "insats"),
                     belopp_ore="kostnad_ore"))
 
 
-def direct_amounts(direkt, rules: Rules) -> pl.LazyFrame:
+def direct_rows(direkt, rules: Rules) -> pl.DataFrame:
+    """The direkt rows that feed a direct pool, with the pool and the input row number `rad_nr`
+    (validation makes it one pool per row; kpb.allocate.invariants checks it)."""
+    numbered = direkt.lazy().with_row_index("rad_nr")
+    return matched_rows(numbered, pool_insatser(rules, ("direkt",))).collect()
+
+
+def direct_amounts(direct_rows: pl.DataFrame) -> pl.DataFrame:
     """Each person's own amounts in each direct pool (kalla "direkt")."""
-    rows = matched_rows(direkt, pool_insatser(rules, ("direkt",)))
-    return (rows.group_by(["person_id", "insats", "pool"])
+    return (direct_rows.group_by(["person_id", "insats", "pool"])
             .agg(kostnad_ore=pl.col("belopp_ore").sum())
             .with_columns(volym_milli=pl.col("kostnad_ore") * 10, kalla=pl.lit("direkt"))
             .select(PERSON_COLUMNS))
@@ -73,7 +79,7 @@ def spread_rest(direct: pl.DataFrame, rests: pl.DataFrame) -> pl.LazyFrame:
     """`fordela`: each pool's rest over its persons in proportion to their direct amounts."""
     spread = rests.filter((pl.col("rest") == "fordela") & (pl.col("rest_ore") != 0))
     rows = (direct.lazy().join(spread.lazy().select("pool", "rest_ore"), on="pool", how="inner")
-            .filter(pl.col("kostnad_ore").sum().over("pool") != 0)
+            .filter(pl.col("kostnad_ore").sum().over("pool") > 0)
             .rename({"kostnad_ore": "direkt_ore"}))
     split = largest_remainder(rows, ["pool", "insats"], "rest_ore", "direkt_ore",
                               "person_id", "kostnad_ore")
@@ -81,12 +87,15 @@ def spread_rest(direct: pl.DataFrame, rests: pl.DataFrame) -> pl.LazyFrame:
 
 
 def unspread_rest(direct: pl.DataFrame, rests: pl.DataFrame) -> pl.DataFrame:
-    """Ofördelat: rests reported (`redovisa`) or with no direct amounts to spread over."""
+    """Ofördelat: rests reported (`redovisa`), or with no direct amounts summing above 0."""
     weights = direct.group_by("pool").agg(vikt=pl.col("kostnad_ore").sum())
     kept = (rests.join(weights, on="pool", how="left")
             .filter((pl.col("rest_ore") != 0)
-                    & ((pl.col("rest") == "redovisa") | (pl.col("vikt").fill_null(0) == 0))))
+                    & ((pl.col("rest") == "redovisa") | (pl.col("vikt").fill_null(0) <= 0))))
     reason = (pl.when(pl.col("rest") == "redovisa")
               .then(pl.format("rest i direktpool, insats {} (redovisas)", "insats"))
-              .otherwise(pl.format("rest i direktpool, inga direkta belopp för insats {}", "insats")))
+              .when(pl.col("vikt").is_null())
+              .then(pl.format("rest i direktpool, inga direkta belopp för insats {}", "insats"))
+              .otherwise(pl.format("rest i direktpool, direkta belopp för insats {} summerar till 0 "
+                                   "eller mindre och kan inte fördelas i proportion", "insats")))
     return kept.select("pool", orsak=reason, belopp_ore="rest_ore")

@@ -4,9 +4,9 @@ timmar: Σ timmar_milli; antal: Σ antal_milli; dygn: days of [from, tom] clippe
 (tom empty = open to 31 December), overlapping or adjacent rows of the same person, pool and
 insats counted once, × 1000; manader: distinct calendar months of the year touched, × 1000;
 kronor: the person's direct amounts in öre × 10 (1 kr = 1000 milli-kronor).
-Hour and count rows are taken as loaded: checking their dates against the year is the
-loader's job. An activity row feeds every pool whose insats (and utförare, when the pool
-names them) it matches.
+Hour and count rows are counted on the activity's date, which `kpb.allocate.activity`
+checks against the year before volumes are taken. An activity row feeds every pool whose
+insats (and utförare, when the pool names them) it matches.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ def pool_insatser(rules: Rules, types=("verksamhet",)) -> pl.DataFrame:
             for u in (p.utforare or (None,))]
     return pl.DataFrame(rows, schema={"pool": pl.Utf8, "insats": pl.Utf8, "enhet": pl.Utf8,
                                       "utforare_krav": pl.Utf8}, orient="row")
+
+
+def volume_priced(rules: Rules) -> pl.Expr:
+    """True on rows of a pool priced on its volumes (verksamhet), by the `pool` column."""
+    return pl.col("pool").is_in([p.namn for p in rules.of_type("verksamhet")])
 
 
 def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
@@ -56,12 +61,18 @@ def kronor(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.group_by(KEYS).agg(volym_milli=pl.col("belopp_ore").sum() * 10)
 
 
-def clipped_days(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
-    """start/end as day numbers in the year (0 = 1 January), rows outside the year dropped."""
+def year_span(year: int) -> tuple[pl.Expr, pl.Expr]:
+    """Each row's first and last date inside the year (tom empty = open to 31 December)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    day = lambda d: (d - pl.lit(first)).dt.total_days()  # noqa: E731
     start = pl.max_horizontal(pl.col("from"), pl.lit(first))
     end = pl.min_horizontal(pl.col("tom").fill_null(pl.lit(last)), pl.lit(last))
+    return start, end
+
+
+def clipped_days(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """start/end as day numbers in the year (0 = 1 January), rows outside the year dropped."""
+    start, end = year_span(year)
+    day = lambda d: (d - pl.lit(dt.date(year, 1, 1))).dt.total_days()  # noqa: E731
     return (rows.with_columns(start=day(start), end=day(end))
             .filter(pl.col("start") <= pl.col("end")))
 
@@ -77,9 +88,7 @@ def days(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
 
 def months(rows: pl.LazyFrame, year: int) -> pl.LazyFrame:
     """Distinct months of the year touched by any of the person's rows (at most 12 each)."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    start = pl.max_horizontal(pl.col("from"), pl.lit(first))
-    end = pl.min_horizontal(pl.col("tom").fill_null(pl.lit(last)), pl.lit(last))
+    start, end = year_span(year)
     touched = (rows.with_columns(first_month=start.dt.month().cast(pl.Int32),
                                  last_month=end.dt.month().cast(pl.Int32))
                .filter(start <= end)

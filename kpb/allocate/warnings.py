@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.allocate.volumes import pool_insatser
+from kpb.allocate.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.errors import Problem, warning
 from kpb.rules import Rules
 
@@ -15,8 +15,7 @@ def unused_rows(rows, rules: Rules, types, source: str) -> list[Problem]:
     combos = (rows.lazy().group_by(["insats", "utforare"])
               .agg(rader=pl.len(), kalla_fil=pl.col("kalla_fil").first(), kalla_rad=pl.col("kalla_rad").min())
               .collect())
-    fed = combos.join(feeds, on="insats", how="inner").filter(
-        pl.col("utforare_krav").is_null() | (pl.col("utforare") == pl.col("utforare_krav")))
+    fed = matched_rows(combos, feeds).collect()
     unused = combos.join(fed.select("insats", "utforare").unique(), on=["insats", "utforare"], how="anti")
     return [warning(c["kalla_fil"], c["kalla_rad"], "insats",
                     f"{c['rader']} {source}rader med insats {c['insats']!r}"
@@ -26,8 +25,7 @@ def unused_rows(rows, rules: Rules, types, source: str) -> list[Problem]:
 
 
 def volume_without_cost(insats_table: pl.DataFrame, rules: Rules) -> list[Problem]:
-    operating = [p.namn for p in rules.of_type("verksamhet")]
-    idle = insats_table.filter(pl.col("pool").is_in(operating) & (pl.col("volym_milli") != 0)
+    idle = insats_table.filter(volume_priced(rules) & (pl.col("volym_milli") != 0)
                                & (pl.col("kostnad_ore") == 0))
     return [warning(rules.source, None, f"pool {pool}",
                     f"insats {insats!r} har volym men poolen har ingen kostnad att fördela")
