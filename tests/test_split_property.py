@@ -11,6 +11,10 @@ from kpb.allocate.split import largest_remainder, split_fraction
 amounts = st.integers(min_value=-10**13, max_value=10**13)
 weight_lists = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=8).filter(
     lambda ws: sum(ws) > 0)
+# A direct pool's rest is spread by the persons' direct amounts, which may be credits: weights
+# of either sign, as long as they do not sum to 0 (the engine reports such a rest unspread).
+signed_weight_lists = st.lists(st.integers(min_value=-10**9, max_value=10**9), min_size=1, max_size=8).filter(
+    lambda ws: sum(ws) != 0)
 
 
 def frame_of(groups):
@@ -26,10 +30,11 @@ def split_rows(frame):
 
 
 groups = st.lists(st.tuples(amounts, weight_lists), min_size=1, max_size=5)
+signed_groups = st.lists(st.tuples(amounts, signed_weight_lists), min_size=1, max_size=5)
 
 
 @settings(max_examples=60, deadline=None)
-@given(groups)
+@given(st.one_of(groups, signed_groups))
 def test_every_split_sums_exactly_and_stays_within_one_ore(groups):
     result = split_rows(frame_of(groups))
     for g, (amount, ws) in enumerate(groups):
@@ -40,7 +45,7 @@ def test_every_split_sums_exactly_and_stays_within_one_ore(groups):
 
 
 @settings(max_examples=40, deadline=None)
-@given(groups, st.randoms(use_true_random=False))
+@given(st.one_of(groups, signed_groups), st.randoms(use_true_random=False))
 def test_independent_of_row_order_and_deterministic(groups, rnd):
     frame = frame_of(groups)
     order = list(range(frame.height))
@@ -49,8 +54,19 @@ def test_independent_of_row_order_and_deterministic(groups, rnd):
 
 
 @settings(max_examples=60, deadline=None)
-@given(amounts, weight_lists)
+@given(amounts, st.one_of(weight_lists, signed_weight_lists))
 def test_fraction_sibling_agrees_with_the_column_split(amount, ws):
     columns = {r: s for _, r, s in split_rows(frame_of([(amount, ws)]))}
     fractions = split_fraction(amount, {f"r{i:02d}": Fraction(w) for i, w in enumerate(ws)})
     assert columns == fractions
+
+
+@settings(max_examples=60, deadline=None)
+@given(amounts, signed_weight_lists)
+def test_mixed_sign_weights_leave_fewer_left_over_ore_than_receivers(amount, ws):
+    """Floors never exceed the exact shares, whatever the signs: the öre handed out after the
+    floors are between 0 and the number of receivers, and each goes to a different receiver."""
+    got = {r: s for _, r, s in split_rows(frame_of([(amount, ws)]))}
+    floors = {f"r{i:02d}": (amount * w) // sum(ws) for i, w in enumerate(ws)}
+    extra = [got[r] - floors[r] for r in floors]
+    assert set(extra) <= {0, 1} and 0 <= sum(extra) < len(ws)
