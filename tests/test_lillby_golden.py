@@ -108,6 +108,8 @@ def ore(text):
 
 
 def column(frame, key, value):
+    """{key: value}, one row per key: a person listed twice must not hide behind a dict."""
+    assert frame[key].is_unique().all(), f"{key} repeats"
     return dict(frame.select(key, value).iter_rows())
 
 
