@@ -18,6 +18,7 @@ import polars as pl
 from kpb.errors import KpbError, Problem, error, warning
 from kpb.load import persons, schemas
 from kpb.load.csvfile import read_csv
+from kpb.load.problems import masked
 from kpb.load.pseudonym import load_key
 from kpb.load.sie import read_sie
 from kpb.load.sources import Context, typed_rows
@@ -57,6 +58,7 @@ def load_year(project: Project, year: int, progress: Progress = silent) -> Loade
     files = _files_table(year, texts)
     rows = {source: _typed_source(project, source, texts[source], ctx, problems)
             for source in SOURCES}
+    problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
     if any(p.is_error for p in problems):
         raise KpbError("inläsning", problems)
     return _assemble(year, rows, files, key, project, problems)

@@ -16,6 +16,8 @@ import re
 import polars as pl
 
 _SHAPE = r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$"
+# the same shape anywhere inside a text: not part of a longer run of digits
+_INSIDE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}(?![0-9])")
 AGE_GROUPS = ((0, "0-19"), (20, "20-64"), (65, "65-79"), (80, "80+"))
 UNKNOWN_AGE_GROUP = "okänd"
 
@@ -98,3 +100,12 @@ def mask(raw: str | None) -> str:
         return match.group() if seen <= 6 else "*"
 
     return re.sub(r"\d", hide, text)
+
+
+def mask_within(text: str) -> str:
+    """A text with every part shaped like a personnummer or samordningsnummer masked.
+
+    For values and messages that should not hold one at all (any column but `person`, a
+    header, a sheet name): "fann 196408233234" -> "fann 19640823-****". Other text is kept.
+    """
+    return _INSIDE.sub(lambda found: mask(found.group()), text)

@@ -2,19 +2,36 @@
 
 A million bad rows must not build a million objects: each file and column reports its first
 `CAP` failing rows and one summary line for the rest.
+
+A quoted value may be a personnummer in the wrong column (a shifted export, a file without
+its header row): every value is quoted through `quoted`, and `masked` guards whole messages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import polars as pl
 
 from kpb.errors import Problem, Severity
+from kpb.load.personnummer import mask_within
 from kpb.load.textfile import LINE
 
 CAP = 50
+
+
+def quoted(value: str) -> str:
+    """A value as a message shows it: in quotes, anything shaped like a personnummer masked."""
+    return repr(mask_within(value))
+
+
+def masked(problems: list[Problem]) -> list[Problem]:
+    """The problems with every personnummer-shaped part of their messages masked.
+
+    The last guard for messages built elsewhere (headers quoted by columns.py, SIE words).
+    """
+    return [replace(problem, message=mask_within(problem.message)) for problem in problems]
 
 
 @dataclass(frozen=True)
@@ -22,7 +39,7 @@ class Check:
     column: str          # as the user knows it: the header in the file
     error: str           # frame column with the expectation, null where fine
     found: str           # frame column with the raw text to quote
-    show: Callable[[str], str] = repr  # e.g. personnummer.mask
+    show: Callable[[str], str] = quoted  # or personnummer.mask for the person column
     severity: Severity = Severity.ERROR
 
 

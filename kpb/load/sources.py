@@ -16,7 +16,7 @@ from kpb.load import parse
 from kpb.load.columns import Columns, map_columns
 from kpb.load.personnummer import mask
 from kpb.load.persons import person_parsed, prepare
-from kpb.load.problems import Check, all_failures, problems_of
+from kpb.load.problems import Check, all_failures, problems_of, quoted
 from kpb.load.textfile import LINE, TextTable
 from kpb.project import DIMENSIONS, SOURCE_COLUMNS, PseudonymSettings, SourceSettings
 
@@ -171,5 +171,5 @@ def _checks(source: str, columns: Columns, parsers: dict, ctx: Context) -> list[
 def _person_check(columns: Columns, ctx: Context) -> Check:
     lenient = ctx.pseudonym.ogiltigt_id == "varning" and not ctx.pseudonym.redan_pseudonym
     return Check(columns.headers["person"], "_fel__person_check", "_raw_person",
-                 show=repr if ctx.pseudonym.redan_pseudonym else mask,
+                 show=quoted if ctx.pseudonym.redan_pseudonym else mask,
                  severity=Severity.WARNING if lenient else Severity.ERROR)
