@@ -54,8 +54,7 @@ def allocate(tables: dict, rules: Rules, year: int, progress: Progress = silent)
                                           tables["direkt"], amounts, volume_rows, rules)
     result = timer.run("summaries", "Sammanställning och avstämning", _tables, tables, rules, ledger,
                        totals, overhead, amounts, volume_rows, persons, ofordelat, rests)
-    result = replace(result, warnings=[*result.warnings, *volume_warnings])
-    return replace(result, timings=timer.as_dict())
+    return replace(result, warnings=[*result.warnings, *volume_warnings], timings=timer.as_dict())
 
 
 def _overhead(rules: Rules, totals, nycklar, ledger):
