@@ -24,10 +24,9 @@ def prepare(rows: pl.DataFrame, raw: pl.Expr, year: int, settings: PseudonymSett
 
     An export of 25M visits holds perhaps a million spellings: checking those instead of every
     row is most of the load's speed. The two stages are materialised because nesting the
-    expressions makes Polars evaluate the normalisation once per later use.
+    expressions makes Polars evaluate the normalisation once per later use. With
+    redan_pseudonym the answers say which "pseudonyms" are personnummer (an error).
     """
-    if settings.redan_pseudonym:
-        return rows
     spelled = rows.with_columns(raw.alias("_id_text"))
     distinct = spelled.select("_id_text").unique()
     number = distinct.with_columns(pnr.normalised(pl.col("_id_text"), year).alias("_pnr_all"))
@@ -45,7 +44,9 @@ def person_parsed(raw: pl.Expr, settings: PseudonymSettings) -> tuple[Parsed, di
     """
     if settings.redan_pseudonym:
         value = cleaned(raw)
-        error = pl.when(value == "").then(pl.lit("värde saknas, väntade en pseudonym"))
+        error = (pl.when(value == "").then(pl.lit("värde saknas, väntade en pseudonym"))
+                 .when(pl.col("_giltig")).then(pl.lit(
+                     "ser ut som ett personnummer: väntade en pseudonym")))
         return Parsed(value, error), {"_pnr": pl.lit(None, pl.Utf8), "_hash_input": value}
     number, valid = pl.col("_pnr_all"), pl.col("_giltig")
     hash_input = pl.when(valid).then(number).otherwise(pl.lit("ogiltig:") + cleaned(raw))
@@ -63,6 +64,28 @@ def _why_invalid(raw: pl.Expr, number: pl.Expr, valid: pl.Expr) -> pl.Expr:
             .otherwise(pl.lit("kontrollsiffran stämmer inte (Luhn)")))
 
 
+def attribute_parsers(kon_raw: pl.Expr, fodelsear_raw: pl.Expr, settings: PseudonymSettings
+                      ) -> dict[str, tuple[str | None, Parsed]]:
+    """`_kon_in` and `_fodelsear_in`: kön and födelseår given beside a pseudonym, checked.
+
+    Output name -> (input column, parsed), as sources.py's parsers. With personnummer both
+    follow from the number, so the columns are not read.
+    """
+    if not settings.redan_pseudonym:
+        return {"_kon_in": (None, Parsed(pl.lit(""), pl.lit(None, pl.Utf8))),
+                "_fodelsear_in": (None, Parsed(pl.lit(None, pl.Int32), pl.lit(None, pl.Utf8)))}
+    kon, year = cleaned(kon_raw).str.to_uppercase(), cleaned(fodelsear_raw)
+    known, four_digits = kon.is_in(["K", "M"]), year.str.contains(r"^[0-9]{4}$")
+    bad_kon = pl.when(~known & (kon != "")).then(pl.lit("väntade K, M eller tomt"))
+    bad_year = pl.when(~four_digits & (year != "")).then(
+        pl.lit("väntade ett födelseår ÅÅÅÅ"))
+    return {
+        "_kon_in": ("kon", Parsed(pl.when(known).then(kon).otherwise(pl.lit("")), bad_kon)),
+        "_fodelsear_in": ("fodelsear", Parsed(
+            pl.when(four_digits).then(year.cast(pl.Int32, strict=False)), bad_year)),
+    }
+
+
 def finish(rows: pl.DataFrame, key: bytes, redan_pseudonym: bool) -> pl.DataFrame:
     """person_id from the private columns; the personnummer itself is dropped here."""
     ids = rows["_hash_input"]
@@ -74,11 +97,9 @@ def finish(rows: pl.DataFrame, key: bytes, redan_pseudonym: bool) -> pl.DataFram
 
 def attributes(rows: pl.DataFrame, redan_pseudonym: bool) -> pl.DataFrame:
     """person_id, kon, fodelsear, flagga per row (before the private columns are dropped)."""
-    if redan_pseudonym:
-        kon = cleaned(pl.col("_kon_in")).str.to_uppercase()
-        kon = pl.when(kon.is_in(["K", "M"])).then(kon).otherwise(pl.lit(""))
-        born = cleaned(pl.col("_fodelsear_in")).cast(pl.Int32, strict=False)
-        return rows.select("person_id", kon.alias("kon"), born.alias("fodelsear"), "flagga")
+    if redan_pseudonym:  # checked by attribute_parsers
+        return rows.select("person_id", pl.col("_kon_in").alias("kon"),
+                           pl.col("_fodelsear_in").alias("fodelsear"), "flagga")
     # kön and födelseår follow from the number itself: derive them once per distinct person
     distinct = rows.select("person_id", "_pnr", "flagga").unique(maintain_order=True)
     return distinct.select("person_id", pnr.kon(pl.col("_pnr")).fill_null("").alias("kon"),

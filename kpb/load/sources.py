@@ -15,7 +15,7 @@ from kpb.errors import Problem, Severity
 from kpb.load import parse
 from kpb.load.columns import Columns, map_columns
 from kpb.load.personnummer import mask
-from kpb.load.persons import person_parsed, prepare
+from kpb.load.persons import attribute_parsers, person_parsed, prepare
 from kpb.load.problems import Check, all_failures, problems_of, quoted
 from kpb.load.textfile import LINE, TextTable
 from kpb.project import DIMENSIONS, SOURCE_COLUMNS, PseudonymSettings, SourceSettings
@@ -134,8 +134,7 @@ def _person_parsers(columns: Columns, ctx: Context) -> dict:
     checked, private = person_parsed(raw("person"), ctx.pseudonym)
     carried = {name: (None, parse.Parsed(expr, pl.lit(None, pl.Utf8)))
                for name, expr in private.items()}
-    carried["_kon_in"] = (None, parse.Parsed(raw("kon"), pl.lit(None, pl.Utf8)))
-    carried["_fodelsear_in"] = (None, parse.Parsed(raw("fodelsear"), pl.lit(None, pl.Utf8)))
+    carried |= attribute_parsers(raw("kon"), raw("fodelsear"), ctx.pseudonym)
     return carried | {"_person_check": ("person", parse.Parsed(pl.lit(None), checked.error))}
 
 
