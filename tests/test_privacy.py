@@ -1,8 +1,11 @@
 """No personnummer leaves the load step: not in kpb.duckdb, its WAL, nor in error messages."""
 
+import hashlib
+import hmac
 import random
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from kpb.errors import KpbError
@@ -77,3 +80,35 @@ def test_error_messages_for_invalid_ids_hide_the_number(tmp_path, monkeypatch):
         found = message.split("fann ")[1].split(":")[0]
         digits = "".join(c for c in found if c.isdigit())
         assert len(digits) <= 8, message
+
+
+def test_a_personnummer_used_as_hushall_never_reaches_the_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "hushallsnyckel")
+    numbers = fictitious_numbers(6)
+    folder = tmp_path / "data" / "2024"
+    (folder / "ledger").mkdir(parents=True)
+    (folder / "ledger" / "hb.csv").write_text("period;konto;belopp\n202401;5010;1\n")
+    (folder / "aktivitet").mkdir()
+    (folder / "aktivitet" / "a.csv").write_text("person;insats;from;hushall\n" + "".join(
+        f"{n};eb;2024-01-01;{numbers[0] if i < 3 else n}\n" for i, n in enumerate(numbers))
+        + f"{numbers[1]};eb;2024-02-01;\n")
+    (folder / "direkt").mkdir()
+    (folder / "direkt" / "d.csv").write_text(
+        f"person;insats;period;belopp;hushall\n{numbers[2]};eb;202403;100;{numbers[0]}\n")
+    (tmp_path / "kpb.toml").write_text('kommun = "Hemligby"\n')
+    project = Project.open(tmp_path)
+    loaded = load_year(project, 2024)
+    store(project, 2024, loaded)
+    expected = hmac.new(b"hushallsnyckel", f"hushall:{numbers[0]}".encode(),
+                        hashlib.sha256).hexdigest()[:20]
+    households = loaded.aktivitet["hushall"].to_list()
+    assert households[:3] == [expected] * 3 and households[-1] == ""
+    assert len(set(households[3:6])) == 3 and expected not in households[3:6]
+    assert loaded.direkt["hushall"].to_list() == [expected]
+    with duckdb.connect(str(tmp_path / "kpb.duckdb"), read_only=True) as database:
+        stored = {value for (value,) in database.execute(
+            "SELECT hushall FROM aktivitet UNION ALL SELECT hushall FROM direkt").fetchall()}
+    assert stored == set(households) | {expected}
+    forms = {s for number in numbers for s in spellings(number) + [number[2:]]}
+    content = (tmp_path / "kpb.duckdb").read_bytes()
+    assert not [form for form in forms if form.encode() in content]

@@ -51,7 +51,7 @@ class Loaded:
 
 def load_year(project: Project, year: int, progress: Progress = silent) -> Loaded:
     ctx = Context(year, project.pseudonym)
-    key = b"" if project.pseudonym.redan_pseudonym else load_key(project, progress)
+    key = load_key(project, progress)  # also for redan_pseudonym: hushall is hashed anyway
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")

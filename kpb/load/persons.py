@@ -1,7 +1,8 @@
 """The `person` column: personnummer -> checked, normalised -> pseudonym + attributes.
 
 While a source is parsed, rows carry private columns (`_pnr`, `_hash_input`, ...); `finish`
-replaces them with `person_id` and `person_attributes` keeps only what KPB needs (kön,
+replaces them with `person_id` (and `hushall` with its keyed pseudonym: a household id is
+often the applicant's personnummer) and `person_attributes` keeps only what KPB needs (kön,
 födelseår). No column that leaves this module holds a personnummer.
 """
 
@@ -11,7 +12,7 @@ import polars as pl
 
 from kpb.load import personnummer as pnr
 from kpb.load.parse import Parsed, cleaned
-from kpb.load.pseudonym import pseudonymise
+from kpb.load.pseudonym import household_pseudonyms, pseudonymise
 from kpb.project import PseudonymSettings
 
 INVALID_FLAG = "ogiltigt_id"
@@ -87,12 +88,17 @@ def attribute_parsers(kon_raw: pl.Expr, fodelsear_raw: pl.Expr, settings: Pseudo
 
 
 def finish(rows: pl.DataFrame, key: bytes, redan_pseudonym: bool) -> pl.DataFrame:
-    """person_id from the private columns; the personnummer itself is dropped here."""
+    """person_id from the private columns; the personnummer itself is dropped here.
+
+    hushall is replaced by its keyed pseudonym in both modes: a household id given beside a
+    pseudonym may still be a personnummer.
+    """
     ids = rows["_hash_input"]
     person_id = ids if redan_pseudonym else pseudonymise(ids, key)
     flagga = pl.when(pl.col("_pnr").is_null() & (not redan_pseudonym)).then(
         pl.lit(INVALID_FLAG)).otherwise(pl.lit(""))
-    return rows.with_columns(person_id.alias("person_id"), flagga.alias("flagga"))
+    return rows.with_columns(person_id.alias("person_id"), flagga.alias("flagga"),
+                             household_pseudonyms(rows["hushall"], key))
 
 
 def attributes(rows: pl.DataFrame, redan_pseudonym: bool) -> pl.DataFrame:

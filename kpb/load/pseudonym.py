@@ -1,5 +1,9 @@
 """Pseudonyms: person_id = first 20 hex characters of HMAC-SHA-256(key, normalised id).
 
+Household ids get the same treatment, as HMAC(key, "hushall:" + id): municipalities often
+use the applicant's personnummer as household id, so the raw id never reaches kpb.duckdb.
+The prefix keeps a household's pseudonym apart from its applicant's person_id.
+
 The key is the municipality's secret: the same person gets the same pseudonym across files
 and years as long as the key is kept. It comes from the environment variable named in
 kpb.toml (wins) or from the key file; a missing key file is created once with 32 random bytes.
@@ -19,6 +23,7 @@ from kpb.project import Project
 from kpb.steps import Progress, silent
 
 PERSON_ID_LENGTH = 20
+HOUSEHOLD_PREFIX = "hushall:"
 KEY_BYTES = 32
 
 
@@ -63,7 +68,17 @@ def person_id(key: bytes, text: str) -> str:
 
 def pseudonymise(ids: pl.Series, key: bytes) -> pl.Series:
     """Pseudonyms for a whole column: each distinct id is hashed once, then mapped back."""
-    distinct = ids.drop_nulls().unique()
-    hashed = [person_id(key, text) for text in distinct.to_list()]  # distinct persons only
-    return ids.replace_strict(distinct, pl.Series(hashed, dtype=pl.Utf8), default=None,
-                              return_dtype=pl.Utf8).rename("person_id")
+    return _hashed_once(ids.drop_nulls().unique(), ids, key, "", None).rename("person_id")
+
+
+def household_pseudonyms(households: pl.Series, key: bytes) -> pl.Series:
+    """hushall -> HMAC(key, "hushall:" + id); "" (no household) stays "", hashed once each."""
+    distinct = households.filter(households != "").unique()  # nulls fall out here too
+    return _hashed_once(distinct, households, key, HOUSEHOLD_PREFIX, "").rename("hushall")
+
+
+def _hashed_once(distinct: pl.Series, values: pl.Series, key: bytes, prefix: str,
+                 otherwise: str | None) -> pl.Series:
+    hashed = [person_id(key, prefix + text) for text in distinct.to_list()]  # distinct only
+    return values.replace_strict(distinct, pl.Series(hashed, dtype=pl.Utf8), default=otherwise,
+                                 return_dtype=pl.Utf8)
