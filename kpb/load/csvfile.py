@@ -3,23 +3,31 @@
 Encoding: UTF-8 (with or without BOM) when the bytes decode as UTF-8, else Windows-1252,
 unless kpb.toml sets `kodning`. Separator: the most frequent of ; , tab | in the header line
 (ties go to ;), unless set. Every value stays text here; parse.py turns it into numbers.
+
+Nothing is coerced silently: a line with more or fewer fields than the header is an error
+(Polars pads short lines with "", so those are found with a second, streaming parse), and
+bytes Windows-1252 leaves undefined are a warning (they are read as U+FFFD).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
-from kpb.errors import Problem, error
+from kpb.errors import Problem, error, warning
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows, sha256
 from kpb.project import SourceSettings
 
 CANDIDATE_SEPARATORS = (";", ",", "\t", "|")
 BOM = b"\xef\xbb\xbf"
 MAX_SHAPE_PROBLEMS = 20
+CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
 def read_csv(path: Path, file: str, settings: SourceSettings
@@ -34,9 +42,12 @@ def read_csv(path: Path, file: str, settings: SourceSettings
         rows = _read_text(text, separator)
     except pl.exceptions.PolarsError:
         return None, _shape_problems(text, separator, file)
+    short, problems = _short_lines(text, separator, rows, file)
+    if short:  # reported: their padded fields would only add misleading errors
+        rows = rows.filter(~pl.col(LINE).is_in(short))
     table = TextTable(file, drop_blank_rows(rows), sha256(raw), encoding, separator,
                       settings.decimal)
-    return table, []
+    return table, _undefined_bytes(raw, encoding, file) + problems
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -56,6 +67,16 @@ def as_utf8(raw: bytes, encoding: str) -> bytes:
     # cp1252 leaves five bytes undefined; latin-1 maps them rather than failing the file
     return raw.decode(encoding, errors="strict" if encoding != "cp1252" else "replace"
                       ).encode("utf-8")
+
+
+def _undefined_bytes(raw: bytes, encoding: str, file: str) -> list[Problem]:
+    """A warning at the first byte that Windows-1252 leaves undefined (as_utf8 replaced it)."""
+    found = CP1252_UNDEFINED.search(raw) if encoding == "cp1252" else None
+    if found is None:
+        return []
+    count = len(CP1252_UNDEFINED.findall(raw))
+    return [warning(file, raw.count(b"\n", 0, found.start()) + 1, None,
+                    f"{count} byte saknar tecken i Windows-1252 och ersattes med \ufffd")]
 
 
 def detect_separator(text: bytes) -> str:
@@ -86,6 +107,13 @@ def _shape_problems(text: bytes, separator: str, file: str) -> list[Problem]:
 
     Only runs for a broken file, so reading it line by line here costs nothing in normal use.
     """
+    problems = _ragged_records(text, separator, file)
+    if not problems:
+        problems.append(error(file, None, None, "kunde inte läsas som CSV"))
+    return problems[:MAX_SHAPE_PROBLEMS]
+
+
+def _ragged_records(text: bytes, separator: str, file: str) -> list[Problem]:
     reader = csv.reader(io.StringIO(text.decode("utf-8", errors="replace")), delimiter=separator)
     expected = None
     problems = []
@@ -93,8 +121,63 @@ def _shape_problems(text: bytes, separator: str, file: str) -> list[Problem]:
         if expected is None:
             expected = len(record)
         elif record and len(record) != expected:
-            problems.append(error(file, reader.line_num, None,
-                                  f"fann {len(record)} fält, väntade {expected} som rubrikraden"))
-    if not problems:
-        problems.append(error(file, None, None, "kunde inte läsas som CSV"))
-    return problems[:MAX_SHAPE_PROBLEMS]
+            problems.append(_field_count(file, reader.line_num, len(record), expected))
+    return problems
+
+
+def _field_count(file: str, line: int | None, found: int, expected: int) -> Problem:
+    return error(file, line, None, f"fann {found} fält, väntade {expected} som rubrikraden")
+
+
+def _short_lines(text: bytes, separator: str, rows: pl.DataFrame, file: str
+                 ) -> tuple[list[int], list[Problem]]:
+    """Lines with fewer fields than the header: their lines, and capped errors for them.
+
+    Polars reads a short line as if its missing fields were "", so every short line ends in
+    an empty last column: only a file with such rows is parsed again, by pyarrow, which hands
+    over just the rows whose field count is wrong (record numbers map to rows[LINE]).
+    """
+    last = rows.columns[-1]
+    if last == LINE or not rows.select((pl.col(last) == "").any()).item():
+        return [], []
+    try:
+        short = _short_records(text, separator)
+    except pa.ArrowException:  # pyarrow disagrees about the file: the slow exact way
+        problems = _ragged_records(text, separator, file)
+        return [p.line for p in problems], problems[:MAX_SHAPE_PROBLEMS]
+    found = pl.DataFrame(short, schema={"post": pl.Int64, "fann": pl.Int64,
+                                        "vantade": pl.Int64}, orient="row")
+    found = found.filter(pl.col("post").is_between(2, rows.height + 1))
+    lines = rows[LINE].gather(found["post"] - 2)  # record 2 is the first data row
+    return lines.to_list(), _capped_shape_problems(found.with_columns(lines), file)
+
+
+def _short_records(text: bytes, separator: str) -> list[tuple[int, int, int]]:
+    """(record number counting the header as 1, fields found, fields expected) per bad row."""
+    found = []
+
+    def keep(row) -> str:  # called only for rows whose field count is wrong
+        if row.text.strip(separator + ' \t"\r'):  # blank lines are not data rows
+            found.append((row.number, row.actual_columns, row.expected_columns))
+        return "skip"
+
+    batches = pa_csv.open_csv(io.BytesIO(text), read_options=pa_csv.ReadOptions(
+        use_threads=False, autogenerate_column_names=True),  # one thread numbers the rows
+        parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=True,
+                                          ignore_empty_lines=False, invalid_row_handler=keep),
+        convert_options=pa_csv.ConvertOptions(include_columns=["f0"],
+                                              column_types={"f0": pa.string()}))
+    for _ in batches:  # streamed and let go: only the handler's findings are kept
+        pass
+    return found
+
+
+def _capped_shape_problems(found: pl.DataFrame, file: str) -> list[Problem]:
+    """found: LINE, fann, vantade per short line; the first MAX_SHAPE_PROBLEMS and a summary."""
+    first = found.head(MAX_SHAPE_PROBLEMS).select(LINE, "fann", "vantade")
+    problems = [_field_count(file, *row) for row in first.iter_rows()]
+    if found.height > MAX_SHAPE_PROBLEMS:
+        problems.append(error(file, found[MAX_SHAPE_PROBLEMS, LINE], None,
+                              f"... och {found.height - MAX_SHAPE_PROBLEMS} fler rader med fel "
+                              "antal fält"))
+    return problems
