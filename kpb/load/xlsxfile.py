@@ -1,5 +1,7 @@
 """XLSX exports: the first sheet, first row as headers, every value turned into text.
 
+Other sheets holding any value are named in a warning: they were not read.
+
 openpyxl hands cells over one row at a time, so this reader loops in Python; XLSX exports
 from ekonomisystem are bounded by Excel's own 1 048 576 rows, and CSV is the fast path.
 """
@@ -12,7 +14,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
-from kpb.errors import Problem, error
+from kpb.errors import Problem, error, warning
+from kpb.load.problems import quoted
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows, sha256
 
 
@@ -24,11 +27,30 @@ def read_xlsx(path: Path, file: str) -> tuple[TextTable | None, list[Problem]]:
         return None, [error(file, None, None, f"kunde inte läsas som XLSX ({type(exc).__name__})")]
     try:
         rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        problems = _unread_sheets(workbook, file)
     finally:
         workbook.close()
     if not rows:
         return None, [error(file, None, None, "bladet är tomt, väntade en rubrikrad och data")]
-    return TextTable(file, drop_blank_rows(_as_frame(rows)), sha256(raw), "xlsx", "", "."), []
+    table = TextTable(file, drop_blank_rows(_as_frame(rows)), sha256(raw), "xlsx", "", ".")
+    return table, problems
+
+
+def _unread_sheets(workbook, file: str) -> list[Problem]:
+    """A warning naming the sheets after the first that hold a value (empty ones say nothing)."""
+    first, *others = workbook.worksheets
+    unread = [quoted(sheet.title) for sheet in others if _holds_a_value(sheet)]
+    if not unread:
+        return []
+    which = "bladet" if len(unread) == 1 else "bladen"
+    return [warning(file, None, None, f"bara första bladet {quoted(first.title)} lästes: "
+                                      f"{which} {', '.join(unread)} lästes inte")]
+
+
+def _holds_a_value(sheet) -> bool:
+    # stops at the first value: a filled sheet costs one row, an empty one next to nothing
+    return any(value is not None and str(value).strip() != ""
+               for row in sheet.iter_rows(values_only=True) for value in row)
 
 
 def _as_frame(rows: list[tuple]) -> pl.DataFrame:
