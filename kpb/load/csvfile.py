@@ -80,7 +80,8 @@ def _undefined_bytes(raw: bytes, encoding: str, file: str) -> list[Problem]:
 
 
 def detect_separator(text: bytes) -> str:
-    header = text.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    end = text.find(b"\n")  # not split(): that would copy the whole (1 GB) rest of the file
+    header = text[:end if end >= 0 else len(text)].decode("utf-8", errors="replace")
     counts = {sep: header.count(sep) for sep in CANDIDATE_SEPARATORS}
     best = max(CANDIDATE_SEPARATORS, key=lambda sep: counts[sep])  # max keeps the first on ties
     return best if counts[best] else ";"
