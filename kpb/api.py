@@ -58,12 +58,16 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent) -> Lo
     """`load`, then check the rules of the year (when there are any) against the data."""
     from kpb.rules import read_rules
 
-    result = load(project_dir, year, progress)
-    project, loaded = result.project, result.loaded
-    if project.rules_file(year).is_file():
-        rules = read_rules(project.rules_file(year), year, _rules_name(project, year))
+    project = Project.open(project_dir)
+    timer = Timer(progress)
+    rules = None
+    if project.rules_file(year).is_file():  # the rules are checked before any data moves
+        rules = timer.run("rules", "Läser regler", read_rules, project.rules_file(year), year,
+                          _rules_name(project, year))
+    loaded = _load_and_store(project, year, timer, progress)
+    if rules is not None:
         loaded.warnings.extend(_validate(rules, loaded))
-    return result
+    return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings)
 
 
 def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> RunResult:
@@ -132,13 +136,14 @@ def _load_and_store(project: Project, year: int, timer: Timer, progress: Progres
 
 
 def _validate(rules, loaded) -> list[Problem]:
-    """The rules checks that need data (key receivers, key weights); warnings are returned."""
+    """The rules checks that need data (key receivers, key weights); returns every rules
+    warning, those found reading the file included."""
     from kpb.errors import raise_if_errors
     from kpb.rules import validate_against_data
 
     problems = validate_against_data(rules, loaded.nycklar, loaded.ledger)
     raise_if_errors("regler", problems)
-    return problems
+    return [*rules.warnings, *problems]
 
 
 def _write(project: Project, year: int, allocation, manifest: dict) -> None:

@@ -59,3 +59,14 @@ def test_missing_project_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["check", "2024", "-p", str(tmp_path / "finns_inte")])
     assert result.exit_code != 0
     assert "finns_inte" in result.output
+
+
+def test_check_shows_rules_warnings(tmp_path):
+    project = copy(FIXTURES / "lillby", tmp_path)
+    rules = project / "regler" / "2024.toml"
+    # a pool after the catch-all fee pool that can never match: a warning, not an error
+    rules.write_text(rules.read_text(encoding="utf-8") + '\n[[pool]]\nnamn = "aldrig"\n'
+                     'typ = "exkludera"\norsak = "test"\nkonto = ["31*"]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "2024", "-p", str(project), "-q"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "aldrig" in result.output.split("Varningar")[1]
