@@ -1,6 +1,5 @@
 """Readers and parsing: encodings, separators, decimal marks, mappings, XLSX, warnings."""
 
-from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -8,7 +7,8 @@ import pytest
 
 from kpb.errors import KpbError
 from kpb.load import load_year
-from kpb.project import Project
+
+from builders import write_project
 
 VALID = ["640823-3234", "811218-9876", "701063-2391", "750570-1834"]
 
@@ -18,14 +18,7 @@ def key_from_environment(monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")
 
 
-def project(tmp_path: Path, toml: str = "", **files: bytes | str) -> Project:
-    (tmp_path / "kpb.toml").write_text('kommun = "Testby"\n' + toml, encoding="utf-8")
-    files.setdefault("ledger/hb.csv", "period;konto;belopp\n202401;5010;1\n")
-    for name, content in files.items():
-        path = tmp_path / "data" / "2024" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return Project.open(tmp_path)
+project = write_project  # the project builder shared by the load tests
 
 
 def test_cp1252_tab_separated_with_mapping_and_swedish_numbers(tmp_path):

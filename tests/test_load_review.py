@@ -1,6 +1,5 @@
 """Load review: masked values in every message, pseudonym mode checks, no silent coercions."""
 
-from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -13,6 +12,8 @@ from kpb.load.personnummer import mask_within
 from kpb.load.problems import Check, failures, problems_of
 from kpb.project import Project
 
+from builders import write_project
+
 PNR = "196408233234"  # valid (kpb-method.md test vector 640823-3234)
 REDAN = "[pseudonym]\nredan_pseudonym = true\n"
 
@@ -22,14 +23,7 @@ def key_from_environment(monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")
 
 
-def project(tmp_path: Path, toml: str = "", **files: bytes | str) -> Project:
-    (tmp_path / "kpb.toml").write_text('kommun = "Granskby"\n' + toml, encoding="utf-8")
-    files.setdefault("ledger/hb.csv", "period;konto;belopp\n202401;5010;1\n")
-    for name, content in files.items():
-        path = tmp_path / "data" / "2024" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return Project.open(tmp_path)
+project = write_project  # the project builder shared by the load tests
 
 
 def load_problems(project: Project) -> list[str]:
