@@ -86,6 +86,8 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> 
     # reading 25M rows back would cost seconds and a second copy in memory.
     allocation = timer.run("allocate", "Fördelar kostnader", allocate, loaded.tables(), rules,
                            year, progress)
+    allocation = timer.run("households", "Hushåll", _with_households, project, loaded, rules,
+                           allocation)
     warnings = [*loaded.warnings, *rule_warnings, *allocation.warnings]
     manifest = _manifest(project, year, loaded, allocation, timer, started)
     output_dir = project.output_dir(year)
@@ -154,6 +156,18 @@ def _write(project: Project, year: int, allocation, manifest: dict) -> None:
     write_outputs(project.output_dir(year), year, frames, manifest)
     with duckdb.connect(str(project.database)) as con:
         refresh_views(con, project.root / "ut")
+
+
+def _with_households(project: Project, loaded, rules, allocation):
+    """The allocation with hushall and hushall_insats (kpb.allocate.households)."""
+    from dataclasses import replace
+
+    from kpb.allocate.households import household_warnings, hushall, settings_for
+
+    found = hushall(loaded.aktivitet, loaded.direkt, allocation.brukare_insats,
+                    settings_for(project.hushall, rules))
+    return replace(allocation, hushall=found.hushall, hushall_insats=found.hushall_insats,
+                   warnings=[*allocation.warnings, *household_warnings(found)])
 
 
 def _rules_name(project: Project, year: int) -> str:

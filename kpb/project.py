@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from kpb.errors import Problem, error, raise_if_errors
@@ -72,6 +73,32 @@ class SieSettings:
 
 
 @dataclass(frozen=True)
+class HushallSettings:
+    """[hushall]: which insatser are bistånd payments and handläggning (None: the rules'
+    insatser of omrade "EB", kronor ones as payments), and the långvarig threshold."""
+    bistand: tuple[str, ...] | None = None
+    handlaggning: tuple[str, ...] | None = None
+    langvarigt_manader: int = 10
+
+
+@dataclass(frozen=True)
+class JamforSettings:
+    """[jamfor]: a named price index (year -> exact value) for fixed-price comparisons."""
+    prisindex: str = ""
+    index: dict[int, Fraction] = field(default_factory=dict)
+
+
+AVSLUT_CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
+
+
+@dataclass(frozen=True)
+class UtfallSettings:
+    """[utfall]: avslutsorsak codes of the case system -> arbete, studier, annan_insats,
+    avbrott, ovrigt (codes compared case-insensitively, trimmed)."""
+    avslutsorsak: dict[str, str] = field(default_factory=dict)  # code (lower) -> category
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     kommun: str = ""
@@ -79,6 +106,9 @@ class Project:
     pseudonym: PseudonymSettings = PseudonymSettings()
     sources: dict[str, SourceSettings] = field(default_factory=dict)
     sie: SieSettings = SieSettings()
+    hushall: HushallSettings = HushallSettings()
+    jamfor: JamforSettings = JamforSettings()
+    utfall: UtfallSettings = UtfallSettings()
 
     # -- folder layout (formats.md §1) -------------------------------------------------
     @property
@@ -130,8 +160,12 @@ class Project:
             pseudonym=_pseudonym(raw.get("pseudonym", {}), problems),
             sources=_sources(raw.get("kalla", {}), problems),
             sie=_sie(raw.get("sie", {}), problems),
+            hushall=_hushall(raw.get("hushall", {}), problems),
+            jamfor=_jamfor(raw.get("jamfor", {}), problems),
+            utfall=_utfall(raw.get("utfall", {}), problems),
         )
-        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie"}:
+        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "hushall",
+                                 "jamfor", "utfall"}:
             problems.append(error("kpb.toml", None, key, "okänd inställning"))
         raise_if_errors("projekt", problems)
         return project
@@ -220,3 +254,64 @@ def _sie(table, problems) -> SieSettings:
         kodning=_choice(table, "kodning", ENCODINGS[1:], "cp437", "sie", problems),
         dimensioner=dims,
     )
+
+
+def _names(table, key, where, problems) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(error("kpb.toml", None, f"{where}.{key}",
+                              'väntade en lista av insatskoder, t.ex. ["ekonomiskt_bistand"]'))
+        return None
+    return tuple(value)
+
+
+def _hushall(table, problems) -> HushallSettings:
+    where = "hushall"
+    _unknown_keys(table, ("bistand", "handlaggning", "langvarigt_manader"), where, problems)
+    months = table.get("langvarigt_manader", 10)
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 12:
+        problems.append(error("kpb.toml", None, f"{where}.langvarigt_manader",
+                              f"fann {months!r}, väntade ett heltal 1–12 (Socialstyrelsen: 10)"))
+        months = 10
+    return HushallSettings(_names(table, "bistand", where, problems),
+                           _names(table, "handlaggning", where, problems), months)
+
+
+def _jamfor(table, problems) -> JamforSettings:
+    where = "jamfor"
+    _unknown_keys(table, ("prisindex", "index"), where, problems)
+    values = {}
+    for year, value in table.get("index", {}).items():
+        if not str(year).isdigit() or isinstance(value, bool) or not isinstance(
+                value, (int, float)) or value <= 0:
+            problems.append(error("kpb.toml", None, f"{where}.index.{year}",
+                                  f"fann {value!r}, väntade år = ett positivt indextal"))
+            continue
+        values[int(year)] = Fraction(str(value))
+    if values and not table.get("prisindex"):
+        problems.append(error("kpb.toml", None, f"{where}.prisindex",
+                              "saknas: ange vilket prisindex värdena kommer från"))
+    return JamforSettings(str(table.get("prisindex", "")), values)
+
+
+def _utfall(table, problems) -> UtfallSettings:
+    where = "utfall"
+    _unknown_keys(table, ("avslutsorsak",), where, problems)
+    codes: dict[str, str] = {}
+    groups = table.get("avslutsorsak", {})
+    _unknown_keys(groups, AVSLUT_CATEGORIES, f"{where}.avslutsorsak", problems)
+    for category in AVSLUT_CATEGORIES:
+        listed = groups.get(category, [])
+        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+            problems.append(error("kpb.toml", None, f"{where}.avslutsorsak.{category}",
+                                  'väntade en lista av avslutsorsaker, t.ex. ["Arbete"]'))
+            continue
+        for code in listed:
+            key = code.strip().lower()
+            if key in codes and codes[key] != category:
+                problems.append(error("kpb.toml", None, f"{where}.avslutsorsak.{category}",
+                                      f"{code!r} står redan under {codes[key]}"))
+            codes[key] = category
+    return UtfallSettings(codes)

@@ -37,6 +37,8 @@ class Allocation:
     brukare: pl.DataFrame
     avstamning: pl.DataFrame
     direkt_avstamning: pl.DataFrame
+    hushall: pl.DataFrame | None = None         # kpb.allocate.households, set by api.compute
+    hushall_insats: pl.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 

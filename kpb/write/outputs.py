@@ -31,6 +31,10 @@ OUTPUT_COLUMNS = {
     "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
     "ledger_pool": ("kalla_fil", "kalla_rad", "pool", "regel", "belopp_ore"),
     "avstamning": ("post", "pool", "orsak", "belopp_ore"),
+    "hushall": ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlaggning_ore",
+                "ovriga_insatser_ore", "kostnad_ore", "manader_med_utbetalning",
+                "langvarigt_bistand", "andel_av_bistand", "kumulativ_andel_av_bistand"),
+    "hushall_insats": ("hushall", "insats", "antal_medlemmar", "kostnad_ore"),
 }
 OUTPUTS = tuple(OUTPUT_COLUMNS)
 

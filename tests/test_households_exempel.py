@@ -1,0 +1,82 @@
+"""Households on Exempelkommun: reconciled with the person costs, långvarigt bistånd counted
+independently from the payment files (standard library), membership rule re-done in SQL."""
+
+import csv
+import io
+import shutil
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from kpb.cli import main
+
+EXEMPEL = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
+KEY = "testnyckel-som-bara-finns-i-testerna"
+
+
+@pytest.fixture(scope="module")
+def exempel(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hushall") / "exempelkommun"
+    shutil.copytree(EXEMPEL, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    result = CliRunner().invoke(main, ["compute", "2024", "--project", str(root), "--tyst"],
+                                env={"KPB_PSEUDONYM_NYCKEL": KEY})
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def read(root: Path, name: str) -> pl.DataFrame:
+    return pl.read_parquet(root / "ut" / "2024" / f"{name}.parquet")
+
+
+def payment_months_per_household() -> dict[str, set]:
+    """Household id -> months whose payments sum above 0, read from the CSV files."""
+    sums = defaultdict(Decimal)
+    for path in (EXEMPEL / "data" / "2024" / "direkt").glob("*.csv"):
+        for row in csv.DictReader(io.StringIO(path.read_text("utf-8")), delimiter=";"):
+            if row["insats"] == "ekonomiskt_bistand":
+                belopp = Decimal(row["belopp"].replace(" ", "").replace(",", "."))
+                sums[(row["hushall"], row["period"])] += belopp
+    months = defaultdict(set)
+    for (hushall, period), total in sums.items():
+        if total > 0:
+            months[hushall].add(period)
+    return months
+
+
+def test_langvarigt_bistand_counted_from_the_files(exempel):
+    households = read(exempel, "hushall")
+    expected = sorted(len(m) for m in payment_months_per_household().values())
+    assert sorted(households["manader_med_utbetalning"].to_list()) == expected
+    assert households["langvarigt_bistand"].sum() == sum(n >= 10 for n in expected)
+
+
+def test_households_reconcile_with_eb_and_person_costs(exempel):
+    households = read(exempel, "hushall")
+    eb = read(exempel, "brukare_insats").filter(pl.col("insats") == "ekonomiskt_bistand")
+    assert households["bistand"].sum() == eb["kostnad"].sum()
+    with duckdb.connect(str(exempel / "kpb.duckdb")) as con:
+        members = con.sql("""
+            with seen as (
+                select person_id, hushall, "from" as datum from aktivitet where hushall <> ''
+                union select person_id, hushall, make_date(period // 100, period % 100, 1)
+                from direkt where hushall <> '')
+            select person_id, hushall from seen
+            qualify row_number() over (partition by person_id
+                                       order by datum desc, hushall) = 1""").pl()
+    persons = read(exempel, "brukare").join(members, on="person_id")
+    assert households["kostnad"].sum() == persons["kostnad"].sum()
+    assert households["antal_medlemmar"].sum() == members.height
+    assert read(exempel, "hushall_insats")["kostnad"].sum() == households["kostnad"].sum()
+
+
+def test_ranking_is_by_total_cost_and_shares_add_up(exempel):
+    households = read(exempel, "hushall")
+    assert households["rang"].to_list() == list(range(1, households.height + 1))
+    costs = households["kostnad"].to_list()
+    assert costs == sorted(costs, reverse=True)
+    assert households["kumulativ_andel_av_bistand"][-1] == Decimal("1.0000")
