@@ -96,6 +96,55 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> 
                      summary.compute_summary(allocation), timer.timings, warnings)
 
 
+def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = silent):
+    """One KPB against the last: the two years' outputs side by side in ut/jamfor_FRAN_TILL/
+    (kpb.report.compare). Both years must have been computed with the same key."""
+    from dataclasses import replace
+
+    from kpb.errors import error, raise_if_errors
+    from kpb.report import compare
+
+    project = Project.open(project_dir)
+    index = project.jamfor.index
+    missing = [y for y in (fran, till) if index and y not in index]
+    raise_if_errors("jämförelse", [error("kpb.toml", None, "jamfor.index", (
+        f"saknar ett värde för {y}: ange båda årens indextal")) for y in missing]
+        + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
+                  f"{till}")] if fran >= till else [])
+        + compare.missing_outputs(project.root / "ut", (fran, till), project.relative))
+    timer = Timer(progress)
+    years = [timer.run(f"read_{y}", f"Läser resultaten för {y}", compare.read_year,
+                       project.root / "ut", y) for y in (fran, till)]
+    result = timer.run("compare", "Jämför", compare.compare, *years, index,
+                       project.jamfor.prisindex)
+    target = project.root / "ut" / f"jamfor_{fran}_{till}"
+    manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
+                "fran": fran, "till": till, "prisindex": project.jamfor.prisindex,
+                "index": {str(y): str(v) for y, v in sorted(index.items())},
+                "indata": _output_files(project, (fran, till))}
+    timer.run("write", "Skriver jämförelsen", compare.write, result, target, manifest)
+    with duckdb.connect(str(project.database)) as con:
+        _comparison_views(con, project.root / "ut")
+    return replace(result, output_dir=target)
+
+
+def _output_files(project: Project, years) -> list[dict]:
+    files = [project.output_dir(y) / f"{n}.parquet" for y in years
+             for n in ("insats", "brukare_insats")]
+    return [{"fil": project.relative(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            for p in files]
+
+
+def _comparison_views(con, ut_folder: Path) -> None:
+    from kpb.report.compare import TABLES
+    from kpb.sqlfiles import sql as sql_text
+
+    ut = str(ut_folder.resolve()).replace("'", "''")
+    for name in TABLES:
+        con.execute(sql_text("views/view").replace("{name}", name).replace("{ut}", ut))
+        con.execute(sql_text(f"comments/{name}"))
+
+
 def sql(project_dir: str | Path, query: str) -> pl.DataFrame:
     """Run a query against kpb.duckdb, with the output views refreshed first."""
     from kpb.write.views import refresh_views

@@ -193,3 +193,24 @@ def synth(invanare, year, seed, out, quiet):
     result = api.synth(out, invanare, year, seed, _progress(quiet))
     click.echo(f"Projekt skrivet till {out}")
     click.echo(str(result))
+
+
+@main.command()
+@click.argument("fran", type=int)
+@click.argument("till", type=int)
+@project_option
+@quiet_option
+@reports_errors
+def jamfor(fran, till, project_dir, quiet):
+    """Jämför ett KPB-år med ett tidigare, t.ex. kpb jamfor 2022 2024.
+
+    Läser båda årens resultat (kör kpb compute för båda först, med samma nyckel) och
+    skriver ut/jamfor_FRAN_TILL/: styckkostnad per insats i löpande och fasta priser
+    (prisindex i kpb.toml, [jamfor]), kostnad per brukare och område, brukarflöden per
+    insats (nya, kvarstående, avslutade) och byten mellan insatser, t.ex. HVB → familjehem.
+    """
+    from kpb.report.compare import sections
+
+    result = api.jamfor(project_dir, fran, till, _progress(quiet))
+    _echo_lines(render(sections(result)))
+    click.echo(f"Resultat: {result.output_dir}")

@@ -19,9 +19,9 @@ is a calendar month in which the members' direkt rows of the bistånd insatser s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-
 import polars as pl
+
+from kpb.exact import decimal_ratio
 
 CATEGORY_COLUMNS = ("bistand_ore", "handlaggning_ore", "ovriga_insatser_ore")
 HUSHALL_COLUMNS = ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlaggning_ore",
@@ -131,14 +131,10 @@ def ranked(totals: pl.DataFrame) -> pl.DataFrame:
 
 
 def share(part: pl.Expr, whole: int) -> pl.Expr:
-    """part / whole as an exact DECIMAL(18,4), rounded half away from zero (null unless whole
-    is above 0)."""
+    """part / whole as an exact DECIMAL(18,4) (null unless whole is above 0)."""
     if whole <= 0:
         return pl.lit(None, SHARE)
-    scaled = part.cast(pl.Int128) * 20_000
-    halves = pl.when(scaled >= 0).then((scaled + whole) // (2 * whole)).otherwise(
-        -((-scaled + whole) // (2 * whole)))
-    return (halves.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.0001"))).cast(SHARE)
+    return decimal_ratio(part, pl.lit(whole, pl.Int64))
 
 
 def per_insats(members: pl.DataFrame, brukare_insats: pl.DataFrame) -> pl.DataFrame:
