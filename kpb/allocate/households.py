@@ -168,7 +168,7 @@ def settings_for(configured, rules) -> HouseholdSettings:
 def household_warnings(found: Households) -> list:
     """What the household table leaves out or decides, said once each."""
     from kpb.errors import warning
-    from kpb.write.money import format_sek
+    from kpb.money import format_sek
 
     problems = []
     if found.bistand_utan_hushall_ore:

@@ -215,15 +215,12 @@ def _sided(column: str, side: str) -> str:
 def write(comparison: Comparison, target: Path, manifest: dict) -> Path:
     """The tables as Parquet (money DECIMAL(18,2)) and manifest.json, swapped in at once."""
     import json
-    import os
     import shutil
 
     from kpb.write.money import to_user_columns
-    from kpb.write.outputs import recover, swap_in
+    from kpb.write.outputs import staging_folder, swap_in
 
-    recover(target)
-    staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = staging_folder(target)
     staging.mkdir(parents=True)
     try:
         for name, frame in comparison.tables.items():
