@@ -99,7 +99,10 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
                            year, progress)
     allocation, household_warnings = timer.run("households", "Hushåll", _with_households,
                                                project, checked.tables, rules, allocation)
-    warnings = [*loaded.warnings, *checked.warnings, *household_warnings]
+    allocation, outcome_warnings = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser",
+                                             _with_outcomes, project, loaded.utfall,
+                                             checked.tables, rules, allocation, year)
+    warnings = [*loaded.warnings, *checked.warnings, *household_warnings, *outcome_warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
     output_dir = timer.run("write", "Skriver resultat och sparar indata", commit, project, year,
@@ -248,6 +251,24 @@ def _with_households(project: Project, tables: dict, rules, allocation):
                     settings_for(project.hushall, rules))
     return (replace(allocation, hushall=found.hushall, hushall_insats=found.hushall_insats),
             household_warnings(found))
+
+
+def _with_outcomes(project: Project, utfall, tables: dict, rules, allocation, year: int):
+    """The allocation with utfall_insats and utfall_deltagare (kpb.report.effect); the
+    outcome rows' errors stop the run here, before anything is written."""
+    from dataclasses import replace
+
+    from kpb.allocate.households import settings_for
+    from kpb.check.codes import code_map
+    from kpb.errors import raise_if_errors
+    from kpb.report.effect import outcomes
+
+    found = outcomes(utfall, allocation.brukare_insats, tables["direkt"],
+                     project.utfall.avslutsorsak, settings_for(project.hushall, rules).bistand,
+                     set(rules.insatser), code_map(rules), year)
+    raise_if_errors("utfall", found.problems)
+    return (replace(allocation, utfall_insats=found.utfall,
+                    utfall_deltagare=found.utfall_deltagare), found.problems)
 
 
 def _rules_name(project: Project, year: int) -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kpb.errors import Problem, error, raise_if_errors
 
-SOURCES = ("ledger", "aktivitet", "direkt", "nycklar")
+SOURCES = ("ledger", "aktivitet", "direkt", "nycklar", "utfall")  # utfall: optional
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "cp437", "latin-1")
 SEPARATORS = ("auto", ";", ",", "\t", "|")
 DECIMALS = ("auto", ",", ".")
@@ -50,6 +50,8 @@ SOURCE_COLUMNS = {
     "direkt": ("person", "insats", "period", "datum", "belopp", "hushall", "utforare", "kon",
                "fodelsear"),
     "nycklar": ("nyckel", "mottagare", "varde"),
+    "utfall": ("person", "insats", "utforare", "start", "avslut", "avslutsorsak", "hushall",
+               "kon", "fodelsear"),
 }
 
 

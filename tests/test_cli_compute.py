@@ -48,6 +48,7 @@ def test_compute_writes_every_output(exempel):
     assert written == {"brukare_insats.parquet", "brukare.parquet", "insats.parquet",
                        "pool.parquet", "fordelning.parquet", "ledger_pool.parquet",
                        "avstamning.parquet", "hushall.parquet", "hushall_insats.parquet",
+                       "utfall_insats.parquet", "utfall_deltagare.parquet",
                        "manifest.json"}
 
 

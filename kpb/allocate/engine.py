@@ -51,6 +51,8 @@ class Allocation:
     direkt_avstamning: pl.DataFrame
     hushall: pl.DataFrame | None = None         # kpb.allocate.households, set by api.compute
     hushall_insats: pl.DataFrame | None = None
+    utfall_insats: pl.DataFrame | None = None     # kpb.report.effect, set by api.compute
+    utfall_deltagare: pl.DataFrame | None = None
     warnings: list[Problem] = field(default_factory=list)  # the check's warnings
     timings: dict = field(default_factory=dict)
 

@@ -176,7 +176,8 @@ def household_warnings(found: Households) -> list:
             f"ekonomiskt bistånd på {format_sek(found.bistand_utan_hushall_ore)} kr gick till "
             "personer utan hushållsid och ingår inte i hushall")))
     if found.antal_i_flera_hushall:
+        n = found.antal_i_flera_hushall
         problems.append(warning(None, None, "hushall", (
-            f"{found.antal_i_flera_hushall} personer förekommer i flera hushåll; var och en "
-            "räknas i hushållet på sin senaste rad under året")))
+            f"{n} {'person' if n == 1 else 'personer'} förekommer i flera hushåll och räknas "
+            "i hushållet på sin senast daterade rad under året")))
     return problems

@@ -37,7 +37,9 @@ REQUIRED = {
     "aktivitet": ("person", "insats", "from"),
     "direkt": ("person", "insats", "belopp"),
     "nycklar": ("nyckel", "mottagare", "varde"),
+    "utfall": ("person", "insats", "start"),
 }
+PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
 
 
 def ledger_parsers(decimal: str, ctx: Context, present) -> dict[str, tuple[str, parse.Parsed]]:
@@ -89,8 +91,20 @@ def nycklar_parsers(decimal: str, ctx: Context, present) -> dict:
     }
 
 
+def utfall_parsers(decimal: str, ctx: Context, present) -> dict:
+    """Arbetsmarknad outcomes: one row per participant and insats (formats.md §8)."""
+    return {
+        "insats": ("insats", parse.text(raw("insats"), True, "en insatskod")),
+        "utforare": ("utforare", parse.text(raw("utforare"), False)),
+        "start": ("start", parse.date(raw("start"), required=True)),
+        "avslut": ("avslut", parse.date(raw("avslut"), required=False)),
+        "avslutsorsak": ("avslutsorsak", parse.text(raw("avslutsorsak"), False)),
+        "hushall": ("hushall", parse.text(raw("hushall"), False)),
+    }
+
+
 PARSERS = {"ledger": ledger_parsers, "aktivitet": aktivitet_parsers, "direkt": direkt_parsers,
-           "nycklar": nycklar_parsers}
+           "nycklar": nycklar_parsers, "utfall": utfall_parsers}
 
 
 # A large export is typed in pieces of this many rows, so that the text, the parsing stages
@@ -105,7 +119,7 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
     if problems:
         return None, problems  # without its columns a file's rows cannot be read at all
     parsers = PARSERS[source](table.decimal, ctx, columns.present)
-    if source in ("aktivitet", "direkt"):
+    if source in PERSON_SOURCES:
         parsers = parsers | _person_parsers(columns, ctx)
     checks = _checks(source, columns, parsers, ctx)
     kept = [LINE, *(name for name in parsers if name != "_person_check")]
@@ -115,6 +129,8 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
         rows = _apply(piece, parsers, source, ctx)
         if source == "aktivitet":
             rows = rows.with_columns(_tom_before_from().alias("_fel_tom_fore_from"))
+        if source == "utfall":
+            rows = rows.with_columns(_avslut_before_start().alias("_fel_avslut_fore_start"))
         found += all_failures(rows, checks)
         pieces.append(rows.select(kept))  # the text and the parsing stages go here
     rows = pl.concat(pieces, how="vertical", rechunk=False)
@@ -141,7 +157,7 @@ def _person_parsers(columns: Columns, ctx: Context) -> dict:
 def _apply(text_rows: pl.DataFrame, parsers: dict, source: str, ctx: Context) -> pl.DataFrame:
     rows = text_rows.select(LINE, *[pl.col(n).alias(f"_raw_{n}") for n in text_rows.columns
                                     if n != LINE])
-    if source in ("aktivitet", "direkt"):
+    if source in PERSON_SOURCES:
         rows = prepare(rows, raw("person"), ctx.year, ctx.pseudonym)
     for stage in range(max(len(parsed.stages) for _, parsed in parsers.values())):
         rows = rows.with_columns(**{name: expr for _, parsed in parsers.values()
@@ -157,6 +173,11 @@ def _tom_before_from() -> pl.Expr:
     return pl.when(before).then(pl.lit("tom är före from ") + pl.col("from").cast(pl.Utf8))
 
 
+def _avslut_before_start() -> pl.Expr:
+    before = pl.col("avslut") < pl.col("start")
+    return pl.when(before).then(pl.lit("avslut är före start ") + pl.col("start").cast(pl.Utf8))
+
+
 def _checks(source: str, columns: Columns, parsers: dict, ctx: Context) -> list[Check]:
     checks = [Check(columns.headers[src], f"_fel_{out}", f"_raw_{src}")
               for out, (src, _) in parsers.items() if src is not None and src != "person"]
@@ -164,6 +185,8 @@ def _checks(source: str, columns: Columns, parsers: dict, ctx: Context) -> list[
         checks.append(_person_check(columns, ctx))
     if source == "aktivitet":
         checks.append(Check(columns.headers["tom"], "_fel_tom_fore_from", "_raw_tom"))
+    if source == "utfall":
+        checks.append(Check(columns.headers["avslut"], "_fel_avslut_fore_start", "_raw_avslut"))
     return checks
 
 

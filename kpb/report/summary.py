@@ -39,8 +39,10 @@ def load_summary(loaded) -> list[Section]:
 
 def _sources(loaded) -> Section:
     rows = []
-    for name in ("ledger", "aktivitet", "direkt", "nycklar"):
+    for name in ("ledger", "aktivitet", "direkt", "nycklar", "utfall"):
         frame = getattr(loaded, name)
+        if name == "utfall" and not frame.height:
+            continue  # an optional source
         files = frame["kalla_fil"].n_unique() if frame.height else 0
         text = f"{frame.height:>10,} rader i {files} fil(er)".replace(",", " ")
         if "belopp_ore" in frame.columns:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from kpb.report.effect import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.write.money import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
@@ -35,6 +36,8 @@ OUTPUT_COLUMNS = {
                 "ovriga_insatser_ore", "kostnad_ore", "manader_med_utbetalning",
                 "langvarigt_bistand", "andel_av_bistand", "kumulativ_andel_av_bistand"),
     "hushall_insats": ("hushall", "insats", "antal_medlemmar", "kostnad_ore"),
+    "utfall_insats": UTFALL_COLUMNS,
+    "utfall_deltagare": DELTAGARE_COLUMNS,
 }
 OUTPUTS = tuple(OUTPUT_COLUMNS)
 

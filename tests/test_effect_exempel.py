@@ -1,5 +1,6 @@
-"""Households on Exempelkommun: reconciled with the person costs, långvarigt bistånd counted
-independently from the payment files (standard library), membership rule re-done in SQL."""
+"""Households and arbetsmarknad outcomes on Exempelkommun 2024, checked against readings of
+the files with the standard library: långvarigt bistånd counted from the payment files,
+membership re-done in SQL, avslut to arbete or studier counted from the utfall file."""
 
 import csv
 import io
@@ -80,3 +81,33 @@ def test_ranking_is_by_total_cost_and_shares_add_up(exempel):
     costs = households["kostnad"].to_list()
     assert costs == sorted(costs, reverse=True)
     assert households["kumulativ_andel_av_bistand"][-1] == Decimal("1.0000")
+
+
+def utfall_rows() -> list[dict]:
+    path = EXEMPEL / "data" / "2024" / "utfall" / "arbetsmarknad_utfall_2024.csv"
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
+
+
+def test_avslut_to_work_or_studies_counted_from_the_file(exempel):
+    positive = {"arbete", "anställning med stöd", "studier"}  # as kpb.toml groups them
+    expected = defaultdict(lambda: [0, 0, 0])
+    for row in utfall_rows():
+        counts = expected[row["Utförare"]]
+        counts[0] += 1
+        counts[1] += row["Avslutsdatum"] != ""
+        counts[2] += row["Avslutsorsak"].lower() in positive
+    table = read(exempel, "utfall_insats")
+    found = {u: [d, a, p] for u, d, a, p in table.select(
+        "utforare", "deltagare", "avslut", "avslut_arbete_eller_studier").rows()}
+    assert found == dict(expected)
+
+
+def test_cost_per_avslut_to_work_or_studies_is_the_participants_cost(exempel):
+    people = read(exempel, "utfall_deltagare")
+    ami = read(exempel, "brukare_insats").filter(pl.col("insats") == "arbetsmarknad")
+    assert people["kostnad"].sum() == ami["kostnad"].sum()  # every participant is in utfall
+    for row in read(exempel, "utfall_insats").iter_rows(named=True):
+        cost = people.filter(pl.col("utforare") == row["utforare"])["kostnad"].sum()
+        assert row["kostnad"] == cost
+        exact = cost / row["avslut_arbete_eller_studier"]
+        assert abs(row["kostnad_per_avslut_arbete_eller_studier"] - exact) <= Decimal("0.005")
