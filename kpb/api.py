@@ -102,7 +102,10 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     allocation, outcome_warnings = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser",
                                              _with_outcomes, project, loaded.utfall,
                                              checked.tables, rules, allocation, year)
-    warnings = [*loaded.warnings, *checked.warnings, *household_warnings, *outcome_warnings]
+    allocation, kolada_warnings = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada,
+                                            project, allocation, year)
+    warnings = [*loaded.warnings, *checked.warnings, *household_warnings, *outcome_warnings,
+                *kolada_warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
     output_dir = timer.run("write", "Skriver resultat och sparar indata", commit, project, year,
@@ -269,6 +272,23 @@ def _with_outcomes(project: Project, utfall, tables: dict, rules, allocation, ye
     raise_if_errors("utfall", found.problems)
     return (replace(allocation, utfall_insats=found.utfall,
                     utfall_deltagare=found.utfall_deltagare), found.problems)
+
+
+def _with_kolada(project: Project, allocation, year: int):
+    """The allocation with kolada (kpb.report.kolada): the project's Kolada values of the
+    year beside kpb's own figures. A bad value in kolada/*.csv stops the run here."""
+    from dataclasses import replace
+
+    from kpb.errors import raise_if_errors
+    from kpb.report.kolada import kolada_table, own_figures, read_kolada
+
+    values, problems = read_kolada(project.root, project.relative)
+    raise_if_errors("kolada", problems)
+    figures = project.kolada.nyckeltal
+    table, found = kolada_table(values, figures, own_figures(figures, allocation,
+                                                             project.invanare),
+                                project.kommun, year)
+    return replace(allocation, kolada=table), [*problems, *found]
 
 
 def _rules_name(project: Project, year: int) -> str:

@@ -103,6 +103,18 @@ class UtfallSettings:
     avslutsorsak: dict[str, str] = field(default_factory=dict)  # code (lower) -> category
 
 
+# kpb's own key figures that a Kolada KPI can be set beside, and what each one names after ":"
+KOLADA_FIGURES = {"kostnad_per_invanare": "omrade", "kostnad_per_brukare": "omrade",
+                  "styckkostnad": "insats", "andel_avslut_arbete_eller_studier": "insats",
+                  "andel_hushall_langvarigt_bistand": None}
+
+
+@dataclass(frozen=True)
+class KoladaSettings:
+    """[kolada]: Kolada KPI id -> kpb's figure, e.g. "kostnad_per_invanare:AMI"."""
+    nyckeltal: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class KontrollSettings:
     """How strict the check stage is: hour and count rows dated outside the year are left out
@@ -123,6 +135,7 @@ class Project:
     hushall: HushallSettings = HushallSettings()
     jamfor: JamforSettings = JamforSettings()
     utfall: UtfallSettings = UtfallSettings()
+    kolada: KoladaSettings = KoladaSettings()
 
     # -- folder layout (formats.md §1) -------------------------------------------------
     @property
@@ -178,9 +191,10 @@ class Project:
             hushall=_hushall(raw.get("hushall", {}), problems),
             jamfor=_jamfor(raw.get("jamfor", {}), problems),
             utfall=_utfall(raw.get("utfall", {}), problems),
+            kolada=_kolada(raw.get("kolada", {}), problems),
         )
         for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "kontroll",
-                                 "hushall", "jamfor", "utfall"}:
+                                 "hushall", "jamfor", "utfall", "kolada"}:
             problems.append(error("kpb.toml", None, key, "okänd inställning"))
         raise_if_errors("projekt", problems)
         return project
@@ -336,3 +350,19 @@ def _utfall(table, problems) -> UtfallSettings:
                                       f"{code!r} står redan under {codes[key]}"))
             codes[key] = category
     return UtfallSettings(codes)
+
+
+def _kolada(table, problems) -> KoladaSettings:
+    where = "kolada"
+    _unknown_keys(table, ("nyckeltal",), where, problems)
+    figures = {}
+    for kpi, spec in table.get("nyckeltal", {}).items():
+        name, _, argument = str(spec).partition(":")
+        needs = KOLADA_FIGURES.get(name, "okänt")
+        if needs == "okänt" or (needs is None) != (argument == ""):
+            shown = ", ".join(f"{k}:{v.upper()}" if v else k for k, v in KOLADA_FIGURES.items())
+            problems.append(error("kpb.toml", None, f"{where}.nyckeltal.{kpi}",
+                                  f"fann {spec!r}, väntade ett av {shown}"))
+            continue
+        figures[kpi] = str(spec)
+    return KoladaSettings(figures)

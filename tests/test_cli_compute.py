@@ -49,6 +49,7 @@ def test_compute_writes_every_output(exempel):
                        "pool.parquet", "fordelning.parquet", "ledger_pool.parquet",
                        "avstamning.parquet", "hushall.parquet", "hushall_insats.parquet",
                        "utfall_insats.parquet", "utfall_deltagare.parquet",
+                       "kolada.parquet",
                        "manifest.json"}
 
 

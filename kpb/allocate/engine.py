@@ -53,6 +53,7 @@ class Allocation:
     hushall_insats: pl.DataFrame | None = None
     utfall_insats: pl.DataFrame | None = None     # kpb.report.effect, set by api.compute
     utfall_deltagare: pl.DataFrame | None = None
+    kolada: pl.DataFrame | None = None            # kpb.report.kolada, set by api.compute
     warnings: list[Problem] = field(default_factory=list)  # the check's warnings
     timings: dict = field(default_factory=dict)
 

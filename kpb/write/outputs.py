@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.report.effect import DELTAGARE_COLUMNS, UTFALL_COLUMNS
+from kpb.report.kolada import KOLADA_COLUMNS
 from kpb.write.money import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
@@ -38,6 +39,7 @@ OUTPUT_COLUMNS = {
     "hushall_insats": ("hushall", "insats", "antal_medlemmar", "kostnad_ore"),
     "utfall_insats": UTFALL_COLUMNS,
     "utfall_deltagare": DELTAGARE_COLUMNS,
+    "kolada": KOLADA_COLUMNS,
 }
 OUTPUTS = tuple(OUTPUT_COLUMNS)
 
