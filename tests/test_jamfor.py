@@ -151,3 +151,11 @@ def test_a_year_not_computed_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "ut/2022/insats.parquet: saknas: kör `kpb compute 2022` först" in result.output
     assert "ut/2024/brukare_insats.parquet: saknas" in result.output
+
+
+def test_a_renamed_insats_meets_itself_through_the_catalogue(exempel):
+    raw = (EXEMPEL / "data/2022/aktivitet/ekonomiskt_bistand_2022.csv").read_text("utf-8")
+    assert ";FS-HANDL;" in raw and ";eb_handlaggning;" not in raw  # 2022's code
+    row = compared(exempel, "styckkostnad").filter(pl.col("insats") == "eb_handlaggning")
+    assert row["kostnad_fran"].item() > 0 and row["kostnad_till"].item() > 0
+    assert "FS-HANDL" not in compared(exempel, "styckkostnad")["insats"].to_list()
