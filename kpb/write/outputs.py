@@ -14,11 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
-from kpb.write.money import to_user_columns
+from kpb.write.decimal_columns import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
-# kronor and units on the way out (kpb.write.money).
+# kronor and units on the way out (kpb.write.decimal_columns).
 OUTPUT_COLUMNS = {
     "brukare_insats": ("person_id", "insats", "pool", "omrade", "enhet", "volym_milli",
                        "kostnad_ore", "kalla"),
