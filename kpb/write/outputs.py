@@ -24,7 +24,7 @@ OUTPUT_COLUMNS = {
                        "kostnad_ore", "kalla"),
     "brukare": ("person_id", "kon", "alder", "aldersgrupp", "omrade", "kostnad_ore",
                 "antal_insatser", "insatskombination"),
-    "insats": ("insats", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
+    "insats": ("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
                "antal_brukare"),
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
