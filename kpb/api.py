@@ -97,15 +97,13 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     checked = _check(project, year, rules, loaded, timer, progress, strikt)
     allocation = timer.run("allocate", "Fördelar kostnader", allocate_checked, checked, rules,
                            year, progress)
-    allocation, household_warnings = timer.run("households", "Hushåll", _with_households,
-                                               project, checked.tables, rules, allocation)
-    allocation, outcome_warnings = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser",
-                                             _with_outcomes, project, loaded.utfall,
-                                             checked.tables, rules, allocation, year)
-    allocation, kolada_warnings = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada,
-                                            project, allocation, year)
-    warnings = [*loaded.warnings, *checked.warnings, *household_warnings, *outcome_warnings,
-                *kolada_warnings]
+    allocation = timer.run("households", "Hushåll", _with_households, project, checked.tables,
+                           rules, allocation)
+    allocation = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser", _with_outcomes,
+                           project, checked.tables, rules, allocation, year)
+    allocation = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada, project,
+                           allocation, year)
+    warnings = [*loaded.warnings, *checked.warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
     output_dir = timer.run("write", "Skriver resultat och sparar indata", commit, project, year,
@@ -219,11 +217,23 @@ def _check(project: Project, year: int, rules, loaded, timer: Timer, progress: P
 
     checked = timer.run("check", "Kontrollerar indata mot reglerna", check_inputs,
                         loaded.tables(), rules, year, project.kontroll, progress)
+    checked = _with_effect_problems(project, checked, rules, year)
     problems = [*loaded.warnings, *checked.problems]
     raise_if_errors("kontroll", problems)
     if strikt:
         _refuse_warnings(problems)
     return checked
+
+
+def _with_effect_problems(project: Project, checked, rules, year: int):
+    """The check's verdict with the problems of the inputs only the effect tables read
+    (utfall, kolada, bistånd outside households: kpb.report.effect_inputs)."""
+    from dataclasses import replace
+
+    from kpb.report.effect_inputs import effect_problems
+
+    found = effect_problems(project, checked.tables, rules, year)
+    return replace(checked, problems=[*checked.problems, *found]) if found else checked
 
 
 def _refuse_warnings(warnings: list[Problem]) -> None:
@@ -244,51 +254,42 @@ def _refresh_views(project: Project) -> None:
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):
-    """The allocation with hushall and hushall_insats (kpb.allocate.households), and what the
-    households leave out as warnings."""
+    """The allocation with hushall and hushall_insats (kpb.allocate.households)."""
     from dataclasses import replace
 
-    from kpb.allocate.households import household_warnings, hushall, settings_for
+    from kpb.allocate.households import hushall, settings_for
 
     found = hushall(tables["aktivitet"], tables["direkt"], allocation.brukare_insats,
                     settings_for(project.hushall, rules))
-    return (replace(allocation, hushall=found.hushall, hushall_insats=found.hushall_insats),
-            household_warnings(found))
+    return replace(allocation, hushall=found.hushall, hushall_insats=found.hushall_insats)
 
 
-def _with_outcomes(project: Project, utfall, tables: dict, rules, allocation, year: int):
-    """The allocation with utfall_insats and utfall_deltagare (kpb.report.effect); the
-    outcome rows' errors stop the run here, before anything is written."""
+def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int):
+    """The allocation with utfall_insats and utfall_deltagare (kpb.report.effect)."""
     from dataclasses import replace
 
     from kpb.allocate.households import settings_for
     from kpb.check.codes import code_map
-    from kpb.errors import raise_if_errors
     from kpb.report.effect import outcomes
 
-    found = outcomes(utfall, allocation.brukare_insats, tables["direkt"],
+    found = outcomes(tables["utfall"], allocation.brukare_insats, tables["direkt"],
                      project.utfall.avslutsorsak, settings_for(project.hushall, rules).bistand,
-                     set(rules.insatser), code_map(rules), year)
-    raise_if_errors("utfall", found.problems)
-    return (replace(allocation, utfall_insats=found.utfall,
-                    utfall_deltagare=found.utfall_deltagare), found.problems)
+                     code_map(rules), year)
+    return replace(allocation, utfall_insats=found.utfall,
+                   utfall_deltagare=found.utfall_deltagare)
 
 
 def _with_kolada(project: Project, allocation, year: int):
     """The allocation with kolada (kpb.report.kolada): the project's Kolada values of the
-    year beside kpb's own figures. A bad value in kolada/*.csv stops the run here."""
+    year beside kpb's own figures (the files were checked in the check stage)."""
     from dataclasses import replace
 
-    from kpb.errors import raise_if_errors
     from kpb.report.kolada import kolada_table, own_figures, read_kolada
 
-    values, problems = read_kolada(project.root, project.relative)
-    raise_if_errors("kolada", problems)
+    values, _ = read_kolada(project.root, project.relative)
     figures = project.kolada.nyckeltal
-    table, found = kolada_table(values, figures, own_figures(figures, allocation,
-                                                             project.invanare),
-                                project.kommun, year)
-    return replace(allocation, kolada=table), [*problems, *found]
+    own = own_figures(figures, allocation, project.invanare)
+    return replace(allocation, kolada=kolada_table(values, figures, own, project.kommun, year))
 
 
 def _rules_name(project: Project, year: int) -> str:

@@ -50,7 +50,7 @@ def test_unmatched_ledger_rows_are_one_error_per_dimension_combination():
     assert [(e.line, e.message.split(" (")[0]) for e in errors] == [
         (3, "ingen pool matchar konto '5010', ansvar '999', verksamhet ''"),
         (5, "ingen pool matchar konto '4610', ansvar '998', verksamhet ''")]
-    assert "2 rader, summa 4.00 kr" in errors[0].message
+    assert "2 rader, summa 4,00 kr" in errors[0].message
 
 
 def test_ledger_rows_go_to_the_first_matching_pool_with_its_rule():
@@ -96,7 +96,7 @@ def test_cost_without_volume_is_an_unallocated_line_not_an_error():
     assert lines[("Till brukare", None, None)] == 5000 and lines[("Differens", None, None)] == 0
     assert column_of(result.pool, "ofordelat_ore") == {"norr": 0, "bou": 777}
     assert sorted((w.kind, w.message.split(" hör")[0]) for w in result.warnings) == [
-        ("kostnad utan volym", "insats 'utredning' har kostnad 7.77 kr men ingen volym i "
+        ("kostnad utan volym", "insats 'utredning' har kostnad 7,77 kr men ingen volym i "
                                "aktivitetsdata: beloppet redovisas som ofördelat"),
         ("rader som ingen pool använder", "1 aktivitetsrader med insats 'sabo'")]
 

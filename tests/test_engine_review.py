@@ -125,7 +125,7 @@ def test_hour_and_count_rows_outside_the_year_are_left_out_with_one_warning_per_
         ("data/2024/aktivitet/b.csv", 7, "from", "1 rader (1 timmar) med datum utanför "
          "verksamhetsåret 2024 för insats 'hemtjanst': timmar räknas på aktivitetens datum, de "
          "räknas inte i årets volymer", False),
-        ("regler/2024.toml", None, "pool bou", "insats 'utredning' har kostnad 10.00 kr men ingen "
+        ("regler/2024.toml", None, "pool bou", "insats 'utredning' har kostnad 10,00 kr men ingen "
          "volym i aktivitetsdata: beloppet redovisas som ofördelat", False)]
     volumes = dict(result.brukare_insats.select("insats", "volym_milli").iter_rows())
     assert volumes == {"hemtjanst": 1000, "sabo": 366_000}  # hours: only the row of 2024-06-01
@@ -159,7 +159,7 @@ def test_hour_rows_without_hours_are_a_warning_per_file():
     assert told == [("data/2024/aktivitet/a.csv", 4, "timmar",
                      "2 rader för insats 'hemtjanst' (enhet timmar) saknar timmar och räknas som 0 timmar",
                      False),
-                    ("regler/2024.toml", None, "pool sabo", "insats 'sabo' har kostnad 10.00 kr men "
+                    ("regler/2024.toml", None, "pool sabo", "insats 'sabo' har kostnad 10,00 kr men "
                      "ingen volym i aktivitetsdata: beloppet redovisas som ofördelat", False)]
     assert dict(result.brukare.select("person_id", "kostnad_ore").iter_rows()) == {"P": 2000, "Q": 0}
 

@@ -129,6 +129,9 @@ def test_an_unlisted_avslutsorsak_is_an_error_at_its_line(tmp_path):
     assert ("data/2024/utfall/u.csv:6: avslutsorsak: fann 'Pension', väntade en avslutsorsak "
             "som står i kpb.toml [utfall.avslutsorsak]") in result.output
     assert not (tmp_path / "ut" / "2024").exists()
+    checked = CliRunner().invoke(main, ["check", "2024", "--project", str(tmp_path)],
+                                 env={"KPB_PSEUDONYM_NYCKEL": KEY})
+    assert checked.exit_code == 1 and "u.csv:6: avslutsorsak: fann 'Pension'" in checked.output
 
 
 def test_avslut_before_start_and_bad_personnummer_are_load_errors(tmp_path):

@@ -46,7 +46,6 @@ class Households:
     hushall_insats: pl.DataFrame   # household × insats
     members: pl.DataFrame          # person_id -> hushall (the membership rule applied)
     antal_i_flera_hushall: int
-    bistand_utan_hushall_ore: int  # bistånd cost on persons never seen with a household
 
 
 def hushall(aktivitet: pl.DataFrame, direkt: pl.DataFrame, brukare_insats: pl.DataFrame,
@@ -59,8 +58,7 @@ def hushall(aktivitet: pl.DataFrame, direkt: pl.DataFrame, brukare_insats: pl.Da
     table = ranked(household_totals(members, costs, months, settings))
     in_two = seen.group_by("person_id").agg(pl.col("hushall").n_unique()).filter(
         pl.col("hushall") > 1).height
-    return Households(table, per_insats(members, brukare_insats), members, in_two,
-                      _bistand_outside(brukare_insats, members, settings))
+    return Households(table, per_insats(members, brukare_insats), members, in_two)
 
 
 def household_rows(aktivitet: pl.DataFrame, direkt: pl.DataFrame) -> pl.DataFrame:
@@ -146,12 +144,6 @@ def per_insats(members: pl.DataFrame, brukare_insats: pl.DataFrame) -> pl.DataFr
             .sort("hushall", "insats").select(HUSHALL_INSATS_COLUMNS).collect())
 
 
-def _bistand_outside(brukare_insats, members, settings: HouseholdSettings) -> int:
-    outside = (brukare_insats.filter(pl.col("insats").is_in(list(settings.bistand)))
-               .join(members, on="person_id", how="anti"))
-    return int(outside["kostnad_ore"].sum())
-
-
 def settings_for(configured, rules) -> HouseholdSettings:
     """kpb.toml's [hushall] (kpb.project.HushallSettings) completed from the rules: without a
     list, the insatser of omrade "EB" are the bistånd (enhet kronor) and handläggning (other)."""
@@ -165,19 +157,22 @@ def settings_for(configured, rules) -> HouseholdSettings:
     return HouseholdSettings(bistand, handlaggning, configured.langvarigt_manader)
 
 
-def household_warnings(found: Households) -> list:
-    """What the household table leaves out or decides, said once each."""
+def payments_without_household(aktivitet: pl.DataFrame, direkt: pl.DataFrame,
+                               bistand: tuple[str, ...]) -> list:
+    """A warning when bistånd is paid to persons never seen with a household id: their
+    payments cannot be in hushall (they stay in the person costs)."""
     from kpb.errors import warning
     from kpb.money import format_sek
 
-    problems = []
-    if found.bistand_utan_hushall_ore:
-        problems.append(warning(None, None, "hushall", (
-            f"ekonomiskt bistånd på {format_sek(found.bistand_utan_hushall_ore)} kr gick till "
-            "personer utan hushållsid och ingår inte i hushall")))
-    if found.antal_i_flera_hushall:
-        n = found.antal_i_flera_hushall
-        problems.append(warning(None, None, "hushall", (
-            f"{n} {'person' if n == 1 else 'personer'} förekommer i flera hushåll och räknas "
-            "i hushållet på sin senast daterade rad under året")))
-    return problems
+    with_household = pl.concat([aktivitet.lazy().select("person_id", "hushall"),
+                                direkt.lazy().select("person_id", "hushall")]).filter(
+        pl.col("hushall") != "").select("person_id").unique()
+    outside = (direkt.lazy().filter(pl.col("insats").is_in(list(bistand)))
+               .join(with_household, on="person_id", how="anti")
+               .select(pl.col("belopp_ore").sum(), pl.col("person_id").n_unique()).collect())
+    amount, persons = outside.row(0)
+    if not persons:
+        return []
+    return [warning(None, None, "hushall", (
+        f"ekonomiskt bistånd på {format_sek(amount or 0)} kr till {persons} "
+        f"{'person' if persons == 1 else 'personer'} utan hushållsid ingår inte i hushall"))]

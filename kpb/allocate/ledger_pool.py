@@ -1,7 +1,7 @@
 """Step 1-2: every ledger row to its first matching pool (file order), and pool totals.
 
 Rows that no pool matches keep `pool` null; the check stage reports them
-(kpb.check.ledger) and the allocation only runs on a ledger where every row has its pool.
+(kpb.check.unmatched) and the allocation only runs on a ledger where every row has its pool.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ def ledger_pool(ledger, rules: Rules) -> pl.DataFrame:
     """Ledger rows with `pool` (null when no pool matches) and `regel`."""
     matched = with_pool_names(ledger, rules).collect()
     regler = pl.DataFrame({"pool": [p.namn for p in rules.pools],
-                           "regel": [p.regel for p in rules.pools]})
+                           "regel": [p.regel for p in rules.pools]},
+                          schema={"pool": pl.Utf8, "regel": pl.Utf8})
     joined = matched.join(regler, on="pool", how="left", maintain_order="left")
     return joined.drop("pool_index")
 

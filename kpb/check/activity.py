@@ -20,6 +20,7 @@ from kpb.money import format_units
 from kpb.rules import Rules
 
 UNIT_WORDS = {"timmar": "timmar", "antal": "st"}
+ROWS_OF = {"aktivitet": "aktivitetsrader", "direkt": "direktrader"}
 
 
 def per_file(rows: pl.LazyFrame, volume: pl.Expr | None = None) -> list[dict]:
@@ -65,7 +66,7 @@ def unknown_codes(tables: dict, rules: Rules) -> list[Problem]:
                   .agg(rader=pl.len(), kalla_rad=pl.col("kalla_rad").min())
                   .sort("kalla_fil", "insats").collect())
         problems += [warning(c["kalla_fil"], c["kalla_rad"], "insats",
-                             f"okänd insatskod {c['insats']!r} ({c['rader']} {source}rader): "
+                             f"okänd insatskod {c['insats']!r} ({c['rader']} {ROWS_OF[source]}): "
                              "väntade en insats från [insatser] i regelfilen eller en av dess "
                              "`koder`; raderna används inte")
                      for c in combos.iter_rows(named=True)]

@@ -11,7 +11,7 @@ import polars as pl
 
 from kpb.allocate.volumes import volume_priced
 from kpb.errors import Problem, warning
-from kpb.money import kronor_text
+from kpb.money import format_sek
 from kpb.rules import Rules
 
 
@@ -24,7 +24,7 @@ def cost_without_volume(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules:
             .join(_per_pool_insats(volume_rows), on=["pool", "insats"], how="left")
             .filter(pl.col("volym_milli").fill_null(0) == 0).sort("pool", "insats"))
     return [warning(rules.source, None, f"pool {pool}",
-                    f"insats {insats!r} har kostnad {kronor_text(ore)} kr men ingen volym i "
+                    f"insats {insats!r} har kostnad {format_sek(ore)} kr men ingen volym i "
                     "aktivitetsdata: beloppet redovisas som ofördelat")
             for pool, insats, ore in idle.select("pool", "insats", "kostnad_ore").iter_rows()]
 

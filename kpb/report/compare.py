@@ -217,7 +217,7 @@ def write(comparison: Comparison, target: Path, manifest: dict) -> Path:
     import json
     import shutil
 
-    from kpb.write.money import to_user_columns
+    from kpb.write.decimal_columns import to_user_columns
     from kpb.write.outputs import staging_folder, swap_in
 
     staging = staging_folder(target)

@@ -50,26 +50,26 @@ DELTAGARE_COLUMNS = (
 class Outcomes:
     utfall: pl.DataFrame            # insats × utförare
     utfall_deltagare: pl.DataFrame  # participant × insats
-    problems: list[Problem]
 
 
 def outcomes(utfall: pl.DataFrame, brukare_insats: pl.DataFrame, direkt: pl.DataFrame,
-             avslutsorsak: dict[str, str], bistand: tuple[str, ...], catalogue: set[str],
-             code_map: dict[str, str], year: int) -> Outcomes:
-    """Both outcome tables for the year, and the problems found in the utfall rows."""
+             avslutsorsak: dict[str, str], bistand: tuple[str, ...], code_map: dict[str, str],
+             year: int) -> Outcomes:
+    """Both outcome tables for the year (the rows are checked by `utfall_problems` first, in
+    the check stage)."""
     rows = utfall.with_columns(pl.col("insats").replace(code_map))
-    problems = utfall_problems(rows, avslutsorsak, catalogue)
     participants = deltagare(rows, avslutsorsak, year)
     costed = with_costs(participants, brukare_insats)
     linked = with_bistand(costed, direkt, bistand, year)
     return Outcomes(per_insats(linked, year), linked.select(DELTAGARE_COLUMNS)
-                    .sort("insats", "person_id"), problems)
+                    .sort("insats", "person_id"))
 
 
-def utfall_problems(rows: pl.DataFrame, avslutsorsak: dict[str, str], catalogue: set[str]
-                    ) -> list[Problem]:
+def utfall_problems(utfall: pl.DataFrame, avslutsorsak: dict[str, str], catalogue: set[str],
+                    code_map: dict[str, str]) -> list[Problem]:
     """Unknown avslutsorsak or insats: errors at their file and line; an avslut without an
     orsak counts as övrigt, said once per file."""
+    rows = utfall.with_columns(pl.col("insats").replace(code_map))
     orsak = pl.col("avslutsorsak").str.strip_chars().str.to_lowercase()
     unknown_reason = rows.filter((orsak != "") & ~orsak.is_in(list(avslutsorsak)))
     listed = ", ".join(sorted({v for v in avslutsorsak})) or "inga"

@@ -73,7 +73,7 @@ def _typed(table) -> tuple[pl.DataFrame, list[Problem]]:
 
 
 def kolada_table(values: pl.DataFrame, figures: dict[str, str], own: dict[str, Decimal | None],
-                 kommun: str, year: int) -> tuple[pl.DataFrame, list[Problem]]:
+                 kommun: str, year: int) -> pl.DataFrame:
     """One row per mapped KPI and kommun of the year (or one row with no Kolada value), with
     kpb's own figure beside it."""
     mapping = pl.DataFrame({"kpi": list(figures), "nyckeltal": list(figures.values())},
@@ -90,10 +90,24 @@ def kolada_table(values: pl.DataFrame, figures: dict[str, str], own: dict[str, D
                      kolada_varde=(pl.col("varde_e4").cast(pl.Decimal(18, 0))
                                    * pl.lit(Decimal("0.0001"))).cast(VALUE))
              .sort("kpi", "egen_kommun", "kommun", descending=[False, True, False]))
+    return table
+
+
+def kolada_problems(root: Path, relative, figures: dict[str, str], year: int) -> list[Problem]:
+    """Errors in kolada/*.csv, and a warning naming the year's KPIs that no figure takes."""
+    values, problems = read_kolada(root, relative)
+    if any(p.is_error for p in problems):
+        return problems
+    return [*problems, *_unmapped(values, figures, year)]
+
+
+def _unmapped(values: pl.DataFrame, figures: dict[str, str], year: int) -> list[Problem]:
+    of_year = values.filter(pl.col("ar") == year)
     unmapped = sorted(set(of_year["kpi"]) - set(figures))
-    problems = ([warning(FOLDER, None, "kpi", "nyckeltal utan motsvarighet i kpb.toml [kolada] "
-                         f"nyckeltal lästes inte: {', '.join(unmapped)}")] if unmapped else [])
-    return table, problems
+    if not unmapped:
+        return []
+    return [warning(FOLDER, None, "kpi", "nyckeltal utan motsvarighet i kpb.toml [kolada] "
+                    f"nyckeltal lästes inte: {', '.join(unmapped)}")]
 
 
 def own_figures(figures: dict[str, str], allocation, invanare: int | None) -> dict:

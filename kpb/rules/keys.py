@@ -16,7 +16,7 @@ import polars as pl
 from kpb.errors import Problem, error
 from kpb.money import kronor_text
 from kpb.rules.model import Pool, Rules, Share
-from kpb.rules.parse import Found
+from kpb.rules.reader import Found
 from kpb.rules.patterns import any_pattern_expr, pool_index_expr
 from kpb.rules.validate import check_receivers, stepdown_receivers
 

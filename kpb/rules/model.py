@@ -1,6 +1,6 @@
 """The rules of one verksamhetsår as frozen values (formats.md §3).
 
-`kpb.rules.parse` builds these from regler/<year>.toml and validates them completely before
+`kpb.rules.reader` builds these from regler/<year>.toml and validates them completely before
 any data moves, so the allocation can trust every name and share it finds here.
 """
 

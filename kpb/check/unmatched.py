@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpb.errors import Problem, error
-from kpb.money import kronor_text
+from kpb.money import format_sek
 from kpb.rules import Rules
 
 DIMENSIONS = ["konto", "ansvar", "verksamhet"]
@@ -19,6 +19,6 @@ def unmatched_ledger(ledger_pool: pl.DataFrame, rules: Rules) -> list[Problem]:
               .sort(DIMENSIONS))
     return [error(c["kalla_fil"], c["kalla_rad"], "konto/ansvar/verksamhet",
                   f"ingen pool matchar konto {c['konto']!r}, ansvar {c['ansvar']!r}, verksamhet "
-                  f"{c['verksamhet']!r} ({c['rader']} rader, summa {kronor_text(c['belopp_ore'])} kr): "
+                  f"{c['verksamhet']!r} ({c['rader']} rader, summa {format_sek(c['belopp_ore'])} kr): "
                   f"väntade att en [[pool]] i {rules.source or 'regelfilen'} väljer dem")
             for c in combos.iter_rows(named=True)]  # one per combination, not per row
