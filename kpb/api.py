@@ -185,10 +185,15 @@ def explain(project_dir: str | Path, year: int, person_id: str, insats: str | No
 
 
 def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
-          progress: Progress = silent):
-    """Generate a synthetic municipality project folder (see kpb.synth)."""
+          progress: Progress = silent, tidigare: tuple[int, ...] = ()):
+    """Generate a synthetic municipality project folder (see kpb.synth); with `tidigare`,
+    also those earlier years of the same people, and outcomes (kpb.synth.years)."""
     from kpb.synth import generate
 
+    if tidigare:
+        from kpb.synth.years import generate_years
+
+        return generate_years(Path(out), invanare, (year, *tidigare), seed, progress)
     return generate(Path(out), invanare, year, seed, progress)
 
 

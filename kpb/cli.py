@@ -199,17 +199,24 @@ def explain(person_id, year, insats, project_dir):
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Mapp att skriva projektet till.")
+@click.option("--tidigare", "tidigare", type=int, multiple=True,
+              help="Skapa också detta tidigare år med samma befolkning (kan upprepas).")
 @quiet_option
 @reports_errors
-def synth(invanare, year, seed, out, quiet):
+def synth(invanare, year, seed, out, tidigare, quiet):
     """Skapa en syntetisk kommun (ett komplett projekt) för test och benchmark.
 
     Deterministisk för ett givet --seed. Exempel:
     kpb synth --invanare 50000 --out /tmp/syntkommun && kpb compute 2024 -p /tmp/syntkommun
+
+    Med --tidigare 2022 skapas även 2022 med samma människor (två år yngre; en del är nya,
+    en del har slutat) och utfall för arbetsmarknadsinsatser, så att kpb jamfor 2022 2024
+    kan köras.
     """
-    result = api.synth(out, invanare, year, seed, _progress(quiet))
+    result = api.synth(out, invanare, year, seed, _progress(quiet), tuple(tidigare))
     click.echo(f"Projekt skrivet till {out}")
-    click.echo(str(result))
+    for summary in (result if isinstance(result, list) else [result]):
+        click.echo(str(summary))
 
 
 @main.command()
