@@ -110,7 +110,8 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
                            loaded, frames, manifest)
     _refresh_views(project)
     return RunResult(project, year, output_dir, allocation,
-                     summary.compute_summary(allocation, warnings), timer.timings, warnings)
+                     [*summary.compute_summary(allocation, warnings), *_effect_summary(allocation)],
+                     timer.timings, warnings)
 
 
 def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = silent):
@@ -282,6 +283,12 @@ def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int)
                      code_map(rules), year)
     return replace(allocation, utfall_insats=found.utfall,
                    utfall_deltagare=found.utfall_deltagare)
+
+
+def _effect_summary(allocation) -> list:
+    from kpb.report.effect_tables import effect_summary
+
+    return effect_summary(allocation)
 
 
 def _with_kolada(project: Project, allocation, year: int):

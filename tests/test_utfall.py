@@ -101,6 +101,10 @@ def test_cost_per_avslut_to_work_or_studies_by_hand(tmp_path):
         Decimal("9000.00"), Decimal("4500.00"), Decimal("4500.00"), Decimal("9000.00"))
     assert (steg["deltagare"], steg["avslut"], steg["kostnad"]) == (1, 0, Decimal("3000.00"))
     assert steg["kostnad_per_avslut"] is None and steg["andel_arbete_eller_studier"] is None
+    # the summary kpb compute prints: 12 000 kr over the one avslut to arbete
+    assert "deltagare   3 i arbetsmarknadsinsatser" in result.output
+    assert "avslut      2, varav 1 till arbete eller studier (50,0 %)" in result.output
+    assert "per avslut  12 000,00 kr per avslut till arbete eller studier" in result.output
 
 
 def test_bistand_before_and_after_with_coverage_by_hand(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kpb.allocate.households import payments_without_household, settings_for
 from kpb.check.codes import code_map
+from kpb.check.stage import tagged
 from kpb.errors import Problem
 from kpb.report.effect import utfall_problems
 from kpb.report.kolada import kolada_problems
@@ -13,7 +14,9 @@ from kpb.report.kolada import kolada_problems
 
 def effect_problems(project, tables: dict, rules, year: int) -> list[Problem]:
     bistand = settings_for(project.hushall, rules).bistand
-    return [*utfall_problems(tables["utfall"], project.utfall.avslutsorsak, set(rules.insatser),
-                             code_map(rules)),
-            *kolada_problems(project.root, project.relative, project.kolada.nyckeltal, year),
-            *payments_without_household(tables["aktivitet"], tables["direkt"], bistand)]
+    return [*tagged("utfall", utfall_problems(tables["utfall"], project.utfall.avslutsorsak,
+                                              set(rules.insatser), code_map(rules))),
+            *tagged("kolada", kolada_problems(project.root, project.relative,
+                                              project.kolada.nyckeltal, year)),
+            *tagged("hushåll", payments_without_household(tables["aktivitet"], tables["direkt"],
+                                                          bistand))]
