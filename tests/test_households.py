@@ -89,6 +89,7 @@ def project(root: Path, settings: str = "") -> Path:
     result = CliRunner().invoke(main, ["compute", "2024", "--project", str(root), "--tyst"],
                                 env={"KPB_PSEUDONYM_NYCKEL": KEY})
     assert result.exit_code == 0, result.output
+    root.joinpath("utskrift.txt").write_text(result.output, encoding="utf-8")
     return root
 
 
@@ -104,6 +105,11 @@ def test_households_worked_by_hand(tmp_path):
         (2, household("H2"), 1, Decimal("5000.00"), Decimal("2000.00"), Decimal("2250.00"),
          Decimal("9250.00"), 2, False, Decimal("0.3333"), Decimal("1.0000")),
     ]
+
+
+def test_compute_prints_the_households(tmp_path):
+    printed = project(tmp_path).joinpath("utskrift.txt").read_text(encoding="utf-8")
+    assert "  hushåll  2, varav 1 med långvarigt bistånd (50,0 %)" in printed
 
 
 def test_households_reconcile_with_the_person_costs(tmp_path):
