@@ -111,3 +111,17 @@ def test_cost_per_avslut_to_work_or_studies_is_the_participants_cost(exempel):
         assert row["kostnad"] == cost
         exact = cost / row["avslut_arbete_eller_studier"]
         assert abs(row["kostnad_per_avslut_arbete_eller_studier"] - exact) <= Decimal("0.005")
+
+
+def test_no_personnummer_in_the_effect_outputs(exempel):
+    """The utfall file's numbers (and every other) appear in no output nor in kpb.duckdb."""
+    numbers = {row["Personnummer"] for row in utfall_rows()}
+    for path in (EXEMPEL / "data" / "2024" / "direkt").glob("*.csv"):
+        numbers |= {r["person"] for r in csv.DictReader(
+            io.StringIO(path.read_text("utf-8")), delimiter=";")}
+    forms = {f for n in numbers for f in (n, n.replace("-", ""), n.replace("-", "")[-10:])}
+    written = [*(exempel / "ut" / "2024").glob("*.parquet"), exempel / "kpb.duckdb"]
+    assert any(p.name == "utfall_deltagare.parquet" for p in written)
+    for path in written:
+        content = path.read_bytes()
+        assert not [f for f in forms if f.encode() in content], path.name
