@@ -156,7 +156,9 @@ def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
 
     Vyerna brukare_insats, brukare, insats, pool, fordelning, ledger_pool och
     avstamning täcker alla beräknade år (kolumnen ar); inlästa tabeller heter
-    ledger, aktivitet, direkt, nycklar och person.
+    ledger, aktivitet, direkt, nycklar och person. Hushåll, utfall och jämförelser:
+    hushall, hushall_insats, utfall_insats, utfall_deltagare, kolada och (efter
+    kpb jamfor) jamfor_styckkostnad, jamfor_omrade, jamfor_floden, jamfor_byten.
     """
     import duckdb
 
