@@ -46,15 +46,19 @@ class RunResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load(project_dir: str | Path, year: int, progress: Progress = silent) -> LoadResult:
-    """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb."""
+def load(project_dir: str | Path, year: int, progress: Progress = silent,
+         new_key: bool = False) -> LoadResult:
+    """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb.
+
+    `new_key`: create a missing pseudonym key even though the project has earlier data."""
     project = Project.open(project_dir)
     timer = Timer(progress)
-    loaded = _load_and_store(project, year, timer, progress)
+    loaded = _load_and_store(project, year, timer, progress, new_key)
     return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings)
 
 
-def check(project_dir: str | Path, year: int, progress: Progress = silent) -> LoadResult:
+def check(project_dir: str | Path, year: int, progress: Progress = silent,
+          new_key: bool = False) -> LoadResult:
     """`load`, then check the rules of the year (when there are any) against the data."""
     from kpb.rules import read_rules
 
@@ -64,13 +68,14 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent) -> Lo
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
         rules = timer.run("rules", "Läser regler", read_rules, project.rules_file(year), year,
                           _rules_name(project, year))
-    loaded = _load_and_store(project, year, timer, progress)
+    loaded = _load_and_store(project, year, timer, progress, new_key)
     if rules is not None:
         loaded.warnings.extend(_validate(rules, loaded))
     return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings)
 
 
-def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> RunResult:
+def compute(project_dir: str | Path, year: int, progress: Progress = silent,
+            new_key: bool = False) -> RunResult:
     """Load → validate → allocate → write: the whole KPB run for one verksamhetsår."""
     from kpb.allocate import allocate
     from kpb.rules import read_rules
@@ -79,7 +84,7 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> 
     timer = Timer(progress)
     rules = timer.run("rules", "Läser regler", read_rules, project.rules_file(year), year,
                       _rules_name(project, year))
-    loaded = _load_and_store(project, year, timer, progress)
+    loaded = _load_and_store(project, year, timer, progress, new_key)
 
     rule_warnings = timer.run("validate", "Validerar mot reglerna", _validate, rules, loaded)
     # The frames just stored in kpb.duckdb are the same Arrow data a read-back would give;
@@ -122,12 +127,13 @@ def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
 
 # -- steps ---------------------------------------------------------------------------
 
-def _load_and_store(project: Project, year: int, timer: Timer, progress: Progress):
+def _load_and_store(project: Project, year: int, timer: Timer, progress: Progress,
+                    new_key: bool = False):
     from kpb.load import load_year
     from kpb.load.database import store
 
     def load_step():
-        loaded = load_year(project, year, progress)
+        loaded = load_year(project, year, progress, new_key)
         store(project, year, loaded)
         return loaded
 

@@ -77,36 +77,43 @@ def main():
     """
 
 
+def new_key_option(fn):
+    return click.option("--ny-nyckel", "new_key", is_flag=True,
+                        help="Skapa en ny pseudonymnyckel när nyckelfilen saknas, fast projektet "
+                             "har tidigare data (alla person_id byts).")(fn)
+
+
 def year_command(fn):
-    """A command over one verksamhetsår of a project: YEAR, --project, --tyst, clear errors."""
-    fn = project_option(quiet_option(reports_errors(fn)))
+    """A command over one verksamhetsår of a project: YEAR, --project, --tyst, --ny-nyckel,
+    clear errors."""
+    fn = project_option(quiet_option(new_key_option(reports_errors(fn))))
     return main.command()(click.argument("year", type=int)(fn))
 
 
 @year_command
-def load(year, project_dir, quiet):
+def load(year, project_dir, quiet, new_key):
     """Läs in årets exporter till kpb.duckdb (validerade, pseudonymiserade).
 
     Läser data/YEAR/ledger, aktivitet, direkt och nycklar. Alla fel i alla filer
     rapporteras som fil:rad: kolumn: besked; vid fel lämnas kpb.duckdb orörd.
     """
-    result = api.load(project_dir, year, _progress(quiet))
+    result = api.load(project_dir, year, _progress(quiet), new_key)
     _echo_lines(render(result.sections[:1]))
 
 
 @year_command
-def check(year, project_dir, quiet):
+def check(year, project_dir, quiet, new_key):
     """Läs in och validera årets exporter och regler, och sammanfatta dem.
 
     Sammanfattningen visar rader och summor per källa och kontoklass, antal brukare,
     periodtäckning och varningar. Avslutas med felkod om något fel hittades.
     """
-    result = api.check(project_dir, year, _progress(quiet))
+    result = api.check(project_dir, year, _progress(quiet), new_key)
     _echo_lines(render(result.sections))
 
 
 @year_command
-def compute(year, project_dir, quiet):
+def compute(year, project_dir, quiet, new_key):
     """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
 
     Steg: regler → inläsning → validering → fördelning → skrivning. Resultaten skrivs
@@ -114,7 +121,7 @@ def compute(year, project_dir, quiet):
     avstamning, manifest.json) och blir vyer i kpb.duckdb. Ett avbrutet eller
     misslyckat körning lämnar förra resultatet orört.
     """
-    result = api.compute(project_dir, year, _progress(quiet))
+    result = api.compute(project_dir, year, _progress(quiet), new_key)
     _echo_lines(render(result.sections))
     if result.warnings:
         click.echo(f"{len(result.warnings)} varningar (kör `kpb check {year}` för att se dem)")

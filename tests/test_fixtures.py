@@ -27,6 +27,8 @@ from kpb.project import Project
 from kpb.rules import read_rules
 from kpb.rules.patterns import pool_index_expr
 
+from builders import TEST_KEY
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LILLBY = FIXTURES / "lillby"
 EXEMPEL = FIXTURES / "exempelkommun"
@@ -356,7 +358,7 @@ def loaded(tmp_path_factory):
     """Both projects loaded once, from copies (loading may create a key file)."""
     result = {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KPB_PSEUDONYM_NYCKEL", "fixture-test-nyckel")
+        patch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
         for root in (LILLBY, EXEMPEL):
             copy = tmp_path_factory.mktemp(root.name) / root.name
             skip = shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key")

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
+from builders import TEST_KEY
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-ENV = {**os.environ, "KPB_PSEUDONYM_NYCKEL": "testnyckel"}
+ENV = {**os.environ, "KPB_PSEUDONYM_NYCKEL": TEST_KEY}
 
 
 def compute(project: Path) -> subprocess.Popen:

@@ -12,7 +12,7 @@ from kpb.load.personnummer import mask_within
 from kpb.load.problems import Check, failures, problems_of
 from kpb.project import Project
 
-from builders import write_project
+from builders import TEST_KEY, write_project
 
 PNR = "196408233234"  # valid (kpb-method.md test vector 640823-3234)
 REDAN = "[pseudonym]\nredan_pseudonym = true\n"
@@ -20,7 +20,7 @@ REDAN = "[pseudonym]\nredan_pseudonym = true\n"
 
 @pytest.fixture(autouse=True)
 def key_from_environment(monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
 
 
 project = write_project  # the project builder shared by the load tests

@@ -8,12 +8,14 @@ from kpb.errors import KpbError
 from kpb.load import load_year
 from kpb.project import Project
 
+from builders import TEST_KEY
+
 HEAD = '#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n#RAR 0 20240101 20241231\n#DIM 1 "Ansvar"\n'
 
 
 @pytest.fixture(autouse=True)
 def key_from_environment(monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
 
 
 def ledger(tmp_path: Path, sie: str):

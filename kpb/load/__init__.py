@@ -49,9 +49,11 @@ class Loaded:
                 "nycklar": self.nycklar, "person": self.person, "inlast_fil": self.files}
 
 
-def load_year(project: Project, year: int, progress: Progress = silent) -> Loaded:
+def load_year(project: Project, year: int, progress: Progress = silent,
+              new_key: bool = False) -> Loaded:
+    """`new_key`: create a missing key file even though the project has earlier data."""
     ctx = Context(year, project.pseudonym)
-    key = load_key(project, progress)  # also for redan_pseudonym: hushall is hashed anyway
+    key = load_key(project, progress, new_key)  # also for redan_pseudonym: hushall is hashed anyway
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
