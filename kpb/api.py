@@ -100,13 +100,12 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
 
 
 def sql(project_dir: str | Path, query: str) -> pl.DataFrame:
-    """Run a query against kpb.duckdb, with the output views refreshed first."""
-    from kpb.write.views import refresh_views
+    """Run one SELECT against kpb.duckdb: read-only, reading no file but the results in ut/
+    (kpb.write.views.readonly_connection); anything else is KpbError("sql")."""
+    from kpb.write.views import query_readonly
 
     project = Project.open(project_dir)
-    with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.root / "ut")
-        return con.sql(query).pl()
+    return query_readonly(project.database, project.root / "ut", query)
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
