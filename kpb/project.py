@@ -103,9 +103,10 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as the user should see it in messages: relative to the project."""
-        try:
-            return str(Path(path).resolve().relative_to(self.root.resolve()))
-        except ValueError:
+        path = Path(path)
+        try:  # the parent only: a link is named as itself, and a link loop cannot resolve
+            return str((path.parent.resolve() / path.name).relative_to(self.root.resolve()))
+        except (ValueError, OSError, RuntimeError):
             return str(path)
 
     @classmethod
