@@ -21,7 +21,7 @@ kpb.toml (all keys optional except where said):
     kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
 
     [sie]
-    kodning = "cp437"                     # used when the file has no #FORMAT line
+    kodning = "auto"                      # auto: UTF-8 when it decodes, else cp437 (PC8)
     dimensioner = { 1 = "ansvar", 20 = "verksamhet" }
 """
 
@@ -67,7 +67,7 @@ class PseudonymSettings:
 
 @dataclass(frozen=True)
 class SieSettings:
-    kodning: str = "cp437"
+    kodning: str = "auto"  # UTF-8 when the bytes decode as UTF-8, else cp437 (PC8)
     dimensioner: dict[int, str] = field(default_factory=lambda: {1: "ansvar"})
 
 
@@ -218,6 +218,6 @@ def _sie(table, problems) -> SieSettings:
             continue
         dims[int(number)] = name
     return SieSettings(
-        kodning=_choice(table, "kodning", ENCODINGS[1:], "cp437", "sie", problems),
+        kodning=_choice(table, "kodning", ENCODINGS, "auto", "sie", problems),
         dimensioner=dims,
     )
