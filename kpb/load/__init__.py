@@ -79,46 +79,49 @@ def _read_source(project: Project, year: int, source: str, problems) -> list[Tex
         return []
     tables = []
     for path in paths:  # a handful of files per source
-        table, found = _read_file(project, path, source, year)
+        read, found = _read_file(project, path, source, year)
         problems += found
-        if table is not None:
-            tables.append(table)
+        tables += read
     if source == "ledger" and not tables and not problems:
         problems.append(error(project.relative(folder), None, None,
                               "inga huvudboksfiler: väntade *.csv, *.xlsx, *.se eller *.si"))
     return tables
 
 
-def _read_file(project: Project, path: Path, source: str, year: int):
+def _read_file(project: Project, path: Path, source: str, year: int
+               ) -> tuple[list[TextTable], list[Problem]]:
+    """The file's tables (an XLSX gives one per sheet with data) and its problems."""
     file = project.relative(path)
     skipped = _skipped(path.name)
     if skipped:
-        return None, [warning(file, None, None, f"{skipped}, hoppades över")]
+        return [], [warning(file, None, None, f"{skipped}, hoppades över")]
     unusable = _not_a_file(path)
     if unusable:
-        return None, [error(file, None, None, unusable)]
+        return [], [error(file, None, None, unusable)]
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES[source]:
-        return None, [error(file, None, None, "okänd filtyp, filen lästes inte: väntade "
-                            + ", ".join(f"*{s}" for s in SUFFIXES[source])
-                            + " (flytta bort filen om den inte hör hit)")]
+        return [], [error(file, None, None, "okänd filtyp, filen lästes inte: väntade "
+                          + ", ".join(f"*{s}" for s in SUFFIXES[source])
+                          + " (flytta bort filen om den inte hör hit)")]
     try:
-        table, problems = _read_by_type(project, path, file, source, year, suffix)
+        tables, problems = _read_by_type(project, path, file, source, year, suffix)
     except OSError as exc:
-        return None, [error(file, None, None, f"filen kunde inte läsas ({exc.strerror})")]
-    if (source == "ledger" and table is not None and table.rows.height == 0
+        return [], [error(file, None, None, f"filen kunde inte läsas ({exc.strerror})")]
+    if (source == "ledger" and tables and sum(t.rows.height for t in tables) == 0
             and not any(p.is_error for p in problems)):
         problems = [*problems, _no_rows(file)]
-    return table, problems
+    return tables, problems
 
 
 def _read_by_type(project: Project, path: Path, file: str, source: str, year: int,
-                  suffix: str):
-    if suffix in (".se", ".si"):
-        return read_sie(path, file, project.sie, year)
+                  suffix: str) -> tuple[list[TextTable], list[Problem]]:
     if suffix == ".xlsx":
-        return read_xlsx(path, file)
-    return read_csv(path, file, project.source(source))
+        return read_xlsx(path, file, project.source(source))
+    if suffix in (".se", ".si"):
+        table, problems = read_sie(path, file, project.sie, year)
+    else:
+        table, problems = read_csv(path, file, project.source(source))
+    return ([table] if table is not None else []), problems
 
 
 def _skipped(name: str) -> str | None:
@@ -160,13 +163,19 @@ def _same_content(texts: dict[str, list[TextTable]]) -> list[Problem]:
     twice."""
     first: dict[str, str] = {}
     problems = []
-    for table in sorted((t for tables in texts.values() for t in tables), key=lambda t: t.file):
-        if table.sha256 in first:
-            problems.append(error(table.file, None, None, "har samma innehåll som "
-                                  f"{first[table.sha256]} (samma SHA-256): väntade varje "
-                                  "export en gång, ta bort den ena filen"))
-        first.setdefault(table.sha256, table.file)
+    files = sorted({_whole_file(t.file): t.sha256 for ts in texts.values() for t in ts}.items())
+    for file, digest in files:
+        if digest in first:
+            problems.append(error(file, None, None, f"har samma innehåll som {first[digest]} "
+                                  "(samma SHA-256): väntade varje export en gång, ta bort den "
+                                  "ena filen"))
+        first.setdefault(digest, file)
     return problems
+
+
+def _whole_file(name: str) -> str:
+    """`hb.xlsx[Blad2]` (a sheet of a workbook read whole) -> `hb.xlsx`."""
+    return name.rsplit("[", 1)[0] if name.endswith("]") else name  # no sheet title has [ ]
 
 
 def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
