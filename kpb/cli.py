@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from pathlib import Path
@@ -68,7 +69,61 @@ def _echo_lines(lines) -> None:
         click.echo(line)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Swedish words for the operating system's refusals a user can cause and fix.
+OS_ERRORS = {errno.EACCES: "saknar behörighet", errno.EPERM: "saknar behörighet",
+             errno.ENOSPC: "disken är full", errno.EROFS: "filsystemet är skrivskyddat",
+             errno.ENOENT: "finns inte", errno.EISDIR: "är en mapp", errno.ENOTDIR: "är ingen mapp",
+             errno.ELOOP: "länkarna pekar på varandra", errno.EDQUOT: "diskkvoten är slut"}
+
+
+class SafeGroup(click.Group):
+    """The last guard: whatever a command lets through becomes one Swedish line. A failure
+    the user can cause and fix (a file kpb may not read or write, a full disk, kpb.duckdb
+    locked by another run, Ctrl-C) exits 1; anything else is a bug in kpb, exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            _fail(1, "avbrutet (Ctrl-C). En avbruten körning lämnar förra resultatet orört.")
+        except OSError as failure:
+            _fail(1, _os_message(failure))
+        except Exception as failure:  # noqa: BLE001: the one place that must catch all
+            _fail(*_other_failure(failure))
+
+
+def _os_message(failure: OSError) -> str:
+    what = OS_ERRORS.get(failure.errno, failure.strerror or type(failure).__name__)
+    where = f"{failure.filename}: " if failure.filename else ""
+    if failure.errno == errno.ENOSPC:
+        return f"{where}{what}: frigör utrymme och kör igen"
+    return (f"{where}{what} ({failure.strerror}): väntade en fil eller mapp som kpb får läsa "
+            "och skriva (kontrollera rättigheterna)")
+
+
+def _other_failure(failure: Exception) -> tuple[int, str]:
+    import duckdb
+
+    if isinstance(failure, duckdb.IOException) and "lock" in str(failure).lower():
+        return 1, ("kpb.duckdb används av en annan körning (t.ex. kpb compute i ett annat "
+                   "fönster): vänta tills den är klar och kör igen")
+    if isinstance(failure, duckdb.IOException):
+        return 1, f"kpb.duckdb kunde inte öppnas eller skrivas: {failure}"
+    from kpb.load.personnummer import mask_within
+
+    return 2, (f"oväntat fel ({type(failure).__name__}: {mask_within(str(failure))[:300]}). "
+               "Det är ett fel i kpb, inte i dina data: rapportera det gärna med kommandot "
+               "och detta meddelande.")
+
+
+def _fail(code: int, message: str) -> None:
+    click.echo(f"kpb: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kpb")
 def main():
     """kpb räknar kostnad per brukare (KPB) för socialtjänsten, exakt på öret.

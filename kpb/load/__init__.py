@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,9 @@ def _read_file(project: Project, path: Path, source: str, year: int
         tables, problems = _read_by_type(project, path, file, source, year, suffix)
     except OSError as exc:
         return [], [error(file, None, None, f"filen kunde inte läsas ({exc.strerror})")]
+    except csv.Error as exc:  # the reader's fallback for files pyarrow refuses
+        return [], [error(file, None, None, f"filen kunde inte läsas som CSV ({exc}): väntade "
+                          "en textfil med en rubrikrad och rader med avgränsare")]
     if (source == "ledger" and tables and sum(t.rows.height for t in tables) == 0
             and not any(p.is_error for p in problems)):
         problems = [*problems, _no_rows(file)]
