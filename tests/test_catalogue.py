@@ -147,6 +147,12 @@ CASES = {
     "nyckelfil läsbar för alla": (key_file(TEST_KEY.encode(), 0o644), "kpb.key: nyckelfilen kan läsas av andra"),
     "nyckelfil är en mapp": (lambda r: (r / "kpb.key").mkdir(), "kpb.key: är en mapp"),
     "nyckeln borttagen": (lambda r: None, "kpb.key: nyckelfilen saknas men projektet har"),
+    "miljövariabeln tom": (lambda r: None, "KPB_PSEUDONYM_NYCKEL: miljövariabeln är tom"),
+    "miljövariabeln en bokstav": (lambda r: None, "KPB_PSEUDONYM_NYCKEL: nyckeln i "
+                                                  "miljövariabeln är för kort (1 byte)"),
+    "stegvis andel tillbaka": (lambda r: write(r, RULES, (r / RULES).read_text().replace(
+        'nyckel = { fil = "lokalyta" }', "nyckel = { andelar = { ledning = 0.1, sabo = 0.9 } }")),
+        "regler/2024.toml: pool[3] (it_lokal).nyckel.andelar: mottagaren 'ledning'"),
     # -- the machine ----------------------------------------------------------------------
     "disken full": (raising("polars:DataFrame.write_parquet", OSError(
         errno.ENOSPC, "No space left on device", "ut/.2024.tmp-1/brukare.parquet")),
@@ -159,6 +165,7 @@ CASES = {
     "Ctrl-C under inläsningen": (raising("kpb.load:load_year", KeyboardInterrupt()), "avbrutet (Ctrl-C)"),
 }
 USES_KEY_FILE = {name for name in CASES if name.startswith("nyckel")}
+KEY_VARIABLE = {"miljövariabeln tom": "", "miljövariabeln en bokstav": "a"}
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +203,8 @@ def test_a_defective_project_is_a_located_message_and_nothing_changes(
         monkeypatch.setattr(target, leaf, fail)
     else:
         breaks(root)
-    env = {"KPB_PSEUDONYM_NYCKEL": None if name in USES_KEY_FILE else TEST_KEY}
+    env = {"KPB_PSEUDONYM_NYCKEL": None if name in USES_KEY_FILE
+           else KEY_VARIABLE.get(name, TEST_KEY)}
     result = CliRunner().invoke(main, ["compute", "2024", "-p", str(root), "-q"], env=env)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception

@@ -89,3 +89,17 @@ def test_a_ledger_folder_whose_only_file_is_unreadable_is_an_error(tmp_path):
     os.symlink(tmp_path / "saknas.csv", tmp_path / "data/2024/ledger/hb.csv")
     [message] = errors_of(project)
     assert message.startswith("data/2024/ledger/hb.csv: länken leder ingenstans")
+
+
+def test_a_source_folder_that_cannot_be_listed_is_an_error(tmp_path, monkeypatch):
+    from pathlib import Path
+    project = write_project(tmp_path, **{"aktivitet/a.csv": "person;insats;from\n"})
+    listing = Path.iterdir
+
+    def denied(folder):
+        if folder.name == "aktivitet":
+            raise PermissionError(13, "Permission denied", str(folder))
+        return listing(folder)
+    monkeypatch.setattr(Path, "iterdir", denied)  # root lists any folder, so simulate it
+    assert errors_of(project) == [
+        "data/2024/aktivitet: mappen kunde inte läsas (Permission denied): väntade en läsbar mapp"]
