@@ -81,9 +81,19 @@ class SafeGroup(click.Group):
     the user can cause and fix (a file kpb may not read or write, a full disk, kpb.duckdb
     locked by another run, Ctrl-C) exits 1; anything else is a bug in kpb, exit 2."""
 
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as failure:
+            failure.exit_code = 1  # a mistyped command is the user's to fix: 2 means a bug
+            raise
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as failure:
+            failure.exit_code = 1
+            raise
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:

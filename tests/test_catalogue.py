@@ -246,3 +246,11 @@ def test_a_bug_in_kpb_is_exit_2_asking_for_a_report(computed, tmp_path, monkeypa
     assert result.output.strip().splitlines() == [
         "kpb: oväntat fel (ZeroDivisionError: division by zero). Det är ett fel i kpb, inte i "
         "dina data: rapportera det gärna med kommandot och detta meddelande."]
+
+
+@pytest.mark.parametrize("args", [["compute"], ["compute", "tjugo"], ["beräkna", "2024"],
+                                  ["--okänd"], ["sql", "select 1", "-p", __file__]])
+def test_a_mistyped_command_is_exit_1_not_the_bug_code(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Error:" in result.output and "Traceback" not in result.output
