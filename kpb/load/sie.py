@@ -259,15 +259,16 @@ def _psaldo_rows(saldo, file: str, settings: SieSettings):
     by_account: dict[tuple, dict[tuple, list]] = {}
     for row, types in saldo:
         by_account.setdefault((row[1], row[2]), {}).setdefault(types, []).append(row)
-    rows, problems = [], []
+    rows, exceeds, unused = [], [], []
     for (period, konto), groups in by_account.items():
-        found, more = _account_rows(period, konto, groups, file, settings)
+        found, larger, left_out = _account_rows(period, konto, groups, settings)
         rows += found
-        problems += more
-    return sorted(rows), problems
+        exceeds += larger
+        unused += left_out
+    return sorted(rows), _exceeds_warning(file, exceeds) + _unused_warnings(file, unused)
 
 
-def _account_rows(period, konto, groups: dict, file: str, settings: SieSettings):
+def _account_rows(period, konto, groups: dict, settings: SieSettings):
     """SIE 4B: `{}` is the account's total; rows with the same object types are one breakdown
     of it (SIE 3 writes one breakdown per dimension, often covering only part of the total).
 
@@ -282,15 +283,16 @@ def _account_rows(period, konto, groups: dict, file: str, settings: SieSettings)
     total = groups.get(())
     mapped = {types: rows for types, rows in groups.items() if _mapped(types, settings)}
     if not mapped:
-        return (total, []) if total else (_summed(next(iter(groups.values()))), [])
+        return (total, [], []) if total else (_summed(next(iter(groups.values()))), [], [])
     chosen = min(mapped, key=lambda types: _preference(types, settings))
-    problems = [_unused(file, konto, period, rows, types, chosen, settings)
-                for types, rows in mapped.items()
-                if not _mapped(types, settings) <= _mapped(chosen, settings)]
+    used = _mapped(chosen, settings)
+    unused = [(rows[0][0], konto, period, ", ".join(sorted(_mapped(types, settings) - used)),
+               ", ".join(sorted(used)))
+              for types, rows in mapped.items() if not _mapped(types, settings) <= used]
     if total is None:
-        return mapped[chosen], problems
-    rest, more = _rest(file, konto, period, total, mapped[chosen])
-    return mapped[chosen] + rest, problems + more
+        return mapped[chosen], [], unused
+    rest, exceeds = _rest(konto, period, total, mapped[chosen])
+    return mapped[chosen] + rest, exceeds, unused
 
 
 def _mapped(types: tuple, settings: SieSettings) -> set[str]:
@@ -304,30 +306,48 @@ def _preference(types: tuple, settings: SieSettings) -> tuple:
     return (-len(dims), min(DIMENSIONS.index(d) for d in dims), types)
 
 
-def _unused(file, konto, period, rows, types, chosen, settings) -> Problem:
-    unused = ", ".join(sorted(_mapped(types, settings) - _mapped(chosen, settings)))
-    used = ", ".join(sorted(_mapped(chosen, settings)))
-    return warning(file, rows[0][0], "#PSALDO", f"konto {konto} period {period}: uppdelningen "
-                   f"på {unused} används inte, bara den på {used}: filen delar upp kontot på "
-                   "varje dimension för sig och säger inte hur de överlappar (väntade "
-                   "objektlistor som kombinerar dimensionerna, t.ex. från en SIE 4-export)")
+def _unused_warnings(file: str, unused: list[tuple]) -> list[Problem]:
+    """One warning per pair of unused and used dimensions, at its first line, with a count."""
+    first: dict[tuple, tuple] = {}
+    counts: dict[tuple, int] = {}
+    for line, konto, period, left_out, used in sorted(unused):
+        first.setdefault((left_out, used), (line, konto, period))
+        counts[(left_out, used)] = counts.get((left_out, used), 0) + 1
+    problems = []
+    for (left_out, used), (line, konto, period) in first.items():
+        more = counts[(left_out, used)] - 1
+        also = f" (och {more} konton och perioder till)" if more else ""
+        problems.append(warning(file, line, "#PSALDO", f"konto {konto} period {period}{also}: "
+                        f"uppdelningen på {left_out} används inte, bara den på {used}: filen "
+                        "delar upp kontot på varje dimension för sig och säger inte hur de "
+                        "överlappar (väntade objektlistor som kombinerar dimensionerna, t.ex. "
+                        "från en SIE 4-export)"))
+    return problems
 
 
-def _rest(file, konto, period, total: list, breakdown: list) -> tuple[list, list[Problem]]:
-    """The part of the total no object row covers, as one row without objects."""
+def _rest(konto, period, total: list, breakdown: list) -> tuple[list, list[tuple]]:
+    """The part of the total no object row covers, as one row without objects; and the
+    breakdown when it is larger than the total (line, konto, period, breakdown, total)."""
     if not all(SUMMABLE.match(row[3]) for row in total + breakdown):
         return total, []  # the parser reports the amount that is not a number: load fails
     whole = sum((Decimal(row[3]) for row in total), Decimal(0))
     covered = sum((Decimal(row[3]) for row in breakdown), Decimal(0))
-    problems = []
-    if abs(covered) > abs(whole):
-        problems.append(warning(file, total[0][0], "#PSALDO", f"konto {konto} period {period}: "
-                                f"objektraderna summerar till {_kronor(covered)}, mer än "
-                                f"kontots total {_kronor(whole)}: väntade högst totalen "
-                                f"(skillnaden {_kronor(whole - covered)} läses utan objekt)"))
+    exceeds = [(total[0][0], konto, period, covered, whole)] if abs(covered) > abs(whole) else []
     if whole == covered:
-        return [], problems
-    return [total[0][:3] + (format(whole - covered, "f"),) + total[0][4:]], problems
+        return [], exceeds
+    return [total[0][:3] + (format(whole - covered, "f"),) + total[0][4:]], exceeds
+
+
+def _exceeds_warning(file: str, exceeds: list[tuple]) -> list[Problem]:
+    """One warning per file for object rows that sum to more than their account's total."""
+    if not exceeds:
+        return []
+    line, konto, period, covered, whole = min(exceeds)
+    also = f" (och {len(exceeds) - 1} konton och perioder till)" if len(exceeds) > 1 else ""
+    return [warning(file, line, "#PSALDO", f"konto {konto} period {period}{also}: objektraderna "
+                    f"summerar till {_kronor(covered)}, mer än kontots total {_kronor(whole)}: "
+                    f"väntade högst totalen (skillnaden {_kronor(whole - covered)} läses utan "
+                    "objekt, så kontots total stämmer)")]
 
 
 def _summed(rows: list[tuple]) -> list[tuple]:
