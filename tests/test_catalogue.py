@@ -108,11 +108,13 @@ CASES = {
                   "bok.se:2: #SIETYP: SIE typ 1"),
     "HTML sparad som .se": (lambda r: replace_ledger(r, "bok.se", "<html><body>Logga in</body></html>"),
                             "bok.se: är ingen SIE-fil"),
-    "SIE 5 XML": (lambda r: replace_ledger(r, "bok.se", '<?xml version="1.0"?>\n<Sie xmlns="http://www.sie.se/sie5"/>'),
+    "SIE 5 XML": (lambda r: replace_ledger(
+        r, "bok.se", '<?xml version="1.0"?>\n<Sie xmlns="http://www.sie.se/sie5"/>'),
                   "bok.se: är SIE 5"),
     "SIE utan TRANS och PSALDO": (lambda r: replace_ledger(r, "bok.se", SIE_HEAD + '#KONTO 5010 "Lön"\n'),
                                   "bok.se: filen innehåller inga #TRANS"),
-    "SIE VER utan datum": (lambda r: replace_ledger(r, "bok.se", SIE_HEAD + '#VER A 1 "" ""\n{\n#TRANS 5010 {} 1.00\n}\n'),
+    "SIE VER utan datum": (lambda r: replace_ledger(
+        r, "bok.se", SIE_HEAD + '#VER A 1 "" ""\n{\n#TRANS 5010 {} 1.00\n}\n'),
                            "bok.se:5: #VER: fann inget datum"),
     "SIE TRANS utanför VER": (lambda r: replace_ledger(r, "bok.se", SIE_HEAD + "#TRANS 5010 {} 1.00\n"),
                               "bok.se:5: #TRANS: står utanför en verifikation"),
@@ -125,15 +127,18 @@ CASES = {
                                "huvudbok.xlsx:3: belopp: cellen E3 är formeln"),
     "XLSX sammanfogade celler": (lambda r: workbook(r, lambda b: b.active.merge_cells("A2:A3")),
                                  "huvudbok.xlsx:2: cellerna A2:A3 är sammanfogade"),
-    "XLSX blad med andra rubriker": (lambda r: workbook(r, lambda b: b.create_sheet("Info").append(["Rapport", "2024"])),
+    "XLSX blad med andra rubriker": (lambda r: workbook(
+        r, lambda b: b.create_sheet("Info").append(["Rapport", "2024"])),
                                      "huvudbok.xlsx: bladet 'Info' har andra rubriker"),
     # -- settings and rules --------------------------------------------------------------
     "kalla = \"x\"": (settings('kalla = "x"'), "kpb.toml: kalla: fann 'x', väntade en tabell"),
     "pseudonym = 5": (settings("pseudonym = 5"), "kpb.toml: pseudonym: fann 5"),
     "sie.dimensioner som text": (settings('[sie]\ndimensioner = "1"'), "kpb.toml: sie.dimensioner"),
-    "nyckelfil som tabell": (lambda r: write(r, "kpb.toml", 'kommun = "L"\n[pseudonym]\nnyckelfil = { a = 1 }\n'),
+    "nyckelfil som tabell": (lambda r: write(
+        r, "kpb.toml", 'kommun = "L"\n[pseudonym]\nnyckelfil = { a = 1 }\n'),
                              "kpb.toml: pseudonym.nyckelfil"),
-    "kpb.toml inte UTF-8": (lambda r: write(r, "kpb.toml", 'kommun = "Lillby kommun, äldre"\n'.encode("cp1252")),
+    "kpb.toml inte UTF-8": (lambda r: write(
+        r, "kpb.toml", 'kommun = "Lillby kommun, äldre"\n'.encode("cp1252")),
                             "kpb.toml: ogiltig TOML"),
     "regler i Windows-1252": (lambda r: append(r, RULES, "# kostnader för äldreomsorg\n", "cp1252"),
                               "regler/2024.toml:"),
@@ -144,7 +149,8 @@ CASES = {
     # -- the pseudonym key -----------------------------------------------------------------
     "nyckel för kort": (key_file(b"testnyckel\n"), "kpb.key: nyckeln i nyckelfilen är för kort"),
     "nyckelfil tom": (key_file(b""), "kpb.key: nyckelfilen är tom"),
-    "nyckelfil läsbar för alla": (key_file(TEST_KEY.encode(), 0o644), "kpb.key: nyckelfilen kan läsas av andra"),
+    "nyckelfil läsbar för alla": (key_file(TEST_KEY.encode(), 0o644),
+                                  "kpb.key: nyckelfilen kan läsas av andra"),
     "nyckelfil är en mapp": (lambda r: (r / "kpb.key").mkdir(), "kpb.key: är en mapp"),
     "nyckeln borttagen": (lambda r: None, "kpb.key: nyckelfilen saknas men projektet har"),
     "miljövariabeln tom": (lambda r: None, "KPB_PSEUDONYM_NYCKEL: miljövariabeln är tom"),

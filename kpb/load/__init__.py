@@ -54,7 +54,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
               new_key: bool = False) -> Loaded:
     """`new_key`: create a missing key file even though the project has earlier data."""
     ctx = Context(year, project.pseudonym)
-    key = load_key(project, progress, new_key)  # also for redan_pseudonym: hushall is hashed anyway
+    key = load_key(project, progress, new_key)  # redan_pseudonym too: hushall is hashed
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     problems += _same_content(texts)

@@ -43,6 +43,7 @@ HOUSEHOLD_PREFIX = "hushall:"
 KEY_BYTES = 32
 HEX_KEY = re.compile(rb"[0-9a-fA-F]{64}")
 STAGE = "pseudonymnyckel"
+MAKE_KEY = "t.ex. 64 hextecken från `python3 -c 'import secrets; print(secrets.token_hex(32))'`"
 
 
 def load_key(project: Project, progress: Progress = silent, new_key: bool = False) -> bytes:
@@ -99,12 +100,10 @@ def _checked(text: bytes, where: str, what: str) -> bytes:
     """The key bytes: 64 hex digits decoded, anything else as it is; at least 32 bytes."""
     key = bytes.fromhex(text.decode()) if HEX_KEY.fullmatch(text) else text
     if not key:
-        _fail(where, f"{what} är tom: väntade en nyckel på minst {KEY_BYTES} byte, t.ex. "
-                     "64 hextecken från `python3 -c 'import secrets; print(secrets.token_hex(32))'`")
+        _fail(where, f"{what} är tom: väntade en nyckel på minst {KEY_BYTES} byte, {MAKE_KEY}")
     if len(key) < KEY_BYTES:
-        _fail(where, f"nyckeln i {what} är för kort ({len(key)} byte): väntade minst {KEY_BYTES} "
-                     "byte, t.ex. 64 hextecken från "
-                     "`python3 -c 'import secrets; print(secrets.token_hex(32))'`")
+        _fail(where, f"nyckeln i {what} är för kort ({len(key)} byte): väntade minst "
+                     f"{KEY_BYTES} byte, {MAKE_KEY}")
     return key
 
 
