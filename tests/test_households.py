@@ -22,10 +22,11 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
+from builders import TEST_KEY
 from kpb.cli import main
 from kpb.load.pseudonym import person_id
 
-KEY = "hemlig"
+KEY = TEST_KEY
 ADAM, BERTIL, CARL, DAVID = "640823-3234", "811218-9876", "701063-2391", "850101-1236"
 
 RULES = """

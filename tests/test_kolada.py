@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
+from builders import TEST_KEY
 from kpb.cli import main
 
 RULES = """
@@ -58,7 +59,7 @@ def compute(root: Path, kolada: str = KOLADA, settings: str = SETTINGS):
     (root / "kolada").mkdir()
     (root / "kolada" / "export.csv").write_bytes(kolada.encode("cp1252"))
     return CliRunner().invoke(main, ["compute", "2024", "--project", str(root), "--tyst"],
-                              env={"KPB_PSEUDONYM_NYCKEL": "hemlig"})
+                              env={"KPB_PSEUDONYM_NYCKEL": TEST_KEY})
 
 
 def test_kolada_values_beside_kpb_figures_by_hand(tmp_path):

@@ -7,9 +7,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from builders import TEST_KEY
 from kpb.cli import main
 
-KEY = "syntetisk-testnyckel"
+KEY = TEST_KEY
 
 
 def run(*args):

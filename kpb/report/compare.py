@@ -24,8 +24,7 @@ import polars as pl
 
 from kpb.errors import error
 from kpb.exact import decimal_ratio
-
-TABLES = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_byten")
+from kpb.write.outputs import COMPARISONS as TABLES  # the views list them too
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ OUTPUT_COLUMNS = {
     "kolada": KOLADA_COLUMNS,
 }
 OUTPUTS = tuple(OUTPUT_COLUMNS)
+# `kpb jamfor FRAN TILL` writes these to ut/jamfor_FRAN_TILL/ (kpb.report.compare)
+COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_byten")
 
 
 def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
