@@ -20,9 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from builders import TEST_KEY
 from click.testing import CliRunner
 
-from builders import TEST_KEY
 from kpb.cli import main
 from kpb.load.pseudonym import person_id
 

@@ -162,8 +162,12 @@ def test_a_renamed_insats_meets_itself_through_the_catalogue(exempel):
 
 
 def test_report_tables_carry_the_outputs_figures(exempel):
-    from kpb.report.effect_tables import (hushall_topplista, kolada_jamford, kostnad_per_avslut,
-                                          styckkostnad_jamford)
+    from kpb.report.effect_tables import (
+        hushall_topplista,
+        kolada_jamford,
+        kostnad_per_avslut,
+        styckkostnad_jamford,
+    )
 
     top = hushall_topplista(exempel, 2024, antal=5)
     households = own(exempel, 2024, "hushall").sort("rang").head(5)

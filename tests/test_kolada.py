@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from builders import TEST_KEY
 from click.testing import CliRunner
 
-from builders import TEST_KEY
 from kpb.cli import main
 
 RULES = """

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from builders import TEST_KEY
 from click.testing import CliRunner
 
-from builders import TEST_KEY
 from kpb.cli import main
 
 KEY = TEST_KEY

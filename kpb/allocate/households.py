@@ -19,6 +19,7 @@ is a calendar month in which the members' direkt rows of the bistånd insatser s
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import polars as pl
 
 from kpb.exact import decimal_ratio

@@ -24,7 +24,6 @@ import polars as pl
 
 from kpb.errors import error
 from kpb.exact import decimal_ratio
-from kpb.write.outputs import COMPARISONS as TABLES  # the views list them too
 
 
 @dataclass(frozen=True)

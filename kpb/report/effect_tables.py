@@ -84,8 +84,8 @@ def effect_summary(allocation) -> list:
     households = allocation.hushall
     if households is not None and households.height:
         lang = int(households["langvarigt_bistand"].sum())
-        rows.append(("hushåll", f"{households.height}, varav {lang} med långvarigt bistånd "
-                                f"({_percent(lang, households.height)})"))
+        rows.append(("hushåll", (f"{households.height}, varav {lang} med långvarigt bistånd "
+                                 f"({_percent(lang, households.height)})")))
     outcomes = allocation.utfall_insats
     if outcomes is not None and outcomes.height:
         ended, positive = int(outcomes["avslut"].sum()), int(
@@ -93,8 +93,8 @@ def effect_summary(allocation) -> list:
         cost = int(outcomes["kostnad_ore"].sum())
         per = f"{format_sek(_rounded(cost, positive))} kr" if positive else "–"
         rows += [("deltagare", f"{int(outcomes['deltagare'].sum())} i arbetsmarknadsinsatser"),
-                 ("avslut", f"{ended}, varav {positive} till arbete eller studier "
-                            f"({_percent(positive, ended)})"),
+                 ("avslut", (f"{ended}, varav {positive} till arbete eller studier "
+                             f"({_percent(positive, ended)})")),
                  ("per avslut", f"{per} per avslut till arbete eller studier")]
     return [Section("Hushåll och utfall", rows)] if rows else []
 
