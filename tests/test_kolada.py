@@ -85,3 +85,9 @@ def test_an_unknown_kpb_figure_is_a_settings_error(tmp_path):
     result = compute(tmp_path, settings=SETTINGS + 'N3 = "kostnad_per_hushall"\n')
     assert result.exit_code == 1
     assert "kpb.toml: kolada.nyckeltal.N3: fann 'kostnad_per_hushall', väntade ett av" in result.output
+
+
+def test_a_kpi_kpb_does_not_compute_is_named_in_a_warning(tmp_path):
+    result = compute(tmp_path, KOLADA + "N9;Testby;2024;12;T\r\n")
+    assert result.exit_code == 0, result.output
+    assert "nyckeltal som inte står i kpb.toml [kolada.nyckeltal] lästes inte: N9" in result.output

@@ -106,8 +106,8 @@ def _unmapped(values: pl.DataFrame, figures: dict[str, str], year: int) -> list[
     unmapped = sorted(set(of_year["kpi"]) - set(figures))
     if not unmapped:
         return []
-    return [warning(FOLDER, None, "kpi", "nyckeltal utan motsvarighet i kpb.toml [kolada] "
-                    f"nyckeltal lästes inte: {', '.join(unmapped)}")]
+    return [warning(FOLDER, None, "kpi", "nyckeltal som inte står i kpb.toml "
+                    f"[kolada.nyckeltal] lästes inte: {', '.join(unmapped)}")]
 
 
 def own_figures(figures: dict[str, str], allocation, invanare: int | None) -> dict:
