@@ -270,7 +270,7 @@ def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int)
 
     found = outcomes(tables["utfall"], allocation.brukare_insats, tables["direkt"],
                      project.utfall.avslutsorsak, settings_for(project.hushall, rules).bistand,
-                     code_map(rules), year)
+                     set(rules.insatser), code_map(rules), year)
     return replace(allocation, utfall_insats=found.utfall,
                    utfall_deltagare=found.utfall_deltagare)
 

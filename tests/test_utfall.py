@@ -156,3 +156,14 @@ def test_without_an_utfall_folder_the_tables_are_empty(tmp_path):
     assert compute(tmp_path, files).exit_code == 0
     assert read(tmp_path, "utfall_insats").height == 0
     assert read(tmp_path, "utfall_deltagare").height == 0
+
+
+def test_an_insats_outside_the_catalogue_is_left_out_with_a_warning(tmp_path):
+    files = dict(FILES)
+    files["data/2024/utfall/u.csv"] += (f"{DAVID};extratjanst;Jobbcentrum;2024-01-10;;\n"
+                                        f"{DAVID};extratjanst;Jobbcentrum;2024-02-10;;\n")
+    result = compute(tmp_path, files)
+    assert result.exit_code == 0, result.output
+    assert ("data/2024/utfall/u.csv:6: varning: insats: insatskoden 'extratjanst' står inte i "
+            "reglernas katalog ([insatser]): 2 rader utan kostnad i KPB lästes inte") in result.output
+    assert set(read(tmp_path, "utfall_deltagare")["insats"]) == {"ami"}

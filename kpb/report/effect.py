@@ -53,11 +53,12 @@ class Outcomes:
 
 
 def outcomes(utfall: pl.DataFrame, brukare_insats: pl.DataFrame, direkt: pl.DataFrame,
-             avslutsorsak: dict[str, str], bistand: tuple[str, ...], code_map: dict[str, str],
-             year: int) -> Outcomes:
+             avslutsorsak: dict[str, str], bistand: tuple[str, ...], catalogue: set[str],
+             code_map: dict[str, str], year: int) -> Outcomes:
     """Both outcome tables for the year (the rows are checked by `utfall_problems` first, in
-    the check stage)."""
-    rows = utfall.with_columns(pl.col("insats").replace(code_map))
+    the check stage; rows of insatser outside the catalogue are left out, with a warning)."""
+    rows = (utfall.with_columns(pl.col("insats").replace(code_map))
+            .filter(pl.col("insats").is_in(sorted(catalogue))))
     participants = deltagare(rows, avslutsorsak, year)
     costed = with_costs(participants, brukare_insats)
     linked = with_bistand(costed, direkt, bistand, year)
@@ -67,8 +68,9 @@ def outcomes(utfall: pl.DataFrame, brukare_insats: pl.DataFrame, direkt: pl.Data
 
 def utfall_problems(utfall: pl.DataFrame, avslutsorsak: dict[str, str], catalogue: set[str],
                     code_map: dict[str, str]) -> list[Problem]:
-    """Unknown avslutsorsak or insats: errors at their file and line; an avslut without an
-    orsak counts as övrigt, said once per file."""
+    """An unknown avslutsorsak is an error at its file and line; rows of an insats outside the
+    catalogue (a programme KPB does not price) are left out, and an avslut without an orsak
+    counts as övrigt: warnings, once per file and code."""
     rows = utfall.with_columns(pl.col("insats").replace(code_map))
     orsak = pl.col("avslutsorsak").str.strip_chars().str.to_lowercase()
     unknown_reason = rows.filter((orsak != "") & ~orsak.is_in(list(avslutsorsak)))
@@ -78,11 +80,13 @@ def utfall_problems(utfall: pl.DataFrame, avslutsorsak: dict[str, str], catalogu
         f"(grupperna {listed})"))
         for f, line, value in unknown_reason.select("kalla_fil", "kalla_rad", "avslutsorsak")
         .iter_rows()]
-    unknown_insats = rows.filter(~pl.col("insats").is_in(sorted(catalogue)))
-    problems += [error(f, line, "insats", f"fann {value!r}, väntade en insats ur reglernas "
-                       "katalog ([insatser])")
-                 for f, line, value in unknown_insats.select("kalla_fil", "kalla_rad", "insats")
-                 .iter_rows()]
+    unknown_insats = (rows.filter(~pl.col("insats").is_in(sorted(catalogue)))
+                      .group_by("kalla_fil", "insats").agg(pl.len(), pl.col("kalla_rad").min())
+                      .sort("kalla_fil", "insats"))
+    problems += [warning(f, line, "insats", (
+        f"insatskoden {value!r} står inte i reglernas katalog ([insatser]): {n} "
+        f"{'rad' if n == 1 else 'rader'} utan kostnad i KPB lästes inte"))
+        for f, value, n, line in unknown_insats.iter_rows()]
     silent = (rows.filter(pl.col("avslut").is_not_null() & (orsak == ""))
               .group_by("kalla_fil").agg(pl.len(), pl.col("kalla_rad").min()).sort("kalla_fil"))
     problems += [warning(f, line, "avslutsorsak", f"{n} avslut utan avslutsorsak räknas som övrigt")
