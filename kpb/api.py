@@ -154,15 +154,16 @@ def _output_files(project: Project, years) -> list[dict]:
             for p in files]
 
 
-def sql(project_dir: str | Path, query: str) -> pl.DataFrame:
+def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.DataFrame:
     """Run one SELECT against kpb.duckdb: read-only, reading no file but the results in ut/
-    (kpb.write.views.readonly_connection); anything else is KpbError("sql")."""
+    (kpb.write.views.readonly_connection); anything else is KpbError("sql"). The plain view
+    and table names show `year` (default: the latest computed), `<name>_alla_ar` every year."""
     from kpb.write.commit import recover
     from kpb.write.views import query_readonly
 
     project = Project.open(project_dir)
     recover(project)
-    return query_readonly(project.database, project.root / "ut", query)
+    return query_readonly(project.database, project.root / "ut", query, year)
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):

@@ -218,8 +218,10 @@ def compute(year, project_dir, quiet, strikt, new_key):
               help="Skriv resultatet till en Parquet-fil.")
 @click.option("--rader", "max_rows", default=50, show_default=True,
               help="Högst så många rader i tabellvisningen.")
+@click.option("--ar", "year", type=int, default=None,
+              help="Verksamhetsåret som vyerna visar (standard: det senast beräknade).")
 @reports_errors
-def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
+def sql_command(query, project_dir, as_csv, parquet_file, max_rows, year):
     """Fråga resultaten med SQL (DuckDB), t.ex.
 
     \b
@@ -227,15 +229,17 @@ def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
       kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv
 
     Vyerna brukare_insats, brukare, insats, pool, fordelning, ledger_pool och
-    avstamning täcker alla beräknade år (kolumnen ar); inlästa tabeller heter
-    ledger, aktivitet, direkt, nycklar och person. Hushåll, utfall och jämförelser:
-    hushall, hushall_insats, utfall_insats, utfall_deltagare, kolada och (efter
-    kpb jamfor) jamfor_styckkostnad, jamfor_omrade, jamfor_floden, jamfor_byten.
+    avstamning, och de inlästa tabellerna ledger, aktivitet, direkt, nycklar och
+    person, visar ett år: det senast beräknade, eller det som --ar anger. Samma namn
+    med _alla_ar (t.ex. brukare_alla_ar) har alla beräknade år, med kolumnen ar.
+    Hushåll, utfall och jämförelser: hushall, hushall_insats, utfall_insats,
+    utfall_deltagare, kolada och (efter kpb jamfor) jamfor_styckkostnad, jamfor_omrade,
+    jamfor_floden och jamfor_byten (den senaste jämförelsen; _alla_ar: alla).
     """
     import duckdb
 
     try:
-        frame = api.sql(project_dir, query)
+        frame = api.sql(project_dir, query, year)
     except duckdb.Error as failure:
         raise click.ClickException(f"SQL-fel: {failure}") from None
     if parquet_file:
