@@ -89,7 +89,8 @@ def utfall_problems(utfall: pl.DataFrame, avslutsorsak: dict[str, str], catalogu
         for f, value, n, line in unknown_insats.iter_rows()]
     silent = (rows.filter(pl.col("avslut").is_not_null() & (orsak == ""))
               .group_by("kalla_fil").agg(pl.len(), pl.col("kalla_rad").min()).sort("kalla_fil"))
-    problems += [warning(f, line, "avslutsorsak", f"{n} avslut utan avslutsorsak räknas som övrigt")
+    problems += [warning(f, line, "avslutsorsak",
+                         f"{n} avslut utan avslutsorsak räknas som övrigt")
                  for f, n, line in silent.iter_rows()]
     return problems
 
@@ -120,12 +121,15 @@ def with_costs(participants: pl.DataFrame, brukare_insats: pl.DataFrame) -> pl.D
 
 
 def _month(column: str) -> pl.Expr:
-    return pl.col(column).dt.year().cast(pl.Int32) * 12 + pl.col(column).dt.month().cast(pl.Int32) - 1
+    """A date's month as one number: year × 12 + month − 1."""
+    date_of = pl.col(column).dt
+    return date_of.year().cast(pl.Int32) * 12 + date_of.month().cast(pl.Int32) - 1
 
 
 def _covered(first: pl.Expr, last: pl.Expr, year: int) -> pl.Expr:
     """How many months of [first, last] (month numbers) lie inside the year."""
-    lo, hi = pl.max_horizontal(first, pl.lit(year * 12)), pl.min_horizontal(last, pl.lit(year * 12 + 11))
+    lo = pl.max_horizontal(first, pl.lit(year * 12))
+    hi = pl.min_horizontal(last, pl.lit(year * 12 + 11))
     return pl.max_horizontal(hi - lo + 1, pl.lit(0)).cast(pl.Int32)
 
 
@@ -134,10 +138,12 @@ def with_bistand(participants: pl.DataFrame, direkt: pl.DataFrame, bistand: tupl
     """Bistånd (months with a payment above 0, amount) in the window before the start and
     after the avslut, with the months of each window that the year's data covers."""
     months = (direkt.filter(pl.col("insats").is_in(list(bistand)))
-              .group_by("person_id", manad=(pl.col("period") // 100) * 12 + pl.col("period") % 100 - 1)
+              .group_by("person_id",
+                        manad=(pl.col("period") // 100) * 12 + pl.col("period") % 100 - 1)
               .agg(belopp_ore=pl.col("belopp_ore").sum()).filter(pl.col("belopp_ore") > 0)
               .with_columns(pl.col("manad").cast(pl.Int32)))
-    windows = participants.with_columns(fore_till=_month("start") - 1, efter_fran=_month("avslut") + 1)
+    windows = participants.with_columns(fore_till=_month("start") - 1,
+                                        efter_fran=_month("avslut") + 1)
     windows = windows.with_columns(fore_fran=pl.col("fore_till") - (WINDOW - 1),
                                    efter_till=pl.col("efter_fran") + (WINDOW - 1))
     linked = windows

@@ -64,7 +64,8 @@ def _typed(table) -> tuple[pl.DataFrame, list[Problem]]:
     typed = rows.with_columns(
         varde_e4=value.value, _fel_varde=value.error,
         ar=pl.when(year.str.contains(r"^[0-9]{4}$")).then(year.cast(pl.Int32, strict=False)),
-        _fel_ar=pl.when(~year.str.contains(r"^[0-9]{4}$")).then(pl.lit("väntade ett år ÅÅÅÅ")),
+        _fel_ar=pl.when(~year.str.contains(r"^[0-9]{4}$"))
+        .then(pl.lit("väntade ett år ÅÅÅÅ")),
         kpi=pl.col("kpi").str.strip_chars(), kommun=pl.col("kommun").str.strip_chars(),
         kon=pl.col("kon").fill_null("").str.strip_chars().str.to_uppercase())
     checks = [Check(h, f"_fel_{n}", n) for h, n in named.items() if n in ("varde", "ar")]
