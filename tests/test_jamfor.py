@@ -84,7 +84,7 @@ def exempel(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("jamfor") / "exempelkommun"
     shutil.copytree(EXEMPEL, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
     for ar in ("2022", "2024"):
-        result = run("compute", ar, "--project", str(root), "--tyst")
+        result = run("compute", ar, "--project", str(root), "--tyst", "--strikt")  # no warning
         assert result.exit_code == 0, result.output
     result = run("jamfor", "2022", "2024", "--project", str(root), "--tyst")
     assert result.exit_code == 0, result.output
