@@ -120,6 +120,24 @@ def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
     return generate(Path(out), invanare, year, seed, progress)
 
 
+@dataclass(frozen=True)
+class ReportResult:
+    project: Project
+    year: int
+    files: list[Path]
+
+
+def rapport(project_dir: str | Path, year: int, progress: Progress = silent) -> ReportResult:
+    """The KPB report of a computed year: ut/<year>/kpb_<year>.xlsx and rapport.html, read
+    from the year's Parquet outputs (run `compute` first)."""
+    from kpb.report.build import write_report
+
+    project = Project.open(project_dir)
+    timer = Timer(progress)
+    files = timer.run("report", "Skriver rapport", write_report, project, year)
+    return ReportResult(project, year, files)
+
+
 # -- steps ---------------------------------------------------------------------------
 
 def _load_and_store(project: Project, year: int, timer: Timer, progress: Progress):

@@ -106,7 +106,9 @@ def check(year, project_dir, quiet):
 
 
 @year_command
-def compute(year, project_dir, quiet):
+@click.option("--utan-rapport", "without_report", is_flag=True,
+              help="Skriv inte rapporten (kpb_ÅR.xlsx och rapport.html).")
+def compute(year, project_dir, quiet, without_report):
     """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
 
     Steg: regler → inläsning → validering → fördelning → skrivning. Resultaten skrivs
@@ -119,6 +121,28 @@ def compute(year, project_dir, quiet):
     if result.warnings:
         click.echo(f"{len(result.warnings)} varningar (kör `kpb check {year}` för att se dem)")
     click.echo(f"Resultat: {result.output_dir}")
+    if not without_report:
+        report = api.rapport(project_dir, year, _progress(quiet))
+        click.echo("Rapport: " + ", ".join(str(f) for f in report.files))
+
+
+@year_command
+def rapport(year, project_dir, quiet):
+    """Skriv KPB-rapporten för ett beräknat år: en Excel-arbetsbok och en webbsida.
+
+    \b
+    ut/YEAR/kpb_YEAR.xlsx   Sammanfattning, insatser, brukare, fördelning,
+                            pooler, gemensamma kostnader och avstämning,
+                            med diagram som lever i Excel
+    ut/YEAR/rapport.html    samma tabeller och diagram i en enda fil som
+                            öppnas utan nätverk och skrivs ut som PDF
+
+    Läser resultaten i ut/YEAR/*.parquet: kör `kpb compute YEAR` först (compute
+    skriver rapporten själv om inte --utan-rapport anges).
+    """
+    report = api.rapport(project_dir, year, _progress(quiet))
+    for path in report.files:
+        click.echo(f"Skrev {path}")
 
 
 @main.command("sql")

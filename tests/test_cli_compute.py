@@ -47,7 +47,7 @@ def test_compute_writes_every_output(exempel):
     written = {p.name for p in (exempel / "ut" / "2024").iterdir()}
     assert written == {"brukare_insats.parquet", "brukare.parquet", "insats.parquet",
                        "pool.parquet", "fordelning.parquet", "ledger_pool.parquet",
-                       "avstamning.parquet", "manifest.json"}
+                       "avstamning.parquet", "manifest.json", "kpb_2024.xlsx", "rapport.html"}
 
 
 def test_reconciliation_holds_to_the_ore(exempel):
