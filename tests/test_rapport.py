@@ -12,8 +12,9 @@ import pytest
 
 from tests.test_cli_compute import copy_project, outputs, run
 
-SHEETS = ["Sammanfattning", "Kostnad per insats", "Insatser", "Brukare", "Fördelning",
-          "Fördelningskurva", "Pooler", "Gemensamma kostnader", "Avstämning"]
+SHEETS = ["Sammanfattning", "Kostnad per insats", "Insatser", "Brukare", "Per invånare",
+          "Fördelning", "Fördelningskurva", "Ytterfall", "Pooler", "Gemensamma kostnader",
+          "Avstämning"]
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +166,85 @@ def test_rapport_before_compute_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "kör `kpb compute 2024` först" in result.output
     assert "Traceback" not in result.output
+
+
+# -- key figures in people's units, per inhabitant, ytterfall -----------------------------
+
+def days_in_2024(start: str, end: str) -> int:
+    """Days of [start, end] inside 2024 (empty end = open), by the standard library only."""
+    from datetime import date
+    first = max(date.fromisoformat(start), date(2024, 1, 1))
+    last = min(date.fromisoformat(end) if end else date(2024, 12, 31), date(2024, 12, 31))
+    return max((last - first).days + 1, 0)
+
+
+def test_hvb_barn_is_reported_per_vårddygn(exempel, workbook):
+    import csv
+    with open(exempel / "data/2024/aktivitet/barn_och_unga_2024.csv", encoding="utf-8") as f:
+        placements = [r for r in csv.DictReader(f, delimiter=";")
+                      if r["Insats"] == "hvb_barn_placering"]
+    assert len({r["Personnummer"] for r in placements}) == len(placements) == 6  # no overlap
+    vårddygn = sum(days_in_2024(r["Från"], r["Till"]) for r in placements)
+    cost = outputs(exempel, "insats").filter(pl.col("insats") == "hvb_barn")["kostnad"].sum()
+    for sheet in ("Insatser", "Kostnad per insats"):
+        row = next(r for r in sheet_rows(workbook, sheet, "Insats") if r["Kod"] == "hvb_barn")
+        assert (row["Rapportenhet"], row["Rapportvolym"]) == ("vårddygn", vårddygn)
+        assert row["Kostnad per rapportenhet"] == pytest.approx(float(cost) / vårddygn)
+    # operating insatser have no reporting volume: their own unit is the people's unit
+    sabo = next(r for r in sheet_rows(workbook, "Insatser", "Insats") if r["Kod"] == "sabo")
+    assert sabo["Rapportenhet"] is None and sabo["Per"] == "kr/dygn"
+
+
+def test_per_inhabitant_by_age_band(exempel, workbook):
+    rows = {r["Åldersgrupp"]: r for r in sheet_rows(workbook, "Per invånare", "Åldersgrupp")}
+    population = pl.read_csv(exempel / "data/2024/befolkning.csv", separator=";",
+                             infer_schema=False).with_columns(
+        alder=pl.col("alder").str.strip_chars_end("+").cast(pl.Int32),
+        antal=pl.col("antal").cast(pl.Int64))
+    brukare = outputs(exempel, "brukare")
+    assert rows["Alla åldrar"]["Invånare"] == 15000
+    assert rows["Alla åldrar"]["Brukare"] == brukare.height
+    for label, low, high in (("0–20 år", 0, 20), ("21–64 år", 21, 64),
+                             ("65 år och äldre", 65, 200), ("80 år och äldre", 80, 200)):
+        inhabitants = population.filter(pl.col("alder").is_between(low, high))["antal"].sum()
+        mine = brukare.filter(pl.col("alder").is_between(low, high))
+        row = rows[label]
+        assert (row["Invånare"], row["Brukare"]) == (inhabitants, mine.height)
+        assert ore(row["Kostnad till brukare"]) == mine["kostnad"].sum()
+        assert row["Brukare per 1 000 invånare"] == pytest.approx(mine.height * 1000 / inhabitants)
+
+
+def test_ytterfall_per_area_follow_the_rules(exempel, workbook):
+    rows = {r["Område"]: r for r in sheet_rows(workbook, "Ytterfall", "Område")}
+    brukare = outputs(exempel, "brukare")
+
+    def area(name):
+        return brukare.filter(pl.col("omrade") == name)["kostnad"]
+
+    # ÄO: a fixed 900 000 kr uplifted by index 1,041 (regler/2024.toml)
+    assert ore(rows["ÄO"]["Tröskel"]) == Decimal("936900.00")
+    assert rows["ÄO"]["Ytterfall"] == (area("ÄO") >= Decimal("936900")).sum()
+    # BUF: the 90th percentile; VUX (standard): 5 × the median
+    buf_threshold = area("BUF").cast(pl.Float64).quantile(0.9, "linear")
+    assert rows["BUF"]["Tröskel"] == pytest.approx(buf_threshold, abs=0.01)
+    assert rows["BUF"]["Ytterfall"] == (area("BUF").cast(pl.Float64) >= buf_threshold - 0.005).sum()
+    vux_threshold = 5 * area("VUX").cast(pl.Float64).median()
+    assert rows["VUX"]["Tröskel"] == pytest.approx(vux_threshold, abs=0.01)
+    assert rows["VUX"]["Ytterfall"] == (area("VUX").cast(pl.Float64) >= vux_threshold - 0.005).sum()
+    total = rows["Alla områden"]
+    assert total["Ytterfall"] == sum(r["Ytterfall"] for k, r in rows.items() if k != "Alla områden")
+    assert total["Ytterfall per 1 000 invånare"] == pytest.approx(total["Ytterfall"] * 1000 / 15000)
+    assert total["Andel av kostnaden"] == pytest.approx(
+        float(ore(total["Ytterfallens kostnad"]) / brukare["kostnad"].sum()))
+
+
+def test_a_bad_population_file_is_a_clear_error(tmp_path):
+    project = copy_project("exempelkommun", tmp_path)
+    assert run("compute", "2024", "--project", str(project), "--tyst",
+               "--utan-rapport").exit_code == 0
+    (project / "data/2024/befolkning.csv").write_text("alder;antal\n0;12\nfyra;1 200\n5;x\n",
+                                                      encoding="utf-8")
+    result = run("rapport", "2024", "--project", str(project))
+    assert result.exit_code == 1
+    assert "data/2024/befolkning.csv:3: alder: fann 'fyra'" in result.output
+    assert "data/2024/befolkning.csv:4: antal: fann 'x'" in result.output

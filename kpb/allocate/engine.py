@@ -87,7 +87,9 @@ def _tables(tables, rules, ledger, totals, overhead, amounts, volume_rows, perso
     insats = insats_table(amounts, pl.concat([volume_rows, persons.filter(pl.col("kalla") == "direkt")
                                               .select(volume_rows.columns)]), rules)
     warnings = [*rules.warnings, *volume_without_cost(insats, rules),
-                *unused_rows(tables["aktivitet"], rules, ("verksamhet",), "aktivitets"),
+                *unused_rows(tables["aktivitet"].filter(~pl.col("insats").is_in(
+                    [p.rapportvolym.aktivitet for p in rules.pools if p.rapportvolym])),
+                    rules, ("verksamhet",), "aktivitets"),  # reporting volumes: read by the report
                 *unused_rows(tables["direkt"], rules, ("verksamhet", "direkt"), "direkt")]
     return Allocation(
         ledger_pool=ledger_pool_output(ledger),

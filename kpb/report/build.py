@@ -16,7 +16,11 @@ def report_data(project: Project, year: int):
     if project.rules_file(year).is_file():
         from kpb.rules import read_rules
         rules = read_rules(project.rules_file(year), year, project.relative(project.rules_file(year)))
-    return read_outputs(project.output_dir(year), year, project.kommun, project.invanare, rules)
+    from kpb.report.population import read_population
+    from kpb.report.volumes import reporting_volumes
+
+    return read_outputs(project.output_dir(year), year, project.kommun, project.invanare, rules,
+                        reporting_volumes(project, year, rules), read_population(project, year))
 
 
 def write_report(project: Project, year: int) -> list[Path]:

@@ -66,13 +66,18 @@ class ReportData:
     invanare: int | None = None
     insats_names: dict[str, str] = field(default_factory=dict)
     pool_utforare: dict[str, str] = field(default_factory=dict)
+    # pool, rapport_enhet, rapport_volym, rapport_personer (kpb.report.volumes)
+    reporting: pl.DataFrame | None = None
+    population: pl.DataFrame | None = None  # alder, antal (kpb.report.population)
+    ytterfall: tuple = ()  # kpb.rules.reporting.Ytterfall
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
 
 
 def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | None = None,
-                 rules=None) -> ReportData:
+                 rules=None, reporting: pl.DataFrame | None = None,
+                 population: pl.DataFrame | None = None) -> ReportData:
     """The year's Parquet outputs, plus names and utförare from the rules when given."""
     missing = [name for name in READ if not (output_dir / f"{name}.parquet").is_file()]
     if missing:
@@ -84,7 +89,8 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
     if rules is not None:
         names = {kod: i.namn for kod, i in rules.insatser.items()}
         utforare = {p.namn: ", ".join(p.utforare) for p in rules.pools}
-    return ReportData(year, kommun, frames, invanare, names, utforare)
+    return ReportData(year, kommun, frames, invanare, names, utforare, reporting, population,
+                      tuple(getattr(rules, "ytterfall", ())))
 
 
 def tables(data: ReportData) -> list[Table]:
@@ -201,6 +207,8 @@ def kostnad_per_insats(data: ReportData) -> Table:
                                                                     default=pl.col("enhet")),
                            styckkostnad=_money_ratio("kostnad", "volym"),
                            per_brukare=_money_ratio("kostnad", "antal_brukare"))
+             .join(_reporting_per_insats(data), on="insats", how="left")
+             .with_columns(per_rapportenhet=_money_ratio("kostnad", "rapport_volym"))
              .sort("kostnad", descending=True))
     return Table(
         "kostnad_per_insats", "Kostnad per insats", f"Kostnad per insats {data.year}", frame,
@@ -208,10 +216,12 @@ def kostnad_per_insats(data: ReportData) -> Table:
          Column("volym", "Volym", "volym"), Column("enhetstext", "Enhet"),
          Column("styckkostnad", "Styckkostnad", "kr_ore"), Column("prisenhet", "Per"),
          Column("antal_brukare", "Brukare", "antal"),
-         Column("per_brukare", "Kostnad per brukare", "kr")),
+         Column("per_brukare", "Kostnad per brukare", "kr"),
+         *REPORTING_COLUMNS),
         ("Styckkostnad = insatsens kostnad ÷ dess volym (alla pooler), i insatsens enhet: "
          "kr/timme, kr/dygn, kr/månad eller kr/st.",
-         "Kostnad per brukare = kostnad ÷ antal brukare med insatsen."),
+         "Kostnad per brukare = kostnad ÷ antal brukare med insatsen.",
+         REPORTING_NOTE),
         Chart("bar", "Kostnad per insats", "namn", "kostnad", "kr"))
 
 
@@ -228,6 +238,8 @@ def insatser(data: ReportData) -> Table:
                            prisenhet=pl.col("enhet").replace_strict(PRICE_LABELS,
                                                                     default=pl.col("enhet")),
                            per_brukare=_money_ratio("kostnad", "antal_brukare"))
+             .join(_reporting(data), on="pool", how="left")
+             .with_columns(per_rapportenhet=_money_ratio("kostnad", "rapport_volym"))
              .sort("insats", "pool"))
     return Table(
         "insatser", "Insatser", f"Insatser och pooler {data.year}", frame,
@@ -237,12 +249,35 @@ def insatser(data: ReportData) -> Table:
          Column("kostnad", "Kostnad", "kr_ore"),
          Column("styckkostnad", "Styckkostnad", "kr_ore"), Column("prisenhet", "Per"),
          Column("antal_brukare", "Brukare", "antal"),
-         Column("per_brukare", "Kostnad per brukare", "kr")),
+         Column("per_brukare", "Kostnad per brukare", "kr"), *REPORTING_COLUMNS),
         ("En rad per insats och pool, ur insats.parquet. Styckkostnad = poolens kostnad för "
          "insatsen ÷ volymen i poolen.",
          "Direktpooler (typ direkt) har enheten kronor: volymen är de fakturerade beloppen och "
          "styckkostnaden visar hur mycket poolens övriga kostnader lägger till per krona.",
-         "Utförare är de utförare regelfilen knyter poolen till (tomt = alla)."))
+         "Utförare är de utförare regelfilen knyter poolen till (tomt = alla).",
+         REPORTING_NOTE))
+
+
+REPORTING_COLUMNS = (Column("rapport_volym", "Rapportvolym", "volym"),
+                     Column("rapport_enhet", "Rapportenhet"),
+                     Column("per_rapportenhet", "Kostnad per rapportenhet", "kr_ore"))
+REPORTING_NOTE = ("Rapportvolym (direktpooler med rapportvolym i regelfilen): volymen ur "
+                  "aktivitet räknad som en insats i den enheten (t.ex. vårddygn = dagar inom "
+                  "året, överlapp en gång); kostnad per rapportenhet = kostnaden ÷ "
+                  "rapportvolymen, t.ex. kr/vårddygn.")
+
+
+def _reporting(data: ReportData) -> pl.DataFrame:
+    if data.reporting is None:
+        return pl.DataFrame(schema={"pool": pl.Utf8, "rapport_enhet": pl.Utf8,
+                                    "rapport_volym": pl.Decimal(18, 3)})
+    return data.reporting.select("pool", "rapport_enhet", "rapport_volym")
+
+
+def _reporting_per_insats(data: ReportData) -> pl.DataFrame:
+    return (_reporting(data).join(data["insats"].select("pool", "insats"), on="pool")
+            .group_by("insats").agg(pl.col("rapport_enhet").first(),
+                                    pl.col("rapport_volym").sum()))
 
 
 def _omraden(data: ReportData) -> dict[str, str]:
@@ -371,5 +406,121 @@ def avstamning(data: ReportData) -> Table:
          "differensen ska vara 0,00 kr.",))
 
 
-TABLES = [sammanfattning, kostnad_per_insats, insatser, brukare, fordelning, fordelningskurva,
-          pooler, gemensamma, avstamning]
+def per_invanare(data: ReportData) -> Table:
+    """Cost and brukare per inhabitant, overall and per age band (with a population file)."""
+    from kpb.report.population import AGE_BANDS, in_band
+
+    people = data["brukare"]
+    total_inh = data.invanare
+    if total_inh is None and data.population is not None:
+        total_inh = int(data.population["antal"].sum())
+    rows = [("Alla åldrar", total_inh, people.height, people["kostnad"].sum())]
+    if data.population is not None:
+        for label, low, high in AGE_BANDS:
+            inhabitants = data.population.filter(in_band(pl.col("alder"), low, high))
+            mine = people.filter(in_band(pl.col("alder"), low, high).fill_null(False))
+            rows.append((label, int(inhabitants["antal"].sum()), mine.height,
+                         mine["kostnad"].sum()))
+    frame = pl.DataFrame({"grupp": [r[0] for r in rows],
+                          "invanare": pl.Series([r[1] for r in rows], dtype=pl.Int64),
+                          "brukare": [r[2] for r in rows],
+                          "kostnad": pl.Series([r[3] for r in rows], dtype=pl.Decimal(18, 2))})
+    frame = frame.with_columns(
+        per_1000=_money_ratio("brukare", "invanare") * 1000,
+        kr_per_invanare=_money_ratio("kostnad", "invanare"))
+    notes = ["Invånare: alla åldrar = invanare i kpb.toml; åldersgrupperna ur "
+             f"data/{data.year}/befolkning.csv (ålder;antal, se formats.md).",
+             "Brukare per 1 000 invånare = brukare i gruppen × 1 000 ÷ invånare i gruppen; "
+             "kr per invånare = gruppens kostnad till brukare ÷ invånare i gruppen.",
+             "Brukarens ålder är åldern vid årets slut."]
+    if total_inh is None:
+        notes.insert(0, "Ingen invånaruppgift: ange invanare i kpb.toml för figurer per "
+                        "invånare.")
+    elif data.population is None:
+        notes.insert(0, f"Ingen befolkningsfil data/{data.year}/befolkning.csv: bara "
+                        "summan för alla åldrar.")
+    return Table(
+        "per_invanare", "Per invånare", f"Per invånare {data.year}", frame,
+        (Column("grupp", "Åldersgrupp"), Column("invanare", "Invånare", "antal"),
+         Column("brukare", "Brukare", "antal"), Column("per_1000", "Brukare per 1 000 invånare",
+                                                       "tal"),
+         Column("kostnad", "Kostnad till brukare", "kr_ore"),
+         Column("kr_per_invanare", "Kr per invånare", "kr")), tuple(notes))
+
+
+def ytterfall(data: ReportData) -> Table:
+    """Brukare whose annual cost is at or above their område's threshold (rules [ytterfall])."""
+    from kpb.rules.reporting import rule_for
+
+    people = data["brukare"].with_columns(pl.col("omrade").fill_null("okänt"))
+    rows = []
+    for omrade in sorted(people["omrade"].unique().to_list()):
+        rule = rule_for(data.ytterfall, omrade)
+        if rule is None:
+            continue
+        costs = people.filter(pl.col("omrade") == omrade)["kostnad"]
+        threshold = _threshold(rule, costs)
+        outliers = costs.filter(costs >= threshold)
+        rows.append((omrade, rule.definition, threshold, costs.len(), costs.sum(),
+                     outliers.len(), outliers.sum()))
+    if rows:
+        rows.append(("Alla områden", "", None, sum(r[3] for r in rows),
+                     sum(Decimal(r[4]) for r in rows), sum(r[5] for r in rows),
+                     sum(Decimal(r[6]) for r in rows)))
+    money = pl.Decimal(18, 2)
+    frame = pl.DataFrame({
+        "omrade": [r[0] for r in rows], "regel": [r[1] for r in rows],
+        "troskel": pl.Series([r[2] for r in rows], dtype=money),
+        "brukare": pl.Series([r[3] for r in rows], dtype=pl.Int64),
+        "kostnad": pl.Series([r[4] for r in rows], dtype=money),
+        "antal": pl.Series([r[5] for r in rows], dtype=pl.Int64),
+        "ytterfall_kostnad": pl.Series([r[6] for r in rows], dtype=money)})
+    inhabitants = data.invanare
+    frame = frame.with_columns(
+        andel_brukare=_money_ratio("antal", "brukare"),
+        andel_kostnad=_money_ratio("ytterfall_kostnad", "kostnad"),
+        per_1000=(pl.col("antal").cast(pl.Float64) * 1000 / inhabitants) if inhabitants
+        else pl.lit(None, pl.Float64))
+    notes = ("Ytterfall = brukare vars årskostnad är minst områdets tröskel, enligt "
+             "[ytterfall] i regelfilen (standard gäller områden utan egen regel). Område = "
+             "brukarens huvudområde.",
+             "Median och medel räknas över områdets brukare; percentil med linjär "
+             "interpolation mellan närmaste brukare. Tröskeln avrundas uppåt till helt öre.",
+             "Ytterfall per 1 000 invånare = antal ytterfall × 1 000 ÷ invanare i kpb.toml.")
+    if not data.ytterfall:
+        notes = ("Ingen ytterfallsregel: lägg till [ytterfall] i regelfilen, t.ex. "
+                 "standard = { multipel_median = 5 }.",)
+    return Table(
+        "ytterfall", "Ytterfall", f"Ytterfall {data.year}", frame,
+        (Column("omrade", "Område"), Column("regel", "Regel"),
+         Column("troskel", "Tröskel", "kr"), Column("brukare", "Brukare i området", "antal"),
+         Column("antal", "Ytterfall", "antal"), Column("andel_brukare", "Andel av brukarna",
+                                                       "andel"),
+         Column("ytterfall_kostnad", "Ytterfallens kostnad", "kr_ore"),
+         Column("andel_kostnad", "Andel av kostnaden", "andel"),
+         Column("per_1000", "Ytterfall per 1 000 invånare", "tal")), notes)
+
+
+def _threshold(rule, costs: pl.Series) -> Decimal:
+    """The rule's threshold over one område's costs, exact, rounded up to whole öre."""
+    from decimal import ROUND_CEILING
+
+    ordered = [Decimal(v) for v in costs.sort().to_list()]  # one område's persons
+    n = len(ordered)
+    if rule.kind == "belopp":
+        value = rule.value * rule.index
+    elif rule.kind == "multipel_medel":
+        value = rule.value * sum(ordered) / n
+    elif rule.kind == "multipel_median":
+        middle = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+        value = rule.value * middle
+    else:
+        position = rule.value / 100 * (n - 1)
+        low = int(position)
+        high = min(low + 1, n - 1)
+        value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+TABLES = [sammanfattning, kostnad_per_insats, insatser, brukare, per_invanare, fordelning,
+          fordelningskurva, ytterfall, pooler, gemensamma, avstamning]

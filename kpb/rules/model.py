@@ -70,6 +70,7 @@ class Pool:
     mottagare: tuple[str, ...] = ()  # as written; see Rules.receivers for the effective list
     rest: str = "redovisa"
     orsak: str = ""
+    rapportvolym: object = None  # kpb.rules.reporting.RapportVolym (direkt pools, report only)
 
     @property
     def label(self) -> str:
@@ -97,6 +98,7 @@ class Rules:
     metod: str = "stegvis"
     source: str = ""
     warnings: tuple = ()  # Problems of severity warning found while reading the rules
+    ytterfall: tuple = ()  # kpb.rules.reporting.Ytterfall per område (report only)
 
     def pool(self, namn: str) -> Pool:
         return next(p for p in self.pools if p.namn == namn)
