@@ -127,14 +127,17 @@ class ReportResult:
     files: list[Path]
 
 
-def rapport(project_dir: str | Path, year: int, progress: Progress = silent) -> ReportResult:
+def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
+            publicera: bool = False) -> ReportResult:
     """The KPB report of a computed year: ut/<year>/kpb_<year>.xlsx and rapport.html, read
-    from the year's Parquet outputs (run `compute` first)."""
+    from the year's Parquet outputs (run `compute` first). `publicera` writes the version for
+    publication instead (kpb_<year>_publicerad.xlsx, rapport_publicerad.html), with cells
+    that could identify a person withheld."""
     from kpb.report.build import write_report
 
     project = Project.open(project_dir)
     timer = Timer(progress)
-    files = timer.run("report", "Skriver rapport", write_report, project, year)
+    files = timer.run("report", "Skriver rapport", write_report, project, year, publicera)
     return ReportResult(project, year, files)
 
 

@@ -127,7 +127,11 @@ def compute(year, project_dir, quiet, without_report):
 
 
 @year_command
-def rapport(year, project_dir, quiet):
+@click.option("--publicera", "publish", is_flag=True,
+              help="Skriv versionen för publicering (kpb_ÅR_publicerad.xlsx, "
+                   "rapport_publicerad.html): uppgifter om färre än 3 personer, där en person "
+                   "bär mer än halva kostnaden, eller som annars kan räknas fram, visas som ..")
+def rapport(year, project_dir, quiet, publish):
     """Skriv KPB-rapporten för ett beräknat år: en Excel-arbetsbok och en webbsida.
 
     \b
@@ -138,9 +142,10 @@ def rapport(year, project_dir, quiet):
                             öppnas utan nätverk och skrivs ut som PDF
 
     Läser resultaten i ut/YEAR/*.parquet: kör `kpb compute YEAR` först (compute
-    skriver rapporten själv om inte --utan-rapport anges).
+    skriver rapporten själv om inte --utan-rapport anges). Med --publicera skrivs
+    en skyddad version för tabeller som lämnar förvaltningen; den interna är orörd.
     """
-    report = api.rapport(project_dir, year, _progress(quiet))
+    report = api.rapport(project_dir, year, _progress(quiet), publicera=publish)
     for path in report.files:
         click.echo(f"Skrev {path}")
 

@@ -80,9 +80,10 @@ def test_kostnad_per_insats_sums_the_pools(exempel, workbook):
 
 
 def test_brukare_sheet_sums_to_the_persons(exempel, workbook):
-    rows = sheet_rows(workbook, "Brukare", "Område")
+    *rows, total = sheet_rows(workbook, "Brukare", "Område")
     brukare = outputs(exempel, "brukare")
-    assert sum(r["Antal brukare"] for r in rows) == brukare.height
+    assert sum(r["Antal brukare"] for r in rows) == total["Antal brukare"] == brukare.height
+    assert total["Område"] == "Alla" and ore(total["Summa"]) == brukare["kostnad"].sum()
     expected = (brukare.group_by("omrade", "aldersgrupp", "kon")
                 .agg(pl.col("kostnad").sum(), pl.col("kostnad").cast(pl.Float64).median()
                      .alias("median")))
@@ -221,9 +222,9 @@ def test_ytterfall_per_area_follow_the_rules(exempel, workbook):
     def area(name):
         return brukare.filter(pl.col("omrade") == name)["kostnad"]
 
-    # ÄO: a fixed 900 000 kr uplifted by index 1,041 (regler/2024.toml)
-    assert ore(rows["ÄO"]["Tröskel"]) == Decimal("936900.00")
-    assert rows["ÄO"]["Ytterfall"] == (area("ÄO") >= Decimal("936900")).sum()
+    # ÄO: a fixed 800 000 kr uplifted by index 1,041 (regler/2024.toml)
+    assert ore(rows["ÄO"]["Tröskel"]) == Decimal("832800.00")
+    assert rows["ÄO"]["Ytterfall"] == (area("ÄO") >= Decimal("832800")).sum()
     # BUF: the 90th percentile; VUX (standard): 5 × the median
     buf_threshold = area("BUF").cast(pl.Float64).quantile(0.9, "linear")
     assert rows["BUF"]["Tröskel"] == pytest.approx(buf_threshold, abs=0.01)
@@ -248,3 +249,29 @@ def test_a_bad_population_file_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "data/2024/befolkning.csv:3: alder: fann 'fyra'" in result.output
     assert "data/2024/befolkning.csv:4: antal: fann 'x'" in result.output
+
+
+# -- the published version ------------------------------------------------------------------
+
+def test_publicera_protects_small_cells_and_leaves_the_internal_report(exempel, workbook):
+    internal = (exempel / "ut/2024/kpb_2024.xlsx").read_bytes()
+    result = run("rapport", "2024", "--project", str(exempel), "--tyst", "--publicera")
+    assert result.exit_code == 0, result.output
+    assert (exempel / "ut/2024/kpb_2024.xlsx").read_bytes() == internal
+    published = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024_publicerad.xlsx")
+    assert published.sheetnames == SHEETS
+    complete = sheet_rows(workbook, "Brukare", "Område")
+    shown = sheet_rows(published, "Brukare", "Område")
+    assert len(shown) == len(complete)
+    small = [r for r in complete if r["Antal brukare"] < 3]
+    assert small, "exempelkommun has groups of fewer than 3 brukare"
+    for before, after in zip(complete, shown):
+        if before["Antal brukare"] < 3:
+            assert after["Antal brukare"] == after["Summa"] == after["Median"] == ".."
+        if after["Antal brukare"] != "..":
+            assert after["Antal brukare"] >= 3 and after["Summa"] == before["Summa"]
+    assert shown[-1] == complete[-1]  # the total (Alla) stays
+    hidden = [r for r in shown if r["Antal brukare"] == ".."]
+    assert len(hidden) >= 2
+    page = (exempel / "ut/2024/rapport_publicerad.html").read_text(encoding="utf-8")
+    assert '<td class="tal">..</td>' in page and "för publicering" in page

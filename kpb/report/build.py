@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from kpb.project import Project
+from kpb.report.disclosure import publish as protect
 from kpb.report.html import write_html
 from kpb.report.tables import read_outputs, tables
 from kpb.report.workbook import write_workbook
@@ -23,17 +24,26 @@ def report_data(project: Project, year: int):
                         reporting_volumes(project, year, rules), read_population(project, year))
 
 
-def write_report(project: Project, year: int) -> list[Path]:
-    """Write kpb_<year>.xlsx and rapport.html into ut/<year>/; each file is written beside
-    its target and renamed into place, so a failure leaves the previous report intact."""
+def write_report(project: Project, year: int, publish: bool = False) -> list[Path]:
+    """Write kpb_<year>.xlsx and rapport.html into ut/<year>/ (with `publish`: the protected
+    kpb_<year>_publicerad.xlsx and rapport_publicerad.html instead, kpb.report.disclosure).
+    Each file is written beside its target and renamed into place, so a failure leaves the
+    previous report intact."""
     data = report_data(project, year)
     report_tables = tables(data)
     title = f"Kostnad per brukare {year}" + (f", {data.kommun}" if data.kommun else "")
     subtitle = ("Kostnad per brukare (KPB) enligt kpb, beräknad ur huvudbok och "
                 "verksamhetssystem. Alla belopp i kronor.")
+    names = (f"kpb_{year}.xlsx", "rapport.html")
+    if publish:
+        report_tables = [protect(t) for t in report_tables]
+        title += " (för publicering)"
+        subtitle += (" Publicerad version: uppgifter om färre än 3 personer, och uppgifter som "
+                     "skulle avslöja dem, visas som ..")
+        names = (f"kpb_{year}_publicerad.xlsx", "rapport_publicerad.html")
     target = project.output_dir(year)
     written = []
-    for name, write in ((f"kpb_{year}.xlsx", write_workbook), ("rapport.html", write_html)):
+    for name, write in zip(names, (write_workbook, write_html)):
         final = target / name
         staging = target / f".{name}.tmp-{os.getpid()}"
         try:

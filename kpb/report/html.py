@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from pathlib import Path
 
+from kpb.report.disclosure import PROTECTED
 from kpb.report.tables import Table
 
 STYLE = """
@@ -78,12 +79,15 @@ def _table(table: Table) -> str:
     head = "".join(f"<th>{escape(c.label)}</th>" for c in table.columns)
     frame = table.frame
     kinds = frame["format"].to_list() if "format" in frame.columns else None
+    hidden = set(table.disclosure.hide) if table.disclosure else set()
     rows = []
-    for i, row in enumerate(frame.iter_rows(named=True)):
+    for i, row in enumerate(frame.iter_rows(named=True)):  # a table of the report: few rows
         cells = []
         for column in table.columns:
             kind = kinds[i] if column.kind == "rad" else column.kind
             text = escape(format_value(row[column.name], kind))
+            if row.get(PROTECTED) and column.name in hidden:
+                text = ".."
             cells.append(f'<td class="tal">{text}</td>' if kind != "text" else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="tabell"><table><thead><tr>{head}</tr></thead><tbody>'
@@ -118,26 +122,30 @@ def _number(value: Decimal, decimals: int) -> str:
 def _svg(table: Table) -> str:
     chart = table.chart
     categories = table.frame[chart.category].to_list()
-    values = [float(v or 0) for v in table.frame[chart.value].to_list()]
+    values = [None if v is None else float(v) for v in table.frame[chart.value].to_list()]
     if chart.kind == "bar":
         return bar_chart(chart.title, [str(c) for c in categories], values)
-    return curve_chart(chart.title, [float(c) for c in categories], values,
+    return curve_chart(chart.title, [float(c) for c in categories], [v or 0 for v in values],
                        chart.category_label, chart.value_label)
 
 
-def bar_chart(title: str, labels: list[str], values: list[float]) -> str:
-    """Horizontal bars, one per label, with the amount in kronor at the end of each."""
+def bar_chart(title: str, labels: list[str], values: list[float | None]) -> str:
+    """Horizontal bars, one per label, with the amount in kronor at the end of each; a value
+    withheld for publication (None) is drawn as `..` without a bar."""
     label_width, bar_width, row, top = 260, 420, 26, 34
     width, height = label_width + bar_width + 140, top + row * len(labels) + 10
-    largest = max([abs(v) for v in values] + [1])
+    largest = max([abs(v) for v in values if v is not None] + [1])
     items = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
              f'<text x="0" y="18" font-size="15" font-weight="bold">{escape(title)}</text>']
     for i, (label, value) in enumerate(zip(labels, values)):
         y = top + i * row
-        length = max(bar_width * abs(value) / largest, 1)
         items.append(f'<text x="{label_width - 8}" y="{y + 16}" font-size="12" '
                      f'text-anchor="end">{escape(_short(label, 40))}</text>')
+        if value is None:
+            items.append(f'<text x="{label_width + 6}" y="{y + 16}" font-size="12">..</text>')
+            continue
+        length = max(bar_width * abs(value) / largest, 1)
         items.append(f'<rect class="stapel" x="{label_width}" y="{y + 3}" '
                      f'width="{length:.1f}" height="{row - 8}" fill="{BAR_COLOUR}"/>')
         items.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" font-size="12">'

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.errors import KpbError, error
+from kpb.report.disclosure import Disclosure
 
 # How a column is shown: the workbook maps each kind to an Excel number format, the web page
 # to a Swedish text format.
@@ -56,6 +57,7 @@ class Table:
     columns: tuple[Column, ...]
     notes: tuple[str, ...] = ()  # definitions, shown above the table
     chart: Chart | None = None
+    disclosure: Disclosure | None = None  # how `kpb rapport --publicera` protects persons
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,7 @@ def kostnad_per_insats(data: ReportData) -> Table:
                            per_brukare=_money_ratio("kostnad", "antal_brukare"))
              .join(_reporting_per_insats(data), on="insats", how="left")
              .with_columns(per_rapportenhet=_money_ratio("kostnad", "rapport_volym"))
+             .join(_largest_person(data, ["insats"]), on="insats", how="left")
              .sort("kostnad", descending=True))
     return Table(
         "kostnad_per_insats", "Kostnad per insats", f"Kostnad per insats {data.year}", frame,
@@ -222,7 +225,10 @@ def kostnad_per_insats(data: ReportData) -> Table:
          "kr/timme, kr/dygn, kr/månad eller kr/st.",
          "Kostnad per brukare = kostnad ÷ antal brukare med insatsen.",
          REPORTING_NOTE),
-        Chart("bar", "Kostnad per insats", "namn", "kostnad", "kr"))
+        Chart("bar", "Kostnad per insats", "namn", "kostnad", "kr"),
+        Disclosure("antal_brukare", ("kostnad", "volym", "styckkostnad", "antal_brukare",
+                                     "per_brukare", "rapport_volym", "per_rapportenhet"),
+                   "kostnad", "storsta"))
 
 
 def insatser(data: ReportData) -> Table:
@@ -240,6 +246,7 @@ def insatser(data: ReportData) -> Table:
                            per_brukare=_money_ratio("kostnad", "antal_brukare"))
              .join(_reporting(data), on="pool", how="left")
              .with_columns(per_rapportenhet=_money_ratio("kostnad", "rapport_volym"))
+             .join(_largest_person(data, ["insats", "pool"]), on=["insats", "pool"], how="left")
              .sort("insats", "pool"))
     return Table(
         "insatser", "Insatser", f"Insatser och pooler {data.year}", frame,
@@ -255,7 +262,10 @@ def insatser(data: ReportData) -> Table:
          "Direktpooler (typ direkt) har enheten kronor: volymen är de fakturerade beloppen och "
          "styckkostnaden visar hur mycket poolens övriga kostnader lägger till per krona.",
          "Utförare är de utförare regelfilen knyter poolen till (tomt = alla).",
-         REPORTING_NOTE))
+         REPORTING_NOTE), None,
+        Disclosure("antal_brukare", ("volym", "kostnad", "styckkostnad", "antal_brukare",
+                                     "per_brukare", "rapport_volym", "per_rapportenhet"),
+                   "kostnad", "storsta"))
 
 
 REPORTING_COLUMNS = (Column("rapport_volym", "Rapportvolym", "volym"),
@@ -280,26 +290,39 @@ def _reporting_per_insats(data: ReportData) -> pl.DataFrame:
                                     pl.col("rapport_volym").sum()))
 
 
+def _largest_person(data: ReportData, keys: list[str]) -> pl.DataFrame:
+    """keys, storsta: the largest single person's cost in each group (for dominance)."""
+    return (data["brukare_insats"].group_by(*keys, "person_id").agg(pl.col("kostnad").sum())
+            .group_by(keys).agg(pl.col("kostnad").max().alias("storsta")))
+
+
 def _omraden(data: ReportData) -> dict[str, str]:
     pairs = data["brukare_insats"].select("insats", "omrade").unique(subset="insats")
     return dict(zip(pairs["insats"].to_list(), pairs["omrade"].to_list()))
 
 
 def brukare(data: ReportData) -> Table:
-    frame = (data["brukare"]
-             .group_by("omrade", "aldersgrupp", "kon")
-             .agg(pl.len().alias("antal"), pl.col("kostnad").sum().alias("summa"),
-                  pl.col("kostnad").cast(pl.Float64).mean().alias("medel"),
-                  pl.col("kostnad").cast(pl.Float64).median().alias("median"))
-             .with_columns(pl.col("kon").fill_null("okänt"))
-             .sort("omrade", "aldersgrupp", "kon"))
+    figures = [pl.len().alias("antal"), pl.col("kostnad").sum().alias("summa"),
+               pl.col("kostnad").cast(pl.Float64).mean().alias("medel"),
+               pl.col("kostnad").cast(pl.Float64).median().alias("median"),
+               pl.col("kostnad").max().alias("storsta")]
+    people = data["brukare"].with_columns(pl.col("omrade", "aldersgrupp").fill_null("okänt"),
+                                          pl.col("kon").fill_null("okänt"))
+    groups = (people.group_by("omrade", "aldersgrupp", "kon").agg(figures)
+              .sort("omrade", "aldersgrupp", "kon"))
+    total = people.select(omrade=pl.lit("Alla"), aldersgrupp=pl.lit(""), kon=pl.lit(""),
+                          *figures)
+    frame = pl.concat([groups, total.select(groups.columns).cast(groups.schema)])
     return Table(
         "brukare", "Brukare", f"Brukare per område, åldersgrupp och kön {data.year}", frame,
         (Column("omrade", "Område"), Column("aldersgrupp", "Åldersgrupp"), Column("kon", "Kön"),
          Column("antal", "Antal brukare", "antal"), Column("summa", "Summa", "kr_ore"),
          Column("medel", "Medel", "kr"), Column("median", "Median", "kr")),
         ("Område = brukarens huvudområde (där störst del av kostnaden ligger). Ålder vid "
-         "årets slut.", "Medel = summa ÷ antal brukare; median = mittersta brukarens kostnad."))
+         "årets slut.", "Medel = summa ÷ antal brukare; median = mittersta brukarens kostnad.",
+         "Sista raden (Alla) är summan av raderna ovanför."), None,
+        Disclosure("antal", ("antal", "summa", "medel", "median"), "summa", "storsta",
+                   total_row=True))
 
 
 def fordelning(data: ReportData) -> Table:
@@ -445,7 +468,8 @@ def per_invanare(data: ReportData) -> Table:
          Column("brukare", "Brukare", "antal"), Column("per_1000", "Brukare per 1 000 invånare",
                                                        "tal"),
          Column("kostnad", "Kostnad till brukare", "kr_ore"),
-         Column("kr_per_invanare", "Kr per invånare", "kr")), tuple(notes))
+         Column("kr_per_invanare", "Kr per invånare", "kr")), tuple(notes), None,
+        Disclosure("brukare", ("brukare", "per_1000", "kostnad", "kr_per_invanare")))
 
 
 def ytterfall(data: ReportData) -> Table:
@@ -462,11 +486,12 @@ def ytterfall(data: ReportData) -> Table:
         threshold = _threshold(rule, costs)
         outliers = costs.filter(costs >= threshold)
         rows.append((omrade, rule.definition, threshold, costs.len(), costs.sum(),
-                     outliers.len(), outliers.sum()))
+                     outliers.len(), outliers.sum(), outliers.max()))
     if rows:
         rows.append(("Alla områden", "", None, sum(r[3] for r in rows),
                      sum(Decimal(r[4]) for r in rows), sum(r[5] for r in rows),
-                     sum(Decimal(r[6]) for r in rows)))
+                     sum(Decimal(r[6]) for r in rows),
+                     max((r[7] for r in rows if r[7] is not None), default=None)))
     money = pl.Decimal(18, 2)
     frame = pl.DataFrame({
         "omrade": [r[0] for r in rows], "regel": [r[1] for r in rows],
@@ -474,7 +499,8 @@ def ytterfall(data: ReportData) -> Table:
         "brukare": pl.Series([r[3] for r in rows], dtype=pl.Int64),
         "kostnad": pl.Series([r[4] for r in rows], dtype=money),
         "antal": pl.Series([r[5] for r in rows], dtype=pl.Int64),
-        "ytterfall_kostnad": pl.Series([r[6] for r in rows], dtype=money)})
+        "ytterfall_kostnad": pl.Series([r[6] for r in rows], dtype=money),
+        "storsta": pl.Series([r[7] for r in rows], dtype=money)})
     inhabitants = data.invanare
     frame = frame.with_columns(
         andel_brukare=_money_ratio("antal", "brukare"),
@@ -498,7 +524,9 @@ def ytterfall(data: ReportData) -> Table:
                                                        "andel"),
          Column("ytterfall_kostnad", "Ytterfallens kostnad", "kr_ore"),
          Column("andel_kostnad", "Andel av kostnaden", "andel"),
-         Column("per_1000", "Ytterfall per 1 000 invånare", "tal")), notes)
+         Column("per_1000", "Ytterfall per 1 000 invånare", "tal")), notes, None,
+        Disclosure("antal", ("antal", "andel_brukare", "ytterfall_kostnad", "andel_kostnad",
+                             "per_1000"), "ytterfall_kostnad", "storsta", total_row=True))
 
 
 def _threshold(rule, costs: pl.Series) -> Decimal:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kpb.report.disclosure import PROTECTED
 from kpb.report.tables import Table
 
 NUMBER_FORMATS = {
@@ -41,6 +42,7 @@ def _formats(workbook) -> dict:
     formats = {kind: workbook.add_format({"num_format": code})
                for kind, code in NUMBER_FORMATS.items()}
     formats["text"] = workbook.add_format({})
+    formats["protected"] = workbook.add_format({"align": "right", "font_color": "#666666"})
     formats["title"] = workbook.add_format({"bold": True, "font_size": 14})
     formats["note"] = workbook.add_format({"italic": True, "font_color": "#444444"})
     formats["header"] = workbook.add_format({"bold": True, "bg_color": "#DCE6F1",
@@ -57,13 +59,18 @@ def _write_sheet(workbook, formats: dict, table: Table) -> None:
     header = len(table.notes) + 2
     frame = table.frame
     widths = []
+    protected = frame[PROTECTED].to_list() if PROTECTED in frame.columns else [False] * frame.height
+    hidden = set(table.disclosure.hide) if table.disclosure else set()
     for c, column in enumerate(table.columns):
         sheet.write_string(header, c, column.label, formats["header"])
         values = frame[column.name].to_list()
         kinds = (frame["format"].to_list() if column.kind == "rad"
                  else [column.kind] * len(values))
         width = len(column.label) + 2
-        for r, (value, kind) in enumerate(zip(values, kinds), start=header + 1):
+        for r, (value, kind, hide) in enumerate(zip(values, kinds, protected), start=header + 1):
+            if hide and column.name in hidden:
+                sheet.write_string(r, c, "..", formats["protected"])
+                continue
             if value is None:
                 continue
             if kind == "text":
