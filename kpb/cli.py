@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kpb import __version__, api
-from kpb.errors import KpbError
+from kpb.errors import InternalError, KpbError
 from kpb.report.summary import render
 
 MAX_PROBLEMS_SHOWN = 200
@@ -29,7 +29,8 @@ def quiet_option(fn):
 
 
 def reports_errors(fn):
-    """Turn a KpbError into `file:line: column: message` lines on stderr and exit code 1."""
+    """Turn a KpbError into `file:line: column: message` lines on stderr and exit code 1; an
+    InternalError (kpb's own bookkeeping broke: a bug) into a plea to report it, exit code 2."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -37,6 +38,11 @@ def reports_errors(fn):
         except KpbError as failure:
             _print_problems(failure)
             sys.exit(1)
+        except InternalError as failure:
+            click.echo(f"kpb: internt fel i steget {failure}. Inget har skrivits. Detta är ett "
+                       "fel i kpb, inte i dina data: rapportera det gärna med meddelandet.",
+                       err=True)
+            sys.exit(2)
     return wrapper
 
 
@@ -47,7 +53,7 @@ def _print_problems(failure: KpbError) -> None:
     if hidden > 0:
         click.echo(f"... och {hidden} problem till", err=True)
     warnings = len(failure.problems) - len(failure.errors)
-    click.echo(f"kpb: {failure.stage} misslyckades: {len(failure.errors)} fel, "
+    click.echo(f"kpb: steget {failure.stage} misslyckades: {len(failure.errors)} fel, "
                f"{warnings} varningar. Inget har skrivits.", err=True)
 
 
@@ -83,6 +89,12 @@ def year_command(fn):
     return main.command()(click.argument("year", type=int)(fn))
 
 
+def strict_option(fn):
+    return click.option("--strikt", "strikt", is_flag=True,
+                        help="Behandla varje varning som ett fel (för en körning som ska vara "
+                             "helt ren, t.ex. i kommunens egna skript).")(fn)
+
+
 @year_command
 def load(year, project_dir, quiet):
     """Läs in årets exporter till kpb.duckdb (validerade, pseudonymiserade).
@@ -91,35 +103,40 @@ def load(year, project_dir, quiet):
     rapporteras som fil:rad: kolumn: besked; vid fel lämnas kpb.duckdb orörd.
     """
     result = api.load(project_dir, year, _progress(quiet))
-    _echo_lines(render(result.sections[:1]))
+    _echo_lines(render([result.sections[0], result.sections[-1]]))
 
 
 @year_command
-def check(year, project_dir, quiet):
-    """Läs in och validera årets exporter och regler, och sammanfatta dem.
+@strict_option
+def check(year, project_dir, quiet, strikt):
+    """Hitta allt som `kpb compute` skulle vägra, på en gång, utan att skriva något.
 
-    Sammanfattningen visar rader och summor per källa och kontoklass, antal brukare,
-    periodtäckning och varningar. Avslutas med felkod om något fel hittades.
+    Läser regler och exporter och kontrollerar data mot reglerna: huvudboksrader som
+    ingen pool tar, rader utanför året, okända insatskoder, nycklar, pooler med kostnad
+    men ingen volym, orimliga värden. Sammanfattningen visar rader och summor per källa
+    och kontoklass, brukare, periodtäckning, nycklarnas vikter och varningarna per slag.
+    Avslutas med felkod 1 om något fel hittades (med --strikt även vid varningar).
     """
-    result = api.check(project_dir, year, _progress(quiet))
+    result = api.check(project_dir, year, _progress(quiet), strikt=strikt)
     _echo_lines(render(result.sections))
 
 
 @year_command
+@strict_option
 @click.option("--utan-rapport", "without_report", is_flag=True,
               help="Skriv inte rapporten (kpb_ÅR.xlsx och rapport.html).")
-def compute(year, project_dir, quiet, without_report):
+def compute(year, project_dir, quiet, strikt, without_report):
     """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
 
-    Steg: regler → inläsning → validering → fördelning → skrivning. Resultaten skrivs
-    som Parquet (brukare_insats, brukare, insats, pool, fordelning, ledger_pool,
-    avstamning, manifest.json) och blir vyer i kpb.duckdb. Ett avbrutet eller
-    misslyckat körning lämnar förra resultatet orört.
+    Steg: regler → inläsning → kontroll → fördelning → skrivning. Kontrollen är
+    densamma som `kpb check`: hittar den fel skrivs ingenting. Resultaten skrivs som
+    Parquet (brukare_insats, brukare, insats, pool, fordelning, ledger_pool,
+    avstamning, manifest.json med varningarna) och blir vyer i kpb.duckdb. Indata i
+    kpb.duckdb och resultaten i ut/YEAR byts tillsammans: en avbruten eller
+    misslyckad körning lämnar båda som de var.
     """
-    result = api.compute(project_dir, year, _progress(quiet))
+    result = api.compute(project_dir, year, _progress(quiet), strikt=strikt)
     _echo_lines(render(result.sections))
-    if result.warnings:
-        click.echo(f"{len(result.warnings)} varningar (kör `kpb check {year}` för att se dem)")
     click.echo(f"Resultat: {result.output_dir}")
     if not without_report:
         report = api.rapport(project_dir, year, _progress(quiet))

@@ -20,6 +20,9 @@ kpb.toml (all keys optional except where said):
     decimal = "auto"                      # auto | "," | "."
     kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
 
+    [kontroll]
+    utanfor_aret = "varning"              # or "fel": hour/count rows dated outside the year
+
     [sie]
     kodning = "cp437"                     # used when the file has no #FORMAT line
     dimensioner = { 1 = "ansvar", 20 = "verksamhet" }
@@ -72,6 +75,14 @@ class SieSettings:
 
 
 @dataclass(frozen=True)
+class KontrollSettings:
+    """How strict the check stage is: hour and count rows dated outside the year are left out
+    with a warning ("varning") or refused ("fel")."""
+
+    utanfor_aret: str = "varning"
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     kommun: str = ""
@@ -79,6 +90,7 @@ class Project:
     pseudonym: PseudonymSettings = PseudonymSettings()
     sources: dict[str, SourceSettings] = field(default_factory=dict)
     sie: SieSettings = SieSettings()
+    kontroll: KontrollSettings = KontrollSettings()
 
     # -- folder layout (formats.md §1) -------------------------------------------------
     @property
@@ -130,8 +142,9 @@ class Project:
             pseudonym=_pseudonym(raw.get("pseudonym", {}), problems),
             sources=_sources(raw.get("kalla", {}), problems),
             sie=_sie(raw.get("sie", {}), problems),
+            kontroll=_kontroll(raw.get("kontroll", {}), problems),
         )
-        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie"}:
+        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "kontroll"}:
             problems.append(error("kpb.toml", None, key, "okänd inställning"))
         raise_if_errors("projekt", problems)
         return project
@@ -205,6 +218,12 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
             kolumner={k.lower(): v for k, v in columns.items()},
         )
     return sources
+
+
+def _kontroll(table, problems) -> KontrollSettings:
+    _unknown_keys(table, ("utanfor_aret",), "kontroll", problems)
+    return KontrollSettings(utanfor_aret=_choice(table, "utanfor_aret", ("varning", "fel"),
+                                                 "varning", "kontroll", problems))
 
 
 def _sie(table, problems) -> SieSettings:

@@ -1,4 +1,6 @@
-"""Outputs: exact money conversion, atomic swap, recovery, views with comments."""
+"""Outputs: exact money conversion, staging and swap, views with comments.
+
+The commit protocol that ties the swap to the stored inputs is tested in test_commit.py."""
 
 import json
 import os
@@ -7,9 +9,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from kpb.write.money import format_sek, format_units, to_user_columns
-from kpb.write.outputs import OUTPUT_COLUMNS, OUTPUTS, recover, write_outputs
+from kpb.money import format_sek, format_units
+from kpb.write.money import to_user_columns
+from kpb.write.outputs import OUTPUT_COLUMNS, OUTPUTS, stage_outputs, swap_in
 from kpb.write.views import refresh_views
+
+
+def write_outputs(target, year, frames, manifest):
+    swap_in(stage_outputs(target, year, frames, manifest), target)
 
 
 def frames(amount_ore: int) -> dict[str, pl.DataFrame]:
@@ -58,14 +65,6 @@ def test_failure_mid_write_leaves_previous_results(tmp_path):
         write_outputs(target, 2024, broken, {"run": 2})
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert [p.name for p in (tmp_path / "ut").iterdir()] == ["2024"]
-
-
-def test_recover_after_kill_between_renames(tmp_path):
-    target = tmp_path / "ut" / "2024"
-    write_outputs(target, 2024, frames(100), {"run": 1})
-    os.rename(target, tmp_path / "ut" / ".2024.old-999")  # killed right after the first rename
-    recover(target)
-    assert (target / "manifest.json").is_file()
 
 
 def test_two_writes_give_identical_parquet(tmp_path):

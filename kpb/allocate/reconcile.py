@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.errors import error, raise_if_errors
+from kpb.errors import InternalError
 from kpb.rules import Rules
 
 SCHEMA = {"post": pl.Utf8, "pool": pl.Utf8, "orsak": pl.Utf8, "belopp_ore": pl.Int64}
@@ -21,7 +21,7 @@ def avstamning(rules: Rules, totals: dict[str, int], ofordelat: pl.DataFrame,
     lines.append(("Till brukare", None, None, int(brukare_insats["kostnad_ore"].sum())))
     accounted = sum(b for _, _, _, b in lines[1:])
     lines.append(("Differens", None, None, ledger_total - accounted))
-    raise_if_errors("fördelning", [] if ledger_total == accounted else [error(
-        rules.source, None, None, f"avstämningen går inte ihop: differens {ledger_total - accounted} "
-        "öre (internt fel i kpb, rapportera det)")])
+    if ledger_total != accounted:
+        raise InternalError("avstämning", f"avstämningen går inte ihop: differens "
+                            f"{ledger_total - accounted} öre")
     return pl.DataFrame(lines, schema=SCHEMA, orient="row")

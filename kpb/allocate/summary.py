@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-
 import polars as pl
 
+from kpb.money import unit_price
 from kpb.rules import Rules
-
-
-def unit_price(kostnad_ore: int, volym_milli: int) -> str | None:
-    """kr per unit, exact quotient rounded half up to 4 decimals, as text ("473.8158").
-
-    Reported only: no cost is ever computed from it."""
-    if not volym_milli:
-        return None
-    exact = Fraction(kostnad_ore * 10, volym_milli)
-    return str((Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-        Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
 def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules) -> pl.DataFrame:

@@ -4,9 +4,9 @@ timmar: Σ timmar_milli; antal: Σ antal_milli; dygn: days of [from, tom] clippe
 (tom empty = open to 31 December), overlapping or adjacent rows of the same person, pool and
 insats counted once, × 1000; manader: distinct calendar months of the year touched, × 1000;
 kronor: the person's direct amounts in öre × 10 (1 kr = 1000 milli-kronor).
-Hour and count rows are counted on the activity's date, which `kpb.allocate.activity`
-checks against the year before volumes are taken. An activity row feeds every pool whose
-insats (and utförare, when the pool names them) it matches.
+Hour and count rows are counted on the activity's date: rows dated outside the year add
+nothing (the check stage warns about them, kpb.check.activity). An activity row feeds every
+pool whose insats (and utförare, when the pool names them) it matches.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import polars as pl
 from kpb.rules import Rules
 
 KEYS = ["pool", "insats", "person_id"]
+# Units counted on the activity's date (`from`) rather than over a range.
+DATED_UNITS = ("timmar", "antal")
 VOLUME_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "person_id": pl.Utf8, "volym_milli": pl.Int64}
 
 
@@ -44,8 +46,10 @@ def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
 def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
     rows = matched_rows(aktivitet, pool_insatser(rules))
     by_unit = [
-        summed(rows.filter(pl.col("enhet") == "timmar"), "timmar_milli"),
-        summed(rows.filter(pl.col("enhet") == "antal"), "antal_milli"),
+        summed(rows.filter((pl.col("enhet") == "timmar") & in_year(pl.col("from"), year)),
+               "timmar_milli"),
+        summed(rows.filter((pl.col("enhet") == "antal") & in_year(pl.col("from"), year)),
+               "antal_milli"),
         days(rows.filter(pl.col("enhet") == "dygn"), year),
         months(rows.filter(pl.col("enhet") == "manader"), year),
         kronor(matched_rows(direkt, pool_insatser(rules)).filter(pl.col("enhet") == "kronor")),
@@ -59,6 +63,17 @@ def summed(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
 
 def kronor(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.group_by(KEYS).agg(volym_milli=pl.col("belopp_ore").sum() * 10)
+
+
+def in_year(date: pl.Expr, year: int) -> pl.Expr:
+    return date.is_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def rows_of_units(aktivitet, rules: Rules, units) -> pl.LazyFrame:
+    """Activity rows whose insats has one of `units`, with the unit as `enhet`."""
+    enheter = {kod: i.enhet for kod, i in rules.insatser.items() if i.enhet in units}
+    return (aktivitet.lazy().filter(pl.col("insats").is_in(list(enheter)))
+            .with_columns(enhet=pl.col("insats").replace_strict(enheter, return_dtype=pl.Utf8)))
 
 
 def year_span(year: int) -> tuple[pl.Expr, pl.Expr]:

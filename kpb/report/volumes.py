@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kpb.allocate.volumes import days, months, summed
+from kpb.allocate.volumes import days, in_year, months, summed
 from kpb.project import Project
 from kpb.sqlfiles import sql
 
@@ -29,8 +29,10 @@ def reporting_volumes(project: Project, year: int, rules) -> pl.DataFrame:
         mine = rows.lazy().filter(pl.col("insats") == volume.aktivitet).with_columns(
             pool=pl.lit(pool.namn))
         counted = {"dygn": lambda r: days(r, year), "manader": lambda r: months(r, year),
-                   "timmar": lambda r: summed(r, "timmar_milli"),
-                   "antal": lambda r: summed(r, "antal_milli")}[volume.enhet](mine)
+                   "timmar": lambda r: summed(r.filter(in_year(pl.col("from"), year)),
+                                              "timmar_milli"),
+                   "antal": lambda r: summed(r.filter(in_year(pl.col("from"), year)),
+                                             "antal_milli")}[volume.enhet](mine)
         total = counted.collect()
         frames.append(pl.DataFrame({
             "pool": [pool.namn], "rapport_enhet": [volume.namn],

@@ -38,6 +38,7 @@ class Insats:
     enhet: str
     omrade: str = ""
     namn: str = ""
+    koder: tuple[str, ...] = ()  # the case system's codes counted as this insats
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from kpb.rules.reporting import reporting_volume, ytterfall_rules
 from kpb.rules.validate import check_rules
 
 TOP_KEYS = {"ar", "insatser", "pool", "gemensamma", "ytterfall"}
-INSATS_KEYS = {"enhet", "omrade", "namn"}
+INSATS_KEYS = {"enhet", "omrade", "namn", "koder"}
 # Keys each pool type may carry besides namn, typ and the match fields.
 TYPE_KEYS = {
     "verksamhet": {"insats", "utforare", "fordelning"},
@@ -108,13 +108,37 @@ def _insatser(table, found: Found) -> dict[str, Insats]:
             found.error(where, '''väntade { enhet = "timmar", omrade = "ÄO" }''')
             continue
         for key in sorted(spec.keys() - INSATS_KEYS):
-            found.error(f"{where}.{key}", "okänd nyckel, väntade enhet, omrade eller namn")
+            found.error(f"{where}.{key}", "okänd nyckel, väntade enhet, omrade, namn eller koder")
         enhet = spec.get("enhet")
         if enhet not in UNITS:
             found.error(f"{where}.enhet", f"fann {enhet!r}, väntade en av {', '.join(UNITS)}")
         insatser[kod] = Insats(kod, str(enhet), str(spec.get("omrade", "")),
-                               str(spec.get("namn", kod)))
+                               str(spec.get("namn", kod)), _koder(spec.get("koder", []), where, found))
+    _check_codes_unique(insatser, found)
     return insatser
+
+
+def _koder(value, where: str, found: Found) -> tuple[str, ...]:
+    """The case system's codes for a catalogue insats: `koder = ["SÄBO", "Korttid SÄBO"]`."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        found.error(f"{where}.koder", f"fann {value!r}, väntade en lista med koder, "
+                                      't.ex. ["SÄBO", "Korttid SÄBO"]')
+        return ()
+    return tuple(value)
+
+
+def _check_codes_unique(insatser: dict[str, Insats], found: Found) -> None:
+    """A case-system code maps onto one catalogue insats, and never shadows another one."""
+    owner: dict[str, str] = {}
+    for insats in insatser.values():
+        for kod in insats.koder:
+            if kod in insatser and kod != insats.kod:
+                found.error(f"insatser.{insats.kod}.koder",
+                            f"koden {kod!r} är själv en insats i [insatser]: väntade en kod per insats")
+            elif kod in owner and owner[kod] != insats.kod:
+                found.error(f"insatser.{insats.kod}.koder",
+                            f"koden {kod!r} hör redan till insats {owner[kod]!r}: väntade en insats per kod")
+            owner.setdefault(kod, insats.kod)
 
 
 def _pools(blocks, found: Found) -> tuple[Pool, ...]:
