@@ -158,6 +158,20 @@ def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
     return ReportResult(project, year, files)
 
 
+@dataclass(frozen=True)
+class VemResult:
+    person_id: str
+    among_brukare: bool  # the person has a cost in the year's brukare.parquet
+
+
+def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
+    """The person_id of a personnummer under the project's key (never creates a key)."""
+    from kpb.report.vem import person_id_of
+
+    project = Project.open(project_dir)
+    return VemResult(*person_id_of(project, year, personnummer))
+
+
 # -- steps ---------------------------------------------------------------------------
 
 def _read_rules(project: Project, year: int, timer: Timer):

@@ -170,24 +170,34 @@ def rapport(year, project_dir, quiet, publish):
 @main.command("sql")
 @click.argument("query")
 @project_option
-@click.option("--csv", "as_csv", is_flag=True, help="Skriv resultatet som CSV på stdout.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Skriv resultatet som CSV på stdout: semikolon, decimalkomma och UTF-8 med "
+                   "BOM, som svenskt Excel öppnar direkt.")
+@click.option("--csv-format", "csv_format", type=click.Choice(["svensk", "standard"]),
+              default="svensk", show_default=True,
+              help="standard: komma, decimalpunkt, utan BOM (för andra program).")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Skriv resultatet till en Excel-fil (ett blad).")
 @click.option("--parquet", "parquet_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Skriv resultatet till en Parquet-fil.")
 @click.option("--rader", "max_rows", default=50, show_default=True,
               help="Högst så många rader i tabellvisningen.")
 @reports_errors
-def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
+def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file, max_rows):
     """Fråga resultaten med SQL (DuckDB), t.ex.
 
     \b
       kpb sql "select insats, styckkostnad from insats order by 1"
-      kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv
+      kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv > ut.csv
+      kpb sql "select * from insats" --xlsx insats.xlsx
 
     Vyerna brukare_insats, brukare, insats, pool, fordelning, ledger_pool och
     avstamning täcker alla beräknade år (kolumnen ar); inlästa tabeller heter
     ledger, aktivitet, direkt, nycklar och person.
     """
     import duckdb
+
+    from kpb.report import sqlout
 
     try:
         frame = api.sql(project_dir, query)
@@ -196,30 +206,70 @@ def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
     if parquet_file:
         frame.write_parquet(parquet_file)
         click.echo(f"{frame.height} rader skrivna till {parquet_file}")
-    elif as_csv:
-        click.echo(frame.write_csv(), nl=False)
-    else:
-        import polars as pl
-        with pl.Config(tbl_rows=max_rows, tbl_cols=-1, fmt_str_lengths=60,
-                       tbl_width_chars=200, tbl_hide_dataframe_shape=False):
-            click.echo(str(frame))
+    if xlsx_file:
+        sqlout.write_xlsx(frame, xlsx_file, query)
+        click.echo(f"{frame.height} rader skrivna till {xlsx_file}")
+    if as_csv:
+        text = sqlout.swedish_csv(frame) if csv_format == "svensk" else sqlout.plain_csv(frame)
+        click.echo(text, nl=False)
+    elif not (parquet_file or xlsx_file):
+        click.echo(sqlout.terminal_table(frame, max_rows))
 
 
 @main.command()
 @click.argument("person_id")
-@click.option("--year", "-y", "year", type=int, required=True, help="Verksamhetsår.")
+@click.argument("year_argument", metavar="YEAR", type=int, required=False)
+@click.option("--year", "-y", "year_option", type=int,
+              help="Verksamhetsår (samma som YEAR, för äldre skript).")
 @click.option("--insats", help="Visa bara denna insats.")
 @project_option
 @reports_errors
-def explain(person_id, year, insats, project_dir):
-    """Visa hur en brukares kostnad uppstod, steg för steg.
+def explain(person_id, year_argument, year_option, insats, project_dir):
+    """Visa hur en brukares kostnad uppstod, steg för steg, t.ex.
+
+    \b
+      kpb explain 3f2a9c0d1e4b5a6c7d8e 2024
+      kpb explain $(kpb vem 19121212-1212 2024) 2024
 
     För varje insats: huvudboksrader (antal, summa, filer) → pool → mottagna
     gemensamma kostnader (från vilka pooler, med vilka nyckelvärden) → poolens
-    kostnad ÷ volym = styckkostnad → brukarens volym → kostnad.
+    kostnad ÷ volym = styckkostnad i kr per timme, dygn, månad eller st →
+    brukarens volym → kostnad. För direktpooler (fakturor, utbetalningar):
+    brukarens egna belopp och andelen av poolens övriga kostnader.
     PERSON_ID är pseudonymen i brukare.parquet (aldrig ett personnummer).
     """
+    if year_argument is not None and year_option is not None and year_argument != year_option:
+        raise click.UsageError(f"två olika år: {year_argument} och --year {year_option}")
+    year = year_argument if year_argument is not None else year_option
+    if year is None:
+        raise click.UsageError("ange verksamhetsåret: kpb explain PERSON_ID 2024")
     _echo_lines(api.explain(project_dir, year, person_id, insats))
+
+
+@main.command()
+@click.argument("personnummer")
+@click.argument("year", type=int)
+@project_option
+@reports_errors
+def vem(personnummer, year, project_dir):
+    """Visa person_id (pseudonymen) för ett personnummer, för den som har nyckeln.
+
+    \b
+      kpb vem 19121212-1212 2024
+      kpb explain $(kpb vem 19121212-1212 2024) 2024
+
+    Skriver bara person_id, inget annat. Pseudonymen räknas med kommunens nyckel
+    (miljövariabeln eller nyckelfilen i kpb.toml); utan nyckel skapas ingen ny.
+    Ange PERSONNUMMER som - för att skriva in det dolt i stället för på
+    kommandoraden (där det annars hamnar i skalets historik). YEAR avgör
+    århundradet för tiosiffriga nummer.
+    """
+    if personnummer == "-":
+        personnummer = click.prompt("Personnummer", hide_input=True, err=True)
+    result = api.vem(project_dir, year, personnummer)
+    click.echo(result.person_id)
+    if not result.among_brukare:
+        click.echo(f"(personen har ingen kostnad bland brukarna {year})", err=True)
 
 
 @main.command()

@@ -72,7 +72,7 @@ def test_sql_answers_by_view_name(exempel):
                  "--project", str(exempel), "--csv")
     assert result.exit_code == 0, result.output
     header, *rows = result.output.strip().splitlines()
-    assert header == "insats,styckkostnad"
+    assert header == "\ufeffinsats;styckkostnad"  # Swedish CSV by default
     assert len(rows) == outputs(exempel, "insats").height
 
 

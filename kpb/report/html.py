@@ -102,7 +102,9 @@ def format_value(value, kind: str) -> str:
         return str(value)
     if kind == "andel":
         return _number(Decimal(str(value)) * 100, 1) + " %"
-    decimals = {"kr": 0, "kr_ore": 2, "tal": 2, "antal": 0, "volym": 3}[kind]
+    if kind == "heltal":
+        return str(value)
+    decimals = {"kr": 0, "kr_ore": 2, "tal": 2, "antal": 0, "volym": 3, "tal4": 4}[kind]
     text = _number(Decimal(str(value)), decimals)
     if kind == "volym" and "," in text:
         text = text.rstrip("0").rstrip(",")

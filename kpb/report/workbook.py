@@ -22,6 +22,8 @@ NUMBER_FORMATS = {
     "antal": "#,##0",
     "volym": "#,##0.0##",
     "andel": "0.0%",
+    "heltal": "0",
+    "tal4": "#,##0.0000",
 }
 MAX_WIDTH = 60
 
@@ -77,6 +79,10 @@ def _write_sheet(workbook, formats: dict, table: Table) -> None:
                 text = str(value)
                 sheet.write_string(r, c, text, formats["text"])
                 width = max(width, len(text) + 2)
+            elif isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+                text = str(value)  # dates and other values from `kpb sql`
+                sheet.write_string(r, c, text, formats["text"])
+                width = max(width, len(text) + 2)
             else:
                 number = float(value) if isinstance(value, Decimal) else value
                 sheet.write_number(r, c, number, formats[kind])
@@ -93,7 +99,7 @@ def _write_sheet(workbook, formats: dict, table: Table) -> None:
 
 def _shown_width(number: float, kind: str) -> int:
     digits = len(f"{abs(number):,.0f}") + (1 if number < 0 else 0)
-    extra = {"kr": 4, "kr_ore": 7, "tal": 4, "volym": 5, "andel": 3}.get(kind, 1)
+    extra = {"kr": 4, "kr_ore": 7, "tal": 4, "volym": 5, "andel": 3, "tal4": 6}.get(kind, 1)
     return digits + extra + 2
 
 
