@@ -152,9 +152,10 @@ def rapport(year, project_dir, quiet, publish):
     """Skriv KPB-rapporten för ett beräknat år: en Excel-arbetsbok och en webbsida.
 
     \b
-    ut/YEAR/kpb_YEAR.xlsx   Sammanfattning, insatser, brukare, fördelning,
-                            pooler, gemensamma kostnader och avstämning,
-                            med diagram som lever i Excel
+    ut/YEAR/kpb_YEAR.xlsx   sammanfattning, kostnad per insats (kr/timme,
+                            kr/dygn, kr/månad, kr/st), brukare, per invånare,
+                            fördelning, ytterfall, pooler, gemensamma
+                            kostnader och avstämning, med diagram i Excel
     ut/YEAR/rapport.html    samma tabeller och diagram i en enda fil som
                             öppnas utan nätverk och skrivs ut som PDF
 
