@@ -3,7 +3,6 @@
 Checks read back the Parquet that the run wrote, not the text it printed.
 """
 
-import os
 import shutil
 import tomllib
 from decimal import Decimal

@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import random
-from pathlib import Path
 
 import duckdb
 import pytest

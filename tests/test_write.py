@@ -3,14 +3,13 @@
 The commit protocol that ties the swap to the stored inputs is tested in test_commit.py."""
 
 import json
-import os
 
 import duckdb
 import polars as pl
 import pytest
 
 from kpb.money import format_sek, format_units
-from kpb.write.money import to_user_columns
+from kpb.write.decimal_columns import to_user_columns
 from kpb.write.outputs import OUTPUT_COLUMNS, OUTPUTS, stage_outputs, swap_in
 from kpb.write.views import refresh_views
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from kpb.allocate import persons as per
+from kpb.allocate import person_costs as per
 from kpb.allocate.invariants import check_all_rows_pooled, check_direct_rows_used_once
 from kpb.allocate.ledger_pool import ledger_pool_output
 from kpb.allocate.overhead import Overhead, overhead_flows
 from kpb.allocate.reconcile import avstamning
-from kpb.allocate.summary import brukare_table, insats_table, pool_table, with_insats_facts
+from kpb.allocate.result_tables import brukare_table, insats_table, pool_table, with_insats_facts
 from kpb.errors import Problem, raise_if_errors
 from kpb.rules import Rules
 from kpb.steps import Progress, Timer, silent

@@ -1,7 +1,7 @@
 """Step 1-2: every ledger row to its first matching pool (file order), and pool totals.
 
 Rows that no pool matches keep `pool` null; the check stage reports them
-(kpb.check.ledger) and the allocation only runs on a ledger where every row has its pool.
+(kpb.check.unmatched) and the allocation only runs on a ledger where every row has its pool.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import datetime as dt
 import polars as pl
 
 from kpb.rules import Rules
+from kpb.rules.model import PoolType
 
 KEYS = ["pool", "insats", "person_id"]
 # Units counted on the activity's date (`from`) rather than over a range.
@@ -23,7 +24,7 @@ DATED_UNITS = ("timmar", "antal")
 VOLUME_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "person_id": pl.Utf8, "volym_milli": pl.Int64}
 
 
-def pool_insatser(rules: Rules, types=("verksamhet",)) -> pl.DataFrame:
+def pool_insatser(rules: Rules, types=(PoolType.VERKSAMHET,)) -> pl.DataFrame:
     """pool, insats, enhet, utforare_krav (null = any utförare): what feeds each pool."""
     rows = [(p.namn, kod, rules.insatser[kod].enhet, u)
             for p in rules.of_type(*types) for kod, _ in p.insats_shares()
@@ -34,7 +35,7 @@ def pool_insatser(rules: Rules, types=("verksamhet",)) -> pl.DataFrame:
 
 def volume_priced(rules: Rules) -> pl.Expr:
     """True on rows of a pool priced on its volumes (verksamhet), by the `pool` column."""
-    return pl.col("pool").is_in([p.namn for p in rules.of_type("verksamhet")])
+    return pl.col("pool").is_in([p.namn for p in rules.of_type(PoolType.VERKSAMHET)])
 
 
 def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:

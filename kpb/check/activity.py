@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.allocate.volumes import (DATED_UNITS, in_year, matched_rows, pool_insatser,
-                                  rows_of_units)
+from kpb.allocate.volumes import (
+    DATED_UNITS,
+    in_year,
+    matched_rows,
+    pool_insatser,
+    rows_of_units,
+)
 from kpb.errors import Problem, error, warning
 from kpb.money import format_units
 from kpb.rules import Rules
+from kpb.rules.model import OPERATING_TYPES, PoolType
 
 UNIT_WORDS = {"timmar": "timmar", "antal": "st"}
 ROWS_OF = {"aktivitet": "aktivitetsrader", "direkt": "direktrader"}
@@ -75,8 +81,8 @@ def unknown_codes(tables: dict, rules: Rules) -> list[Problem]:
 
 
 def unused(tables: dict, rules: Rules) -> list[Problem]:
-    return [*_unused_rows(tables["aktivitet"], rules, ("verksamhet",), "aktivitets"),
-            *_unused_rows(tables["direkt"], rules, ("verksamhet", "direkt"), "direkt")]
+    return [*_unused_rows(tables["aktivitet"], rules, (PoolType.VERKSAMHET,), "aktivitets"),
+            *_unused_rows(tables["direkt"], rules, OPERATING_TYPES, "direkt")]
 
 
 def _unused_rows(rows, rules: Rules, types, source: str) -> list[Problem]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from kpb.allocate.reconcile import Post
 from kpb.money import format_sek
 
 KONTO_CLASSES = {"3": "intäkter", "4": "köp av verksamhet/material", "5": "personal",
@@ -126,10 +127,10 @@ def _key_weights(weights) -> Section:
 def compute_summary(allocation, warnings=()) -> list[Section]:
     """KPB cost base, persons, pools, reconciliation status, warnings."""
     posts = allocation.avstamning
-    total = _post(posts, "Huvudbok totalt")
-    excluded = posts.filter(pl.col("post").str.starts_with("Exkluderat"))["belopp_ore"].sum()
-    difference = _post(posts, "Differens")
-    to_persons = _post(posts, "Till brukare")
+    total = _post(posts, Post.HUVUDBOK)
+    excluded = posts.filter(pl.col("post").str.starts_with(Post.EXKLUDERAT))["belopp_ore"].sum()
+    difference = _post(posts, Post.DIFFERENS)
+    to_persons = _post(posts, Post.TILL_BRUKARE)
     status = "stämmer på öret" if difference == 0 else f"DIFFERENS {format_sek(difference)} kr"
     return [Section("KPB", [
         ("huvudbok netto", f"{format_sek(total)} kr"),

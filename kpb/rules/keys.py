@@ -15,9 +15,9 @@ import polars as pl
 
 from kpb.errors import Problem, error
 from kpb.money import kronor_text
-from kpb.rules.model import Pool, Rules, Share
-from kpb.rules.parse import Found
+from kpb.rules.model import Pool, PoolType, Rules, Share
 from kpb.rules.patterns import any_pattern_expr, pool_index_expr
+from kpb.rules.reader import Found
 from kpb.rules.validate import check_receivers, stepdown_receivers
 
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
@@ -37,7 +37,7 @@ def key_weights(rules: Rules, nycklar, ledger_pool) -> tuple[dict[str, tuple[Sha
     found = Found(rules.source)
     nycklar = nycklar.lazy().collect() if nycklar is not None else None
     weights = {}
-    for pool in rules.of_type("gemensam"):
+    for pool in rules.of_type(PoolType.GEMENSAM):
         if pool.nyckel is None:
             continue
         shares = _SOURCES[pool.nyckel.kind](rules, pool, nycklar, ledger_pool, found)

@@ -1,5 +1,5 @@
 """Rules keys that only the report reads: a direct pool's reporting volume and the ytterfall
-rule per område (formats.md §3.1). They never move a krona; they say how figures are shown.
+rule per område (formats.md §3.2). They never move a krona; they say how figures are shown.
 
     [[pool]]
     namn = "hvb_barn"

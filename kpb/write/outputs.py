@@ -14,17 +14,17 @@ from pathlib import Path
 
 import polars as pl
 
-from kpb.write.money import to_user_columns
+from kpb.write.decimal_columns import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
-# kronor and units on the way out (kpb.write.money).
+# kronor and units on the way out (kpb.write.decimal_columns).
 OUTPUT_COLUMNS = {
     "brukare_insats": ("person_id", "insats", "pool", "omrade", "enhet", "volym_milli",
                        "kostnad_ore", "kalla"),
     "brukare": ("person_id", "kon", "alder", "aldersgrupp", "omrade", "kostnad_ore",
                 "antal_insatser", "insatskombination"),
-    "insats": ("insats", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
+    "insats": ("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
                "antal_brukare"),
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),

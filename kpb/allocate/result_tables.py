@@ -16,11 +16,17 @@ def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules)
     table = (amounts.join(per_pool, on=["pool", "insats"], how="left")
              .with_columns(pl.col("volym_milli").fill_null(0),
                            pl.col("antal_brukare").fill_null(0).cast(pl.Int64),
-                           enhet=pl.col("insats").replace_strict(_units(rules), default=None)))
+                           enhet=pl.col("insats").replace_strict(_units(rules), default=None),
+                           namn=pl.col("insats").replace_strict(_names(rules), default=None)))
     prices = [unit_price(k, v) for k, v in table.select("kostnad_ore", "volym_milli").iter_rows()]
     return (table.with_columns(styckkostnad=pl.Series(prices, dtype=pl.Utf8))  # few rows
-            .select("insats", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
-                    "antal_brukare").sort("insats", "pool"))
+            .select("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore",
+                    "styckkostnad", "antal_brukare").sort("insats", "pool"))
+
+
+def _names(rules: Rules) -> dict[str, str]:
+    """The catalogue's name of each insats (`namn`, the code when none is given)."""
+    return {k: i.namn or k for k, i in rules.insatser.items()}
 
 
 def _units(rules: Rules) -> dict[str, str]:
