@@ -68,6 +68,9 @@ def test_insatser_sheet_equals_insats_parquet_to_the_ore(exempel, workbook):
         assert shown["Brukare"] == row["antal_brukare"]
     assert sheet[("hemtjanst", "hemtjanst_norr")]["Per"] == "kr/timme"
     assert sheet[("sabo", "sabo")]["Insats"] == "Särskilt boende"  # namn from the rules
+    assert sheet[("hemtjanst", "hemtjanst_extern")]["Regi"] == "extern regi"  # regi in the rules
+    assert sheet[("hemtjanst", "hemtjanst_norr")]["Regi"] == "egen regi"
+    assert sheet[("sabo", "sabo")]["Regi"] is None  # the rules do not say
 
 
 def test_kostnad_per_insats_sums_the_pools(exempel, workbook):

@@ -45,7 +45,8 @@ def test_reporting_volume_only_on_direct_pools():
 
 
 def test_ytterfall_rules_are_read():
-    rules = parse_rules(BASE + '[ytterfall]\nstandard = { multipel_median = 5 }\n'
+    text = BASE.replace('[[pool]]', 'eb = { enhet = "kronor", omrade = "EB" }\n[[pool]]', 1)
+    rules = parse_rules(text + '[ytterfall]\nstandard = { multipel_median = 5 }\n'
                         'BUF = { belopp = 1_000_000, index = 1.04 }\nEB = { percentil = 97.5 }\n',
                         2024, "regler/2024.toml")
     by_area = {r.omrade: r for r in rules.ytterfall}
@@ -63,3 +64,17 @@ def test_ytterfall_rules_are_read():
 ])
 def test_bad_ytterfall_rules_are_errors(rule, message):
     assert any(message in p for p in problems(BASE + "[ytterfall]\n" + rule + "\n"))
+
+
+def test_ytterfall_area_must_be_known():
+    found = problems(BASE + "[ytterfall]\nBUFF = { percentil = 90 }\n")
+    assert any("ytterfall.BUFF: okänt område 'BUFF': väntade standard eller ett område från "
+               "[insatser] (BUF)" in p for p in found)
+
+
+def test_regi_is_egen_or_extern():
+    rules = parse_rules(BASE + 'regi = "extern"\n', 2024, "regler/2024.toml")
+    assert rules.pool("hvb").regi == "extern"
+    found = problems(BASE + 'regi = "privat"\n')
+    assert any("pool[1] (hvb).regi: fann 'privat', väntade \"egen\" eller \"extern\"" in p
+               for p in found)

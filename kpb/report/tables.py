@@ -68,6 +68,7 @@ class ReportData:
     invanare: int | None = None
     insats_names: dict[str, str] = field(default_factory=dict)
     pool_utforare: dict[str, str] = field(default_factory=dict)
+    pool_regi: dict[str, str] = field(default_factory=dict)  # pool -> "egen regi" | "extern regi"
     # pool, rapport_enhet, rapport_volym, rapport_personer (kpb.report.volumes)
     reporting: pl.DataFrame | None = None
     population: pl.DataFrame | None = None  # alder, antal (kpb.report.population)
@@ -87,12 +88,13 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
                                          f"inga resultat för {year}: kör `kpb compute {year}` "
                                          "först")])
     frames = {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in READ}
-    names, utforare = {}, {}
+    names, utforare, regi = {}, {}, {}
     if rules is not None:
         names = {kod: i.namn for kod, i in rules.insatser.items()}
         utforare = {p.namn: ", ".join(p.utforare) for p in rules.pools}
-    return ReportData(year, kommun, frames, invanare, names, utforare, reporting, population,
-                      tuple(getattr(rules, "ytterfall", ())))
+        regi = {p.namn: f"{p.regi} regi" for p in rules.pools if getattr(p, "regi", "")}
+    return ReportData(year, kommun, frames, invanare, names, utforare, regi, reporting,
+                      population, tuple(getattr(rules, "ytterfall", ())))
 
 
 def tables(data: ReportData) -> list[Table]:
@@ -239,6 +241,8 @@ def insatser(data: ReportData) -> Table:
                                _omraden(data), default=None, return_dtype=pl.Utf8),
                            utforare=pl.col("pool").replace_strict(
                                data.pool_utforare, default="", return_dtype=pl.Utf8),
+                           regi=pl.col("pool").replace_strict(
+                               data.pool_regi, default="", return_dtype=pl.Utf8),
                            enhetstext=pl.col("enhet").replace_strict(UNIT_LABELS,
                                                                      default=pl.col("enhet")),
                            prisenhet=pl.col("enhet").replace_strict(PRICE_LABELS,
@@ -251,7 +255,8 @@ def insatser(data: ReportData) -> Table:
     return Table(
         "insatser", "Insatser", f"Insatser och pooler {data.year}", frame,
         (Column("namn", "Insats"), Column("insats", "Kod"), Column("omrade", "Område"),
-         Column("pool", "Pool"), Column("typ", "Pooltyp"), Column("utforare", "Utförare"),
+         Column("pool", "Pool"), Column("typ", "Pooltyp"), Column("regi", "Regi"),
+         Column("utforare", "Utförare"),
          Column("volym", "Volym", "volym"), Column("enhetstext", "Enhet"),
          Column("kostnad", "Kostnad", "kr_ore"),
          Column("styckkostnad", "Styckkostnad", "kr_ore"), Column("prisenhet", "Per"),
@@ -261,7 +266,8 @@ def insatser(data: ReportData) -> Table:
          "insatsen ÷ volymen i poolen.",
          "Direktpooler (typ direkt) har enheten kronor: volymen är de fakturerade beloppen och "
          "styckkostnaden visar hur mycket poolens övriga kostnader lägger till per krona.",
-         "Utförare är de utförare regelfilen knyter poolen till (tomt = alla).",
+         "Utförare är de utförare regelfilen knyter poolen till (tomt = alla); regi är "
+         "egen eller extern där regelfilen säger det (regi på poolen).",
          REPORTING_NOTE), None,
         Disclosure("antal_brukare", ("volym", "kostnad", "styckkostnad", "antal_brukare",
                                      "per_brukare", "rapport_volym", "per_rapportenhet"),

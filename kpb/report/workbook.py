@@ -73,7 +73,7 @@ def _write_sheet(workbook, formats: dict, table: Table) -> None:
             if hide and column.name in hidden:
                 sheet.write_string(r, c, "..", formats["protected"])
                 continue
-            if value is None:
+            if value is None or value == "":
                 continue
             if kind == "text":
                 text = str(value)

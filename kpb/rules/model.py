@@ -95,6 +95,7 @@ class Pool:
     rest: str = "redovisa"
     orsak: str = ""
     rapportvolym: object = None  # kpb.rules.reporting.RapportVolym (direkt pools, report only)
+    regi: str = ""  # "egen" | "extern" | "" (not said): shown in the report only
 
     @property
     def label(self) -> str:

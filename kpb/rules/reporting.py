@@ -9,6 +9,10 @@ rule per område (formats.md §3.2). They never move a krona; they say how figur
     [ytterfall]
     standard = { multipel_median = 5 }            # områden without a rule of their own
     "ÄO" = { belopp = 1_000_000, index = 1.045 }  # fixed amount × index uplift
+
+    [[pool]]
+    namn = "hemtjanst_extern"
+    regi = "extern"                               # or "egen"; shown beside the pool
     BUF = { percentil = 95 }
     EB = { multipel_medel = 3 }
 """
@@ -22,6 +26,7 @@ REPORTING_UNITS = ("dygn", "timmar", "antal", "manader")
 UNIT_NAMES = {"dygn": "dygn", "timmar": "timme", "antal": "st", "manader": "månad"}
 YTTERFALL_KINDS = ("belopp", "multipel_median", "multipel_medel", "percentil")
 DEFAULT_AREA = "standard"
+REGI = ("egen", "extern")
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,17 @@ def reporting_volume(value, where: str, found) -> RapportVolym | None:
     return RapportVolym(code, enhet, str(value.get("namn", UNIT_NAMES[enhet])))
 
 
-def ytterfall_rules(table, found) -> tuple[Ytterfall, ...]:
+def regi(value, where: str, found) -> str:
+    """egen or extern regi of a pool (optional): the report shows it beside the pool."""
+    if value is None:
+        return ""
+    if value not in REGI:
+        found.error(where, f"fann {value!r}, väntade \"egen\" eller \"extern\"")
+        return ""
+    return value
+
+
+def ytterfall_rules(table, found, areas: set[str] | None = None) -> tuple[Ytterfall, ...]:
     if table is None:
         return ()
     if not isinstance(table, dict):
@@ -86,6 +101,10 @@ def ytterfall_rules(table, found) -> tuple[Ytterfall, ...]:
     rules = []
     for omrade, spec in table.items():
         where = f"ytterfall.{omrade}"
+        if areas is not None and omrade != DEFAULT_AREA and omrade not in areas:
+            found.error(where, f"okänt område {omrade!r}: väntade {DEFAULT_AREA} eller ett "
+                               f"område från [insatser] ({', '.join(sorted(areas))})")
+            continue
         expected = ("väntade en av { belopp = 1000000 } (med valfritt index = 1.03), "
                     "{ multipel_median = 5 }, { multipel_medel = 3 } eller { percentil = 95 }")
         if not isinstance(spec, dict):
