@@ -44,23 +44,25 @@ class RunResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load(project_dir: str | Path, year: int, progress: Progress = silent) -> LoadResult:
+def load(project_dir: str | Path, year: int, progress: Progress = silent,
+         new_key: bool = False) -> LoadResult:
     """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb
-    (the results in ut/<year> are left as they are)."""
+    (the results in ut/<year> are left as they are). `new_key`: create a missing pseudonym
+    key even though the project has earlier data."""
     from kpb.load.database import store
     from kpb.write.commit import recover
 
     project = Project.open(project_dir)
     recover(project)
     timer = Timer(progress)
-    loaded = _read(project, year, timer, progress)
+    loaded = _read(project, year, timer, progress, new_key)
     timer.run("store", "Sparar i kpb.duckdb", store, project, year, loaded)
     return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings,
                       loaded.warnings)
 
 
 def check(project_dir: str | Path, year: int, progress: Progress = silent,
-          strikt: bool = False) -> LoadResult:
+          strikt: bool = False, new_key: bool = False) -> LoadResult:
     """Everything `compute` would refuse, found at once, and nothing written: the rules (when
     there are any), the exports, and the check stage of the data against the rules."""
     project = Project.open(project_dir)
@@ -68,7 +70,7 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
     rules = None
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
         rules = _read_rules(project, year, timer)
-    loaded = _read(project, year, timer, progress)
+    loaded = _read(project, year, timer, progress, new_key)
     warnings = loaded.warnings
     checked = None
     if rules is not None:
@@ -81,7 +83,7 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
 
 
 def compute(project_dir: str | Path, year: int, progress: Progress = silent,
-            strikt: bool = False) -> RunResult:
+            strikt: bool = False, new_key: bool = False) -> RunResult:
     """rules → read → check → allocate → write and store: the whole KPB run for one
     verksamhetsår. Nothing is written until the allocation has succeeded; then the inputs
     (kpb.duckdb) and the results (ut/<year>) change together (kpb/write/commit.py)."""
@@ -93,7 +95,7 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     recover(project)
     timer = Timer(progress)
     rules = _read_rules(project, year, timer)
-    loaded = _read(project, year, timer, progress)
+    loaded = _read(project, year, timer, progress, new_key)
     checked = _check(project, year, rules, loaded, timer, progress, strikt)
     allocation = timer.run("allocate", "Fördelar kostnader", allocate_checked, checked, rules,
                            year, progress)
@@ -107,16 +109,16 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
                      summary.compute_summary(allocation, warnings), timer.timings, warnings)
 
 
-def sql(project_dir: str | Path, query: str) -> pl.DataFrame:
-    """Run a query against kpb.duckdb, with the output views refreshed first."""
+def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.DataFrame:
+    """Run one SELECT against kpb.duckdb: read-only, reading no file but the results in ut/
+    (kpb.write.views.readonly_connection); anything else is KpbError("sql"). The plain view
+    and table names show `year` (default: the latest computed), `<name>_alla_ar` every year."""
     from kpb.write.commit import recover
-    from kpb.write.views import refresh_views
+    from kpb.write.views import query_readonly
 
     project = Project.open(project_dir)
     recover(project)
-    with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.root / "ut")
-        return con.sql(query).pl()
+    return query_readonly(project.database, project.root / "ut", query, year)
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
@@ -181,10 +183,10 @@ def _read_rules(project: Project, year: int, timer: Timer):
                      _rules_name(project, year))
 
 
-def _read(project: Project, year: int, timer: Timer, progress: Progress):
+def _read(project: Project, year: int, timer: Timer, progress: Progress, new_key: bool = False):
     from kpb.load import load_year
 
-    return timer.run("load", "Läser in exporter", load_year, project, year, progress,
+    return timer.run("load", "Läser in exporter", load_year, project, year, progress, new_key,
                      rows_of=lambda l: l.ledger.height + l.aktivitet.height + l.direkt.height)
 
 

@@ -9,9 +9,11 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if (p / "fel.txt").is_file())
-ENV = {"KPB_PSEUDONYM_NYCKEL": "cli-testnyckel"}
+ENV = {"KPB_PSEUDONYM_NYCKEL": TEST_KEY}
 
 
 def copy(source: Path, tmp: Path) -> Path:

@@ -108,7 +108,7 @@ def test_explain_takes_positional_year_and_speaks_plainly_for_direct_pools(exemp
 
 def test_explain_needs_a_year(exempel):
     result = run("explain", "abc", "--project", str(exempel))
-    assert result.exit_code == 2 and "ange verksamhetsåret" in result.output
+    assert result.exit_code == 1 and "ange verksamhetsåret" in result.output
 
 
 def test_vem_prints_only_the_person_id(exempel):

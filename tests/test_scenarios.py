@@ -24,7 +24,9 @@ from click.testing import CliRunner
 from kpb.cli import main
 from kpb.load.pseudonym import person_id
 
-KEY = "hemlig"
+from builders import TEST_KEY
+
+KEY = TEST_KEY
 
 
 def pseudonym(personnummer_12_digits: str) -> str:

@@ -74,14 +74,35 @@ def test_two_writes_give_identical_parquet(tmp_path):
             (tmp_path / "b" / f"{name}.parquet").read_bytes()
 
 
-def test_views_cover_all_years_with_comments(tmp_path):
+def test_views_show_the_latest_year_and_alla_ar_every_year_with_comments(tmp_path):
     ut = tmp_path / "ut"
     write_outputs(ut / "2022", 2022, frames(100), {})
     write_outputs(ut / "2024", 2024, frames(300), {})
     with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
         assert refresh_views(con, ut) == list(OUTPUTS)
-        years = con.sql("select ar, sum(bokfort) from pool group by ar order by ar").fetchall()
+        years = con.sql("select ar, sum(bokfort) from pool_alla_ar group by ar order by ar").fetchall()
+        latest = con.sql("select ar, sum(bokfort) from pool group by ar").fetchall()
         comment = con.execute("select comment from duckdb_columns() "
                           "where table_name = 'pool' and column_name = 'ofordelat'").fetchone()
     assert [(y, str(s)) for y, s in years] == [(2022, "1.00"), (2024, "3.00")]
+    assert [(y, str(s)) for y, s in latest] == [(2024, "3.00")]
     assert "brukare" in comment[0]
+
+
+def test_views_skip_the_hidden_folders_a_killed_run_leaves(tmp_path):
+    ut = tmp_path / "ut"
+    write_outputs(ut / "2024", 2024, frames(300), {})
+    for leftover in (".2024.tmp-123", ".2024.old-456"):
+        write_outputs(ut / leftover, 2024, frames(300), {})
+    write_outputs(ut / ".2023.tmp-9", 2023, frames(100), {})  # a year that never finished
+    with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
+        assert refresh_views(con, ut) == list(OUTPUTS)
+        years = con.sql("select ar, count(*), sum(bokfort) from pool group by ar").fetchall()
+    assert [(y, n, str(s)) for y, n, s in years] == [(2024, 1, "3.00")]
+
+
+def test_no_view_over_a_year_that_exists_only_as_leftovers(tmp_path):
+    ut = tmp_path / "ut"
+    write_outputs(ut / ".2024.old-456", 2024, frames(300), {})
+    with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
+        assert refresh_views(con, ut) == []

@@ -16,6 +16,7 @@ from kpb.allocate.overhead import overhead_flows
 from kpb.allocate.person_costs import insats_amounts
 from kpb.allocate.volumes import volumes
 from kpb.check import activity, costs, plausible
+from kpb.check.amounts import amounts_out_of_range
 from kpb.check.codes import with_catalogue_codes
 from kpb.check.unmatched import unmatched_ledger
 from kpb.errors import KpbError, Problem
@@ -55,6 +56,7 @@ def check_inputs(tables: dict[str, pl.DataFrame], rules: Rules, year: int,
     weights, key_problems = key_weights(rules, tables["nycklar"], ledger)
     volume_rows = volumes(tables["aktivitet"], tables["direkt"], rules, year).collect()
     problems = [
+        *tagged("belopp utanför intervallet", amounts_out_of_range(tables)),
         *tagged("regler", rules.warnings),
         *tagged("huvudboksrader utan pool", unmatched_ledger(ledger, rules)),
         *tagged("nycklar", key_problems),

@@ -13,7 +13,7 @@ import polars as pl
 
 from kpb.errors import KpbError, error
 from kpb.load import personnummer as pnr
-from kpb.load.pseudonym import _key_from_text, _key_path, person_id
+from kpb.load.pseudonym import _key_path, load_key, person_id
 from kpb.project import Project
 
 
@@ -40,15 +40,11 @@ def person_id_of(project: Project, year: int, number: str) -> tuple[str, bool]:
 
 
 def _key(project: Project) -> bytes:
-    """The project's key from the environment or the key file; never a new one, since a new
-    key would give a pseudonym that matches nothing."""
-    from_env = os.environ.get(project.pseudonym.miljovariabel)
-    if from_env:
-        return _key_from_text(from_env.encode())
-    path = _key_path(project)
-    if not path.is_file():
-        raise KpbError("vem", [error(project.relative(path), None, None,
-                                     "nyckeln saknas: ange miljövariabeln "
-                                     f"{project.pseudonym.miljovariabel} eller lägg nyckelfilen "
-                                     "här (samma nyckel som vid inläsningen)")])
-    return _key_from_text(path.read_bytes())
+    """The project's key, read and checked as at load; never a new one, since a new key would
+    give a pseudonym that matches nothing."""
+    if os.environ.get(project.pseudonym.miljovariabel) or _key_path(project).is_file():
+        return load_key(project)
+    raise KpbError("vem", [error(project.relative(_key_path(project)), None, None,
+                                 "nyckeln saknas: ange miljövariabeln "
+                                 f"{project.pseudonym.miljovariabel} eller lägg nyckelfilen "
+                                 "här (samma nyckel som vid inläsningen)")])

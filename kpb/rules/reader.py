@@ -51,7 +51,18 @@ def read_rules(path: Path, year: int, display_name: str | None = None) -> Rules:
     if not path.is_file():
         raise_if_errors("regler", [error(source, None, None,
                                          f"regelfilen saknas: väntade {source} för år {year}")])
-    return parse_rules(path.read_text(encoding="utf-8"), year, source)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        raise_if_errors("regler", [error(source, None, None,
+                                         f"regelfilen kunde inte läsas ({exc.strerror})")])
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise_if_errors("regler", [error(source, line, None, f"fann byten 0x{raw[exc.start]:02x},"
+                                         " som inte är UTF-8: väntade regelfilen sparad som "
+                                         "UTF-8 (spara om den i editorn med kodning UTF-8)")])
+    return parse_rules(text, year, source)
 
 
 def parse_rules(text: str, year: int, source: str) -> Rules:
@@ -228,7 +239,8 @@ def _rest(value, where: str, found: Found) -> str:
 
 def exact(value, where: str, found: Found) -> Fraction | None:
     """A TOML number as an exact Fraction, through its decimal text (0.1 is exactly 1/10)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or value in (float("inf"), float("-inf")):  # TOML allows nan and inf
         found.error(where, f"fann {value!r}, väntade ett tal")
         return None
     share = Fraction(str(value))

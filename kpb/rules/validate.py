@@ -95,6 +95,10 @@ def _check_gemensam(rules: Rules, pool: Pool, found) -> None:
     receivers = rules.declared_receivers(pool)
     if receivers is not None:
         check_receivers(rules, pool, receivers, _receiver_column(pool), found)
+    named = ([s.mottagare for s in key.andelar] if key.kind == "andelar"
+             else list(pool.mottagare))
+    if rules.metod == "stegvis" and stepdown_receivers(rules, pool, named):
+        _check_no_share_backwards(rules, pool, named, _receiver_column(pool), found)
 
 
 def _receiver_column(pool: Pool) -> str:
@@ -118,6 +122,19 @@ def check_receivers(rules: Rules, pool: Pool, receivers, where: str, found) -> N
     if rules.metod == "stegvis" and valid and not stepdown_receivers(rules, pool, valid):
         found.error(where, "alla mottagare är gemensamma pooler som redan har fördelat (stegvis "
                            "fördelar i filens ordning): väntade minst en senare mottagare")
+
+
+def _check_no_share_backwards(rules: Rules, pool: Pool, receivers, where: str, found) -> None:
+    """Stegvis: a receiver named in the rules (a share in `andelar`, a `mottagare`) that has
+    already distributed would get nothing and its share would silently go to the others; the
+    user must move the pool or remove the receiver. (A key file may list every unit, earlier
+    overhead pools included: those rows are left out by the method, not by mistake.)"""
+    later = set(stepdown_receivers(rules, pool, receivers))
+    for name in (r for r in receivers if r not in later):
+        found.error(where, f"mottagaren {name!r} är en gemensam pool som redan har fördelat "
+                           "(stegvis fördelar i filens ordning), så dess andel skulle tyst gå "
+                           f"till de andra: väntade att {name!r} står efter {pool.namn!r} i "
+                           "filen, att mottagaren tas bort, eller metod = \"reciprok\"")
 
 
 def stepdown_receivers(rules: Rules, pool: Pool, receivers) -> list[str]:
