@@ -61,3 +61,38 @@ def test_two_single_persons_are_not_enough_since_both_must_be_one():
 def test_dominance_protects_a_row_of_many():
     flags = protected_rows([4, 5, 9], costs=[100, 50, 150], largest=[60, 20, 60])
     assert flags == [True, False, False]
+
+
+def distribution_tables(n: int):
+    """Fördelning and Fördelningskurva of n brukare with distinct costs, as published."""
+    from decimal import Decimal
+
+    import polars as pl
+
+    from kpb.report.disclosure import PROTECTED, publish
+    from kpb.report.tables import ReportData, fordelning, fordelningskurva
+
+    people = pl.DataFrame({"person_id": [f"p{i:04d}" for i in range(n)],
+                           "kostnad": pl.Series([Decimal(1000 + 37 * i * i) for i in range(n)],
+                                                dtype=pl.Decimal(18, 2))})
+    data = ReportData(2024, "", {"brukare": people})
+    return [publish(make(data)).frame for make in (fordelning, fordelningskurva)], PROTECTED
+
+
+def test_small_distributions_withhold_deciles_and_the_curve_together():
+    (groups, curve), protected = distribution_tables(25)
+    deciles = groups.filter(pl_col("grupp").str.starts_with("Decil"))
+    assert deciles[protected].all() and deciles["kostnad"].is_null().all()
+    top = groups.filter(~pl_col("grupp").str.starts_with("Decil"))
+    assert (top.filter(~pl_col(protected))["antal"] >= MIN_PERSONS).all()
+    assert curve["andel_kostnad"].is_null().sum() == curve.height - 2  # only 0 % and 100 %
+
+
+def test_large_distributions_are_published_whole():
+    (groups, curve), protected = distribution_tables(400)
+    assert not groups[protected].any() and not curve[protected].any()
+
+
+def pl_col(name):
+    import polars as pl
+    return pl.col(name)

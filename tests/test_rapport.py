@@ -118,8 +118,9 @@ def test_distribution_adds_up(exempel, workbook):
     assert sum(r["Antal brukare"] for r in deciles) == brukare.height
     assert sum(ore(r["Kostnad"]) for r in deciles) == brukare["kostnad"].sum()
     top = brukare["kostnad"].sort(descending=True)
-    n = -(-brukare.height * 10 // 100)
+    n = brukare.height * 10 // 100
     assert ore(rows["Dyraste 10 %"]["Kostnad"]) == top.head(n).sum()
+    assert rows["Dyraste 10 %"]["Kostnad"] == rows["Decil 10 (högst)"]["Kostnad"]
     curve = sheet_rows(workbook, "Fördelningskurva", "Andel av brukarna (billigast först)")
     assert curve[0]["Andel av kostnaden"] == 0 and curve[-1]["Andel av kostnaden"] == 1
 

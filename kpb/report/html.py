@@ -127,7 +127,8 @@ def _svg(table: Table) -> str:
     values = [None if v is None else float(v) for v in table.frame[chart.value].to_list()]
     if chart.kind == "bar":
         return bar_chart(chart.title, [str(c) for c in categories], values)
-    return curve_chart(chart.title, [float(c) for c in categories], [v or 0 for v in values],
+    shown = [(float(c), v) for c, v in zip(categories, values) if v is not None]
+    return curve_chart(chart.title, [c for c, _ in shown], [v for _, v in shown],
                        chart.category_label, chart.value_label)
 
 

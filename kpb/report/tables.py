@@ -338,7 +338,7 @@ def fordelning(data: ReportData) -> Table:
     total = ranked["kostnad"].sum() if n else 0
     rows = []
     for percent in (1, 5, 10, 20):
-        k = -(-n * percent // 100)  # ceil: at least one brukare
+        k = max(n * percent // 100, 1)  # floor, so the top 10 % are exactly decile 10
         top = ranked.filter(pl.col("rang_fallande") <= k)
         rows.append((f"Dyraste {percent} %", top.height, top["kostnad"].sum()))
     deciles = (ranked.with_columns(decil=((pl.col("rang") - 1) * 10 // max(n, 1) + 1))
@@ -350,7 +350,12 @@ def fordelning(data: ReportData) -> Table:
                      row["antal"], row["kostnad"]))
     frame = pl.DataFrame({"grupp": [r[0] for r in rows], "antal": [r[1] for r in rows],
                           "kostnad": pl.Series([r[2] for r in rows], dtype=pl.Decimal(18, 2))})
+    smallest_decile = int(deciles["antal"].min() or 0)
     frame = frame.with_columns(
+        # for publication: the deciles stand or fall together, since the top groups are sums
+        # of deciles (top 10 % = decile 10, top 20 % = deciles 9 and 10)
+        skydd=pl.when(pl.col("grupp").str.starts_with("Decil")).then(pl.lit(smallest_decile))
+        .otherwise(pl.col("antal")),
         andel_brukare=pl.col("antal") / n if n else pl.lit(None, pl.Float64),
         andel_kostnad=(pl.col("kostnad").cast(pl.Float64) / float(total)) if total
         else pl.lit(None, pl.Float64))
@@ -362,9 +367,11 @@ def fordelning(data: ReportData) -> Table:
          Column("kostnad", "Kostnad", "kr_ore"), Column("andel_brukare", "Andel av brukarna",
                                                          "andel"),
          Column("andel_kostnad", "Andel av kostnaden", "andel")),
-        ("Dyraste p % = de ⌈p % × antal brukare⌉ brukare med högst årskostnad.",
+        ("Dyraste p % = de ⌊p % × antal brukare⌋ brukare (minst en) med högst årskostnad; "
+         "dyraste 10 % är alltså decil 10.",
          "Decil 1–10: brukarna sorterade efter årskostnad i tio lika stora grupper.",
-         f"Gini-koefficient: {gini_text} (0 = lika kostnad för alla, 1 = en bär allt)."))
+         f"Gini-koefficient: {gini_text} (0 = lika kostnad för alla, 1 = en bär allt)."), None,
+        Disclosure("skydd", ("antal", "kostnad", "andel_brukare", "andel_kostnad")))
 
 
 def _ranked(brukare_frame: pl.DataFrame) -> pl.DataFrame:
@@ -387,7 +394,13 @@ def fordelningskurva(data: ReportData, points: int = 20) -> Table:
                         how="left")
              .with_columns(andel_kostnad=(pl.col("kumulativ").fill_null(0) / total)
                            if total else pl.lit(None, pl.Float64))
-             .select("andel_brukare", "andel_kostnad").sort("andel_brukare"))
+             .select("andel_brukare", "andel_kostnad", "rang").sort("andel_brukare"))
+    # for publication: two neighbouring points give the cost share of the persons between
+    # them, so inner points are shown only when every step holds at least 3 persons
+    smallest_step = int(frame["rang"].cast(pl.Int64).diff().drop_nulls().min() or 0)
+    inner = (pl.col("andel_brukare") > 0) & (pl.col("andel_brukare") < 1)
+    frame = frame.with_columns(
+        personer=pl.when(inner).then(pl.lit(smallest_step)).otherwise(pl.lit(0))).drop("rang")
     return Table(
         "fordelningskurva", "Fördelningskurva", f"Fördelningskurva {data.year}", frame,
         (Column("andel_brukare", "Andel av brukarna (billigast först)", "andel"),
@@ -395,7 +408,8 @@ def fordelningskurva(data: ReportData, points: int = 20) -> Table:
         ("Lorenzkurva: de billigaste x % av brukarna bär y % av kostnaden. Diagonalen vore "
          "lika kostnad för alla.",),
         Chart("line", "Fördelningskurva", "andel_brukare", "andel_kostnad",
-              "andel av kostnaden", "andel av brukarna"))
+              "andel av kostnaden", "andel av brukarna"),
+        Disclosure("personer", ("andel_kostnad",)))
 
 
 def pooler(data: ReportData) -> Table:
