@@ -58,6 +58,15 @@ def _print_problems(failure: KpbError) -> None:
                f"{warnings} varningar. Inget har skrivits.", err=True)
 
 
+def _report_failed(failure: KpbError, year: int) -> None:
+    """The results are written; only the report after them failed: say so, exit 1."""
+    for problem in failure.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    click.echo(f"kpb: resultaten för {year} är skrivna, men rapporten kunde inte skrivas: "
+               f"rätta felet och kör `kpb rapport {year}`.", err=True)
+    sys.exit(1)
+
+
 def _progress(quiet: bool):
     if quiet:
         return api.silent
@@ -211,7 +220,10 @@ def compute(year, project_dir, quiet, strikt, new_key, without_report):
     _echo_lines(render(result.sections))
     click.echo(f"Resultat: {result.output_dir}")
     if not without_report:
-        report = api.rapport(project_dir, year, _progress(quiet))
+        try:
+            report = api.rapport(project_dir, year, _progress(quiet))
+        except KpbError as failure:
+            _report_failed(failure, year)
         click.echo("Rapport: " + ", ".join(str(f) for f in report.files))
 
 
