@@ -189,6 +189,41 @@ def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
     return generate(Path(out), invanare, year, seed, progress)
 
 
+@dataclass(frozen=True)
+class ReportResult:
+    project: Project
+    year: int
+    files: list[Path]
+
+
+def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
+            publicera: bool = False) -> ReportResult:
+    """The KPB report of a computed year: ut/<year>/kpb_<year>.xlsx and rapport.html, read
+    from the year's Parquet outputs (run `compute` first). `publicera` writes the version for
+    publication instead (kpb_<year>_publicerad.xlsx, rapport_publicerad.html), with cells
+    that could identify a person withheld."""
+    from kpb.report.build import write_report
+
+    project = Project.open(project_dir)
+    timer = Timer(progress)
+    files = timer.run("report", "Skriver rapport", write_report, project, year, publicera)
+    return ReportResult(project, year, files)
+
+
+@dataclass(frozen=True)
+class VemResult:
+    person_id: str
+    among_brukare: bool  # the person has a cost in the year's brukare.parquet
+
+
+def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
+    """The person_id of a personnummer under the project's key (never creates a key)."""
+    from kpb.report.vem import person_id_of
+
+    project = Project.open(project_dir)
+    return VemResult(*person_id_of(project, year, personnummer))
+
+
 # -- steps ---------------------------------------------------------------------------
 
 def _read_rules(project: Project, year: int, timer: Timer):
