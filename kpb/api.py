@@ -144,6 +144,9 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
                 "indata": _output_files(project, (fran, till))}
     timer.run("write", "Skriver jämförelsen", compare.write, result, target, manifest)
     _refresh_views(project)
+    if (project.output_dir(till) / f"kpb_{till}.xlsx").is_file():  # the report gets the sheet
+        from kpb.report.build import write_report
+        timer.run("report", f"Skriver rapporten för {till}", write_report, project, till)
     return replace(result, output_dir=target)
 
 

@@ -178,3 +178,35 @@ def test_report_tables_carry_the_outputs_figures(exempel):
         exempel, 2024, "utfall_insats")["kostnad_per_avslut_arbete_eller_studier"].to_list()
     assert "Styckkostnad 2022 i 2024 års priser, kr" in styckkostnad_jamford(exempel, 2022, 2024).columns
     assert kolada_jamford(exempel, 2024).height == own(exempel, 2024, "kolada").height > 0
+
+
+def sheet(book, name: str, first_label: str) -> list[dict]:
+    rows = list(book[name].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == first_label)
+    return [dict(zip(rows[start], row)) for row in rows[start + 1:] if row[0] is not None]
+
+
+def test_jamfor_puts_the_comparison_into_the_later_years_report(exempel):
+    import openpyxl
+
+    book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024.xlsx")
+    assert book.sheetnames[-4:] == ["Hushåll", "Utfall arbetsmarknad", "Jämförelse",
+                                    "Jämförelsekommuner"]
+    rows = {r["Insats"]: r for r in sheet(book, "Jämförelse", "Insats")}
+    expected = compared(exempel, "styckkostnad").filter(pl.col("insats") == "familjehem")
+    assert Decimal(str(rows["familjehem"]["Styckkostnad 2024"])) == expected[
+        "styckkostnad_till"].item()
+    households = sheet(book, "Hushåll", "Rang")
+    assert [r["Total kostnad"] for r in households] == [
+        float(v) for v in own(exempel, 2024, "hushall").sort("rang").head(20)["kostnad"]]
+    assert "Styckkostnad 2022 och 2024" in (exempel / "ut/2024/rapport.html").read_text("utf-8")
+
+
+def test_the_published_report_withholds_small_households(exempel):
+    import openpyxl
+
+    run("rapport", "2024", "--publicera", "--project", str(exempel))
+    book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024_publicerad.xlsx")
+    households = sheet(book, "Hushåll", "Rang")
+    assert all(r["Total kostnad"] == ".." for r in households)  # 1-3 members: all of them
+    assert all(r["Deltagare"] != ".." for r in sheet(book, "Utfall arbetsmarknad", "Insats"))

@@ -14,7 +14,7 @@ from tests.test_cli_compute import copy_project, outputs, run
 
 SHEETS = ["Sammanfattning", "Kostnad per insats", "Insatser", "Brukare", "Per invånare",
           "Fördelning", "Fördelningskurva", "Ytterfall", "Pooler", "Gemensamma kostnader",
-          "Avstämning"]
+          "Avstämning", "Hushåll", "Utfall arbetsmarknad", "Jämförelsekommuner"]  # effect sheets
 
 
 @pytest.fixture(scope="module")

@@ -88,6 +88,7 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
                                          f"inga resultat för {year}: kör `kpb compute {year}` "
                                          "först")])
     frames = {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in READ}
+    frames |= effect_frames(output_dir, year)  # households, outcomes, comparisons (optional)
     names, utforare, regi = {}, {}, {}
     if rules is not None:
         names = {kod: i.namn for kod, i in rules.insatser.items()}
@@ -98,7 +99,8 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
 
 
 def tables(data: ReportData) -> list[Table]:
-    return [make(data) for make in TABLES]
+    made = [make(data) for make in TABLES]
+    return [table for table in made if table is not None]  # an effect table may be absent
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -572,3 +574,9 @@ def _threshold(rule, costs: pl.Series) -> Decimal:
 
 TABLES = [sammanfattning, kostnad_per_insats, insatser, brukare, per_invanare, fordelning,
           fordelningskurva, ytterfall, pooler, gemensamma, avstamning]
+
+# The effect sheets (households, outcomes, comparisons) live in their own module, which
+# builds on the definitions above; they go after the KPB's own sheets.
+from kpb.report.effect_sheets import EFFECT_TABLES, effect_frames  # noqa: E402
+
+TABLES += EFFECT_TABLES
