@@ -315,7 +315,7 @@ def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int)
 
 
 def _effect_summary(allocation) -> list:
-    from kpb.report.effect_tables import effect_summary
+    from kpb.report.effect_summary import effect_summary
 
     return effect_summary(allocation)
 
