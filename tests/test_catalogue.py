@@ -46,6 +46,15 @@ def append(root: Path, name: str, text: str, encoding: str = "utf-8") -> None:
         file.write(text.encode(encoding))
 
 
+def edit(name: str, old: str, new: str, encoding: str = "utf-8"):
+    """A case that replaces the first `old` in file `name` by `new`, written in `encoding`."""
+    def make(root: Path) -> None:
+        text = (root / name).read_text(encoding="utf-8")
+        assert old in text
+        write(root, name, text.replace(old, new, 1).encode(encoding))
+    return make
+
+
 def workbook(root: Path, edit) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -103,6 +112,8 @@ CASES = {
                                       "huvudbok.csv:"),
     "belopp med 20 siffror": (lambda r: append(r, LEDGER, "202401;5010;200;510;99999999999999999999\n"),
                               "huvudbok.csv:"),
+    "två ansvar-kolumner": (edit(LEDGER, "ansvar;verksamhet", "ansvar;Ansvar"),
+                            "huvudbok.csv:1: ansvar: rubriken finns i kolumn 3 och 4"),
     # -- SIE ----------------------------------------------------------------------------
     "SIE typ 1": (lambda r: replace_ledger(r, "bok.se", '#FLAGGA 0\n#SIETYP 1\n#UB 0 1930 1.00\n'),
                   "bok.se:2: #SIETYP: SIE typ 1"),

@@ -3,10 +3,16 @@
 kpb.toml may name the header of each canonical column (`kolumner = { belopp = "Utfall" }`);
 otherwise the canonical name itself is looked for, ignoring case. A missing required column is
 reported with the columns the file has and the mapping that was tried.
+
+A column kpb reads must be in the file once: two headers that name it (the same text, or the
+same after case-folding and trimming) are an error naming both positions, never one kept
+silently. The readers give a repeated header a suffix (`ansvar_duplicated_0`, as Polars does);
+it is taken off again here to compare.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -14,6 +20,8 @@ import polars as pl
 from kpb.errors import Problem, error
 from kpb.load.textfile import LINE, TextTable
 from kpb.project import SourceSettings
+
+DUPLICATE_SUFFIX = re.compile(r"_duplicated_[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,8 @@ def map_columns(table: TextTable, wanted: tuple[str, ...], required: tuple[str, 
     headers = {name: found for name in wanted
                if (found := _find_header(table.headers, settings.kolumner.get(name, name)))}
     problems = [_missing(table, name, settings) for name in required if name not in headers]
+    problems += [problem for name in wanted
+                 if (problem := _repeated(table, settings.kolumner.get(name, name)))]
     selected = [pl.col(headers[name]).alias(name) if name in headers else pl.lit("").alias(name)
                 for name in wanted]
     rows = table.rows.select(pl.col(LINE), *selected)
@@ -48,3 +58,17 @@ def _missing(table: TextTable, name: str, settings: SourceSettings) -> Problem:
              else f"rubriken {name!r} (ingen mappning i kpb.toml)")
     found = ", ".join(repr(h) for h in table.headers) or "inga"
     return error(table.file, 1, name, f"kolumnen saknas: letade efter {tried}, fann {found}")
+
+
+def _repeated(table: TextTable, expected: str) -> Problem | None:
+    """An error when more than one of the file's columns answers to `expected`."""
+    wanted = expected.strip().casefold()
+    found = [(position, original) for position, header in enumerate(table.headers, start=1)
+             if (original := DUPLICATE_SUFFIX.sub("", header)).strip().casefold() == wanted]
+    if len(found) < 2:
+        return None
+    positions = ", ".join(str(position) for position, _ in found[:-1]) + f" och {found[-1][0]}"
+    written = ", ".join(repr(original) for _, original in found)
+    return error(table.file, 1, expected, f"rubriken finns i kolumn {positions} ({written}): "
+                                          "väntade varje kolumn en gång (ta bort eller döp om "
+                                          "den ena)")

@@ -171,5 +171,6 @@ def _unique(headers: list[str]) -> list[str]:
     for name in headers:
         name = name or "kolumn"
         seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+        # the suffix Polars gives a repeated CSV header: columns.py reports both
+        unique.append(name if seen[name] == 1 else f"{name}_duplicated_{seen[name] - 2}")
     return unique

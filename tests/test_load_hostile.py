@@ -1,0 +1,63 @@
+"""Hostile inputs at load (issue 8, phase 2): duplicate headers, personnummer in other text
+columns, encodings, amounts too long to parse. Each problem is a located message."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from kpb.errors import KpbError
+from kpb.load import load_year
+
+from builders import TEST_KEY, write_project
+
+
+@pytest.fixture(autouse=True)
+def key_from_environment(monkeypatch):
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
+
+
+def errors_of(project) -> list[str]:
+    with pytest.raises(KpbError) as raised:
+        load_year(project, 2024)
+    return [str(problem) for problem in raised.value.errors]
+
+
+# -- duplicate headers ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["period;konto;ansvar;belopp;ansvar",
+                                    "period;konto;Ansvar;belopp;ansvar",
+                                    "period;konto;ANSVAR ;belopp;ansvar"])
+def test_two_columns_with_the_same_header_are_an_error_naming_both(tmp_path, header):
+    text = header + "\n202401;5010;100;12,00;200\n"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text}))
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("data/2024/ledger/hb.csv:1: ansvar: rubriken finns i kolumn "
+                                "3 och 5"), errors
+
+
+def test_a_mapped_header_that_is_also_there_in_another_case_is_an_error(tmp_path):
+    text = "period;konto;Enhet;enhet;belopp\n202401;5010;100;200;12,00\n"
+    toml = '[kalla.ledger]\nkolumner = { ansvar = "Enhet" }\n'
+    errors = errors_of(write_project(tmp_path, toml, **{"ledger/hb.csv": text}))
+    assert [e.split(": rubriken")[0] for e in errors] == ["data/2024/ledger/hb.csv:1: Enhet"]
+    assert "kolumn 3 och 4" in errors[0]
+
+
+def test_duplicate_headers_kpb_does_not_read_are_left_alone(tmp_path):
+    text = "period;konto;belopp;kommentar;kommentar\n202401;5010;12,00;a;b\n"
+    loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": text}), 2024)
+    assert loaded.ledger["belopp_ore"].to_list() == [1200]
+
+
+def test_duplicate_headers_in_xlsx_are_an_error_too(tmp_path):
+    project = write_project(tmp_path)
+    (tmp_path / "data/2024/ledger/hb.csv").unlink()
+    book = openpyxl.Workbook()
+    book.active.append(["period", "konto", "belopp", "Belopp"])
+    book.active.append(["202401", "5010", "12", "13"])
+    book.save(tmp_path / "data/2024/ledger/hb.xlsx")
+    errors = errors_of(project)
+    assert errors == ["data/2024/ledger/hb.xlsx:1: belopp: rubriken finns i kolumn 3 och 4 "
+                      "('belopp', 'Belopp'): väntade varje kolumn en gång (ta bort eller döp om "
+                      "den ena)"]
