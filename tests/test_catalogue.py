@@ -111,7 +111,8 @@ CASES = {
     "citattecken som aldrig stängs": (lambda r: append(r, LEDGER, '202401;"5010;200;510;100\n'),
                                       "huvudbok.csv:"),
     "belopp med 20 siffror": (lambda r: append(r, LEDGER, "202401;5010;200;510;99999999999999999999\n"),
-                              "huvudbok.csv:"),
+                              "huvudbok.csv:338: belopp: fann '99999999999999999999': väntade ett "
+                              "belopp med högst 15 siffror"),
     "två ansvar-kolumner": (edit(LEDGER, "ansvar;verksamhet", "ansvar;Ansvar"),
                             "huvudbok.csv:1: ansvar: rubriken finns i kolumn 3 och 4"),
     # -- SIE ----------------------------------------------------------------------------

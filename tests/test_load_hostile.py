@@ -3,11 +3,16 @@ columns, encodings, amounts too long to parse. Each problem is a located message
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import openpyxl
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpb.errors import KpbError
-from kpb.load import load_year
+from kpb.load import load_year, parse
 
 from builders import TEST_KEY, write_project
 
@@ -61,3 +66,31 @@ def test_duplicate_headers_in_xlsx_are_an_error_too(tmp_path):
     assert errors == ["data/2024/ledger/hb.xlsx:1: belopp: rubriken finns i kolumn 3 och 4 "
                       "('belopp', 'Belopp'): väntade varje kolumn en gång (ta bort eller döp om "
                       "den ena)"]
+
+
+# -- amounts longer than Int64 can hold --------------------------------------------------------
+
+@pytest.mark.parametrize("amount", ["9" * 16, "-" + "9" * 19 + ",99", "18446744073709551616",
+                                    "1" + "0" * 30 + ".00"])
+def test_an_amount_with_more_digits_than_int64_holds_is_refused_where_it_is(tmp_path, amount):
+    text = f"period;konto;belopp\n202401;5010;1,00\n202401;5010;{amount}\n"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text}))
+    assert errors == [f"data/2024/ledger/hb.csv:3: belopp: fann {amount!r}: väntade ett belopp "
+                      "med högst 15 siffror före decimaltecknet (kpb räknar belopp upp till "
+                      "100 000 000 000,00 kr per rad)"]
+
+
+@given(digits=st.text("0123456789", min_size=1, max_size=40), sign=st.sampled_from(["", "-"]),
+       fraction=st.sampled_from(["", ",5", ",05"]))
+@settings(max_examples=150, deadline=None)
+def test_parsing_an_amount_never_wraps(digits, sign, fraction):
+    frame = pl.DataFrame({"belopp": [sign + digits + fraction]})
+    parsed = parse.money_ore(pl.col("belopp"), ",")
+    for stage in parsed.stages:
+        frame = frame.with_columns(**stage)
+    value, problem = frame.select(parsed.value, parsed.error.alias("fel")).row(0)
+    exact = Decimal(sign + digits + fraction.replace(",", ".")) * 100
+    if problem is None:
+        assert value == exact
+    else:
+        assert value is None and len(digits) > 15

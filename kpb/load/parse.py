@@ -18,6 +18,8 @@ import polars as pl
 THOUSANDS = "[ \u00a0\u202f]"
 # [0-9], never \d: the regex engine counts Arabic-Indic and other digits as \d too
 MAX_INTEGER_DIGITS = 15  # öre and milli-units of 10^15 still fit in Int64
+# a longer number is refused by name, never cut or wrapped (kpb.check.amounts: the row range)
+TOO_LONG_NOTE = {2: " (kpb räknar belopp upp till 100 000 000 000,00 kr per rad)"}
 
 
 class Parsed(NamedTuple):
@@ -54,6 +56,9 @@ def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bo
     signed = pl.when(parts.struct.field("1") == "-").then(-magnitude).otherwise(magnitude)
     error = (pl.when((number == "") & required).then(pl.lit(f"värde saknas, väntade {what}"))
              .when(number == "").then(None)
+             .when(number.str.contains(rf"^[+-]?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}"))  # not wrapped
+             .then(pl.lit(f"väntade {what} med högst {MAX_INTEGER_DIGITS} siffror före "
+                          f"decimaltecknet{TOO_LONG_NOTE.get(places, '')}"))
              .when(whole.is_null()).then(pl.lit(f"väntade {what}"))
              .when(too_precise).then(pl.lit(f"väntade {what} med högst {places} decimaler")))
     return Parsed(pl.when(~too_precise).then(signed), error, stages)
