@@ -19,6 +19,7 @@ kpb.toml (all keys optional except where said):
     separator = "auto"                    # auto | ";" | "," | "\t"
     decimal = "auto"                      # auto | "," | "."
     kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
+    pseudonymisera = ["motpart"]          # personnummer there become pseudonyms, not errors
 
     [kontroll]
     utanfor_aret = "varning"              # or "fel": hour/count rows dated outside the year
@@ -54,6 +55,11 @@ SOURCE_COLUMNS = {
                "kon", "fodelsear"),
 }
 
+# columns never named in `pseudonymisera`: person and hushall always become pseudonyms, the
+# others are numbers, dates and periods
+PSEUDONYMISED_ELSEWHERE = ("person", "hushall", "period", "belopp", "from", "tom", "timmar",
+                           "antal", "datum", "kon", "fodelsear", "varde", "start", "avslut")
+
 
 @dataclass(frozen=True)
 class SourceSettings:
@@ -61,6 +67,8 @@ class SourceSettings:
     separator: str = "auto"
     decimal: str = "auto"
     kolumner: dict[str, str] = field(default_factory=dict)  # canonical -> file header
+    # text columns whose personnummer-shaped values become keyed pseudonyms (stray_ids.py)
+    pseudonymisera: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,7 +288,8 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
                                   f"okänd källa, väntade en av {', '.join(SOURCES)}"))
             continue
         conf = _table(table, name, where, problems)
-        _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner"), where, problems)
+        _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner", "pseudonymisera"),
+                      where, problems)
         columns = conf.get("kolumner", {})
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
             problems.append(error("kpb.toml", None, f"{where}.kolumner",
@@ -292,8 +301,21 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
             separator=_choice(conf, "separator", SEPARATORS, "auto", where, problems),
             decimal=_choice(conf, "decimal", DECIMALS, "auto", where, problems),
             kolumner={k.lower(): v for k, v in columns.items()},
+            pseudonymisera=_pseudonymised_columns(conf, name, where, problems),
         )
     return sources
+
+
+def _pseudonymised_columns(conf, source, where, problems) -> tuple[str, ...]:
+    """`pseudonymisera = ["utforare"]`: text columns of the source other than person."""
+    value = conf.get("pseudonymisera", [])
+    allowed = [c for c in SOURCE_COLUMNS[source] if c not in PSEUDONYMISED_ELSEWHERE]
+    if not isinstance(value, list) or not all(v in allowed for v in value):
+        problems.append(error("kpb.toml", None, f"{where}.pseudonymisera",
+                              f"fann {value!r}, väntade en lista av kolumner bland "
+                              f"{', '.join(allowed)}"))
+        return ()
+    return tuple(value)
 
 
 def _kontroll(table, problems) -> KontrollSettings:

@@ -115,6 +115,10 @@ CASES = {
                               "belopp med högst 15 siffror"),
     "två ansvar-kolumner": (edit(LEDGER, "ansvar;verksamhet", "ansvar;Ansvar"),
                             "huvudbok.csv:1: ansvar: rubriken finns i kolumn 3 och 4"),
+    "personnummer som utförare": (edit("data/2024/aktivitet/hemtjanst.csv", ";NORR;", ";811218-9876;"),
+                                  "hemtjanst.csv:2: utforare: fann '811218-****'"),
+    "samordningsnummer som verksamhet": (edit(LEDGER, "202401;3110;200;510;", "202401;3110;200;701063-2391;"),
+                                         "huvudbok.csv:2: verksamhet: fann '701063-****'"),
     # -- SIE ----------------------------------------------------------------------------
     "SIE typ 1": (lambda r: replace_ledger(r, "bok.se", '#FLAGGA 0\n#SIETYP 1\n#UB 0 1930 1.00\n'),
                   "bok.se:2: #SIETYP: SIE typ 1"),

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpb.errors import KpbError
-from kpb.load import load_year, parse
+from kpb.load import load_year, parse, pseudonym
 
 from builders import TEST_KEY, write_project
 
@@ -94,3 +94,59 @@ def test_parsing_an_amount_never_wraps(digits, sign, fraction):
         assert value == exact
     else:
         assert value is None and len(digits) > 15
+
+
+# -- personnummer in other text columns ------------------------------------------------------
+
+AKTIVITET = "person;insats;from;timmar;utforare\n"
+
+
+def test_a_personnummer_as_utforare_is_an_error_with_the_number_masked(tmp_path):
+    text = AKTIVITET + ("640823-3234;hemtjanst;2024-01-05;1;Hemtjänst Norr\n"
+                        "640823-3234;hemtjanst;2024-01-06;1;811218-9876\n"
+                        "640823-3234;hemtjanst;2024-01-07;1;Firma 198112189876\n")
+    errors = errors_of(write_project(tmp_path, **{"aktivitet/a.csv": text}))
+    assert [e.split(": fann")[0] for e in errors] == ["data/2024/aktivitet/a.csv:3: utforare",
+                                                     "data/2024/aktivitet/a.csv:4: utforare"]
+    assert "fann '811218-****'" in errors[0] and "fann 'Firma 19811218-****'" in errors[1]
+    assert 'pseudonymisera = ["utforare"] under [kalla.aktivitet]' in errors[0]
+    assert not any("9876" in e for e in errors)
+
+
+@pytest.mark.parametrize("column,value", [("motpart", "19640823 3234"), ("projekt", "750570-1834"),
+                                          ("konto", "6408233234"), ("ansvar", "701063+2391")])
+def test_a_personnummer_or_samordningsnummer_in_the_ledger_is_an_error(tmp_path, column, value):
+    text = f"period;konto;belopp;{column}\n202401;5010;1,00;{value}\n"
+    if column == "konto":
+        text = f"period;konto;belopp\n202401;{value};1,00\n"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text}))
+    assert len(errors) == 1 and errors[0].startswith(f"data/2024/ledger/hb.csv:2: {column}: fann")
+    assert value[-4:] not in errors[0]
+
+
+def test_numbers_that_are_no_personnummer_are_left_alone(tmp_path):
+    text = ("period;konto;belopp;motpart;projekt\n"
+            "202401;5010;1,00;556036-0793;2024-01-31\n"      # an organisationsnummer
+            "202401;5010;1,00;640823-3235;1234567890\n"      # wrong check digit; no date
+            "202401;5010;1,00;Faktura 6408233234567;\n")     # part of a longer number
+    loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": text}), 2024)
+    assert loaded.ledger["motpart"].to_list() == ["556036-0793", "640823-3235",
+                                                  "Faktura 6408233234567"]
+
+
+def test_pseudonymisera_replaces_only_the_values_holding_a_number_by_keyed_pseudonyms(tmp_path):
+    text = AKTIVITET + ("640823-3234;hemtjanst;2024-01-05;1;Hemtjänst Norr\n"
+                        "640823-3234;hemtjanst;2024-01-06;1;811218-9876\n"
+                        "640823-3234;hemtjanst;2024-01-07;1;19811218-9876\n")
+    toml = '[kalla.aktivitet]\npseudonymisera = ["utforare"]\n'
+    loaded = load_year(write_project(tmp_path, toml, **{"aktivitet/a.csv": text}), 2024)
+    expected = pseudonym.person_id(TEST_KEY.encode(), "utforare:198112189876")
+    assert loaded.aktivitet["utforare"].to_list() == ["Hemtjänst Norr", expected, expected]
+    assert expected != pseudonym.person_id(TEST_KEY.encode(), "198112189876")
+
+
+def test_pseudonymisera_names_columns_of_the_source(tmp_path):
+    with pytest.raises(KpbError) as raised:
+        write_project(tmp_path, '[kalla.aktivitet]\npseudonymisera = ["person", "konto"]\n')
+    assert "kpb.toml: kalla.aktivitet.pseudonymisera: fann ['person', 'konto']" in str(
+        raised.value.errors[0])

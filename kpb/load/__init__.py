@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.errors import KpbError, Problem, error, warning
-from kpb.load import persons, schemas
+from kpb.load import persons, schemas, stray_ids
 from kpb.load.csvfile import read_csv
 from kpb.load.problems import masked
 from kpb.load.pseudonym import load_key
@@ -65,6 +65,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
     files = _files_table(year, texts)
     rows = {source: _typed_source(project, source, texts[source], ctx, problems)
             for source in SOURCES}
+    rows = stray_ids.checked(rows, project, year, key, problems)  # personnummer elsewhere
     problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
     if any(p.is_error for p in problems):
         raise KpbError("inläsning", problems)

@@ -1,0 +1,108 @@
+"""Personnummer outside `person` and `hushall`: found in every text column of the typed rows.
+
+A sole trader's personnummer as `utforare`, a client's as `motpart` on a ledger row, a
+samordningsnummer typed into `insats`: any text value that is, or holds, a valid personnummer
+or samordningsnummer (the shape, date and check digit of kpb.load.personnummer) is by default
+an error `file:line: column: fann 640823-****: ...`, masked, so that no number reaches
+kpb.duckdb.
+
+kpb.toml may instead ask for such values to be replaced by keyed pseudonyms, per source and
+column: `[kalla.aktivitet] pseudonymisera = ["utforare"]`. Only the values that hold a number
+change; "Hemtjänst Norr" stays as written so the rules still match it. The pseudonym is the
+first 20 hex characters of HMAC-SHA-256(key, "<column>:" + text), where text is the number in
+its 12-digit form when the value is just a number (so 640823-3234 and 196408233234 get the
+same pseudonym), else the value as written. The column prefix keeps it apart from the same
+person's person_id, so a pseudonymised utförare cannot be joined to a client.
+
+Only distinct candidate values are validated and hashed: a cheap regex over the column first
+keeps the values with six digits in a row, the rest is never looked at again.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpb.errors import Problem, error
+from kpb.load.personnummer import is_valid, mask, mask_within, normalised
+from kpb.load.problems import CAP
+from kpb.load.pseudonym import person_id
+from kpb.load.textfile import LINE
+from kpb.project import Project
+
+NOT_SCANNED = {"hushall", "kalla_fil", "varde"}  # hushall is hashed already; varde a number
+TOKEN = r"[0-9][0-9+\-]*[0-9]"  # a run of digits with - or + inside: one candidate number
+CANDIDATE = r"[0-9]{6}"
+
+
+def checked(rows: dict[str, list[pl.DataFrame]], project: Project, year: int, key: bytes,
+            problems: list[Problem]) -> dict[str, list[pl.DataFrame]]:
+    """The typed rows with pseudonymised columns replaced; errors for the other numbers."""
+    result = {}
+    for source, frames in rows.items():
+        settings = project.source(source)
+        result[source] = [_checked_frame(frame, source, settings.pseudonymisera,
+                                         settings.kolumner, year, key, problems)
+                          for frame in frames]
+    return result
+
+
+def _checked_frame(frame: pl.DataFrame, source: str, pseudonymised: tuple[str, ...],
+                   headers: dict[str, str], year: int, key: bytes, problems: list[Problem]
+                   ) -> pl.DataFrame:
+    columns = [name for name, dtype in frame.schema.items()
+               if dtype == pl.Utf8 and name not in NOT_SCANNED and not name.startswith("_")]
+    if not columns or frame.height == 0:
+        return frame
+    candidates = frame.select(pl.col(name).filter(pl.col(name).str.contains(CANDIDATE))
+                              .unique().implode() for name in columns).row(0)
+    for name, values in zip(columns, candidates):
+        numbers = _holding_a_number(pl.Series(name, values, dtype=pl.Utf8), year)
+        if numbers.is_empty():
+            continue
+        if name in pseudonymised:
+            frame = frame.with_columns(_pseudonyms(frame[name], numbers, name, year, key))
+        else:
+            problems += _errors(frame, name, numbers, source, headers.get(name, name), year)
+    return frame
+
+
+def _holding_a_number(values: pl.Series, year: int) -> pl.Series:
+    """The values that are, or hold, a valid personnummer or samordningsnummer."""
+    tokens = pl.DataFrame({"value": values}).with_columns(
+        token=pl.concat_list(pl.col("value"), pl.col("value").str.extract_all(TOKEN)))
+    found = tokens.explode("token").filter(is_valid(normalised(pl.col("token"), year)))
+    return found["value"].unique()
+
+
+def _pseudonyms(column: pl.Series, numbers: pl.Series, name: str, year: int, key: bytes
+                ) -> pl.Series:
+    number = normalised(pl.col("value"), year)
+    keyed = pl.DataFrame({"value": numbers}).select(
+        pl.when(is_valid(number)).then(number).otherwise(pl.col("value")))
+    hashed = [person_id(key, f"{name}:{text}") for text in keyed.to_series().to_list()]
+    return column.replace(numbers, pl.Series(hashed, dtype=pl.Utf8))
+
+
+def _errors(frame: pl.DataFrame, name: str, numbers: pl.Series, source: str, header: str,
+            year: int) -> list[Problem]:
+    found = (frame.filter(pl.col(name).is_in(numbers.implode()))
+             .group_by("kalla_fil", maintain_order=True)
+             .agg(pl.col(LINE).head(CAP), pl.col(name).head(CAP).alias("fann"),
+                  pl.len().alias("rader")))
+    fix = (f"väntade inget personnummer eller samordningsnummer i kolumnen (ta bort det ur "
+           f"exporten, eller skriv pseudonymisera = [\"{name}\"] under [kalla.{source}] i "
+           "kpb.toml)")
+    problems = []
+    for file, lines, values, count in found.iter_rows():
+        problems += [error(file, line, header, f"fann {_masked(value, year)!r}: {fix}")
+                     for line, value in zip(lines, values)]
+        if count > CAP:
+            problems.append(error(file, lines[-1], header, f"... och {count - CAP} fler rader "
+                                                           "med personnummer i kolumnen"))
+    return problems
+
+
+def _masked(value: str, year: int) -> str:
+    """mask() for a value that is just a number (also "640823 3234"), else every number in it."""
+    whole = pl.select(normalised(pl.lit(value), year)).item()
+    return mask(value) if whole is not None else mask_within(value)
