@@ -150,3 +150,58 @@ def test_pseudonymisera_names_columns_of_the_source(tmp_path):
         write_project(tmp_path, '[kalla.aktivitet]\npseudonymisera = ["person", "konto"]\n')
     assert "kpb.toml: kalla.aktivitet.pseudonymisera: fann ['person', 'konto']" in str(
         raised.value.errors[0])
+
+
+# -- encodings ------------------------------------------------------------------------------
+
+LEDGER_TEXT = "period;konto;ansvar;belopp\n202401;5010;Hemtjänst;1 234,50\n202402;5010;Äldre;-50\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
+                                   "utf-32-be"])
+def test_utf16_and_utf32_exports_are_read_with_or_without_bom(tmp_path, codec):
+    loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": LEDGER_TEXT.encode(codec)}),
+                       2024)
+    assert loaded.ledger["ansvar"].to_list() == ["Hemtjänst", "Äldre"]
+    assert loaded.ledger["belopp_ore"].to_list() == [123450, -5000]
+    assert loaded.ledger["kalla_rad"].to_list() == [2, 3]
+
+
+def test_a_broken_utf16_file_is_an_error_with_its_line(tmp_path):
+    raw = LEDGER_TEXT.encode("utf-16-le") + "202403;5010;".encode("utf-16-le") + b"\x00\xdc1\x00"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": raw}))
+    assert len(errors) == 1 and errors[0].startswith("data/2024/ledger/hb.csv:4: ogiltig "
+                                                     "UTF-16-kodning"), errors
+
+
+def test_one_invalid_byte_in_a_utf8_file_is_named_with_its_line(tmp_path):
+    raw = LEDGER_TEXT.encode("utf-8") + b"202403;5010;Fel\xff;1\n"
+    errors = errors_of(write_project(tmp_path, '[kalla.ledger]\nkodning = "utf-8"\n',
+                                     **{"ledger/hb.csv": raw}))
+    assert errors == ["data/2024/ledger/hb.csv:4: byten 0xFF är inte UTF-8: väntade UTF-8 som "
+                      "kodning i kpb.toml säger (spara om filen som UTF-8, eller ändra kodning, "
+                      't.ex. till "cp1252" eller "auto")']
+
+
+@pytest.mark.parametrize("toml", ["", '[kalla.ledger]\nkodning = "cp1252"\n'])
+def test_a_cp1252_file_with_utf8_rows_is_mixed_encoding_at_the_first_such_line(tmp_path, toml):
+    raw = (LEDGER_TEXT.encode("cp1252") + "202403;5010;Hemtjänst;1\n".encode("utf-8")
+           + "202404;5010;Hemtjänst;1\n".encode("cp1252"))
+    errors = errors_of(write_project(tmp_path, toml, **{"ledger/hb.csv": raw}))
+    assert len(errors) == 1 and errors[0].startswith(
+        "data/2024/ledger/hb.csv:4: blandad teckenkodning: filen läses som Windows-1252 men "
+        "raden har UTF-8 ('Ã¤' där det står 'ä' i UTF-8)"), errors
+
+
+def test_a_utf8_file_with_twice_encoded_letters_is_mixed_encoding(tmp_path):
+    raw = LEDGER_TEXT.encode("utf-8") + "202403;5010;HemtjÃ¤nst;1\n".encode("utf-8")
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": raw}))
+    assert errors == ["data/2024/ledger/hb.csv:4: blandad teckenkodning: 'Ã¤' är ett tecken "
+                      "som kodats två gånger (UTF-8 läst som Windows-1252 och sparat igen): "
+                      "väntade 'ä' (spara om exporten direkt från källsystemet)"]
+
+
+def test_an_ordinary_cp1252_file_is_still_read(tmp_path):
+    raw = (LEDGER_TEXT + "202403;5010;Åsa – “kök” ÄÖ é;1\n").encode("cp1252")
+    loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": raw}), 2024)
+    assert loaded.ledger["ansvar"].to_list()[-1] == "Åsa – “kök” ÄÖ é"

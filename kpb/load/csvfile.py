@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from kpb.errors import Problem, error, warning
+from kpb.load.encodings import readable
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows, sha256
 from kpb.project import SourceSettings
 
@@ -32,7 +33,9 @@ CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 def read_csv(path: Path, file: str, settings: SourceSettings
              ) -> tuple[TextTable | None, list[Problem]]:
-    raw = path.read_bytes()
+    raw, refused = readable(path.read_bytes(), file, settings.kodning)  # encodings.py
+    if refused:
+        return None, refused
     encoding = settings.kodning if settings.kodning != "auto" else detect_encoding(raw)
     text = as_utf8(raw, encoding)
     if not text.strip():
