@@ -92,7 +92,7 @@ CASES = {
     "huvudbok tom fil": (lambda r: write(r, LEDGER, b""), "huvudbok.csv: filen är tom"),
     "huvudbok bara BOM": (lambda r: write(r, LEDGER, b"\xef\xbb\xbf"), "huvudbok.csv: filen är tom"),
     "huvudbok binärt skräp": (lambda r: write(r, LEDGER, bytes(range(256)) * 20),
-                              "huvudbok.csv: filen kunde inte läsas som CSV"),
+                              "huvudbok.csv:2: byten 0x80 är inte UTF-8"),
     "huvudbok olästbar": (raising("kpb.load:read_csv", PermissionError(
         errno.EACCES, "Permission denied")), "huvudbok.csv: filen kunde inte läsas"),
     "enda huvudboken bruten länk": (
