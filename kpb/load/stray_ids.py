@@ -70,14 +70,17 @@ def _holding_a_number(values: pl.Series, year: int) -> pl.Series:
     """The values that are, or hold, a valid personnummer or samordningsnummer."""
     tokens = pl.DataFrame({"value": values}).with_columns(
         token=pl.concat_list(pl.col("value"), pl.col("value").str.extract_all(TOKEN)))
-    found = tokens.explode("token").filter(is_valid(normalised(pl.col("token"), year)))
+    # staged: nested, Polars would evaluate normalised() once per use inside is_valid()
+    found = (tokens.explode("token").with_columns(number=normalised(pl.col("token"), year))
+             .filter(is_valid(pl.col("number"))))
     return found["value"].unique()
 
 
 def _pseudonyms(column: pl.Series, numbers: pl.Series, name: str, year: int, key: bytes
                 ) -> pl.Series:
-    number = normalised(pl.col("value"), year)
-    keyed = pl.DataFrame({"value": numbers}).select(
+    number = pl.col("number")
+    keyed = pl.DataFrame({"value": numbers}).with_columns(
+        number=normalised(pl.col("value"), year)).select(
         pl.when(is_valid(number)).then(number).otherwise(pl.col("value")))
     hashed = [person_id(key, f"{name}:{text}") for text in keyed.to_series().to_list()]
     return column.replace(numbers, pl.Series(hashed, dtype=pl.Utf8))
