@@ -3,18 +3,25 @@ columns, encodings, amounts too long to parse. Each problem is a located message
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
+import duckdb
 import openpyxl
 import polars as pl
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpb.cli import main
 from kpb.errors import KpbError
 from kpb.load import load_year, parse, pseudonym
 
 from builders import TEST_KEY, write_project
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -205,3 +212,21 @@ def test_an_ordinary_cp1252_file_is_still_read(tmp_path):
     raw = (LEDGER_TEXT + "202403;5010;Åsa – “kök” ÄÖ é;1\n").encode("cp1252")
     loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": raw}), 2024)
     assert loaded.ledger["ansvar"].to_list()[-1] == "Åsa – “kök” ÄÖ é"
+
+
+def test_through_compute_a_pseudonymised_utforare_is_written_nowhere_as_a_number(tmp_path):
+    root = tmp_path / "lillby"
+    shutil.copytree(FIXTURES / "lillby", root,
+                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    sole_trader = root / "data/2024/aktivitet/hemtjanst.csv"
+    sole_trader.write_text(sole_trader.read_text().replace(";NORR;", ";811218-9876;"))
+    toml = root / "kpb.toml"
+    toml.write_text(toml.read_text() + '\n[kalla.aktivitet]\npseudonymisera = ["utforare"]\n')
+    result = CliRunner().invoke(main, ["compute", "2024", "-p", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    written = [p for p in root.rglob("*") if p.is_file() and "data" not in p.parts]
+    assert not [p for p in written if b"9876" in p.read_bytes() and b"811218" in p.read_bytes()]
+    with duckdb.connect(str(root / "kpb.duckdb"), read_only=True) as con:
+        found = con.sql("select distinct utforare from aktivitet where kalla_fil like "
+                        "'%hemtjanst.csv' and kalla_rad = 2").fetchall()
+    assert found == [(pseudonym.person_id(TEST_KEY.encode(), "utforare:198112189876"),)]
