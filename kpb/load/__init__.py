@@ -21,7 +21,7 @@ from kpb.load.csvfile import read_csv
 from kpb.load.problems import masked
 from kpb.load.pseudonym import load_key
 from kpb.load.sie import read_sie
-from kpb.load.sources import Context, typed_rows
+from kpb.load.sources import Context, Typed, typed_rows
 from kpb.load.textfile import TextTable
 from kpb.load.xlsxfile import read_xlsx
 from kpb.project import SOURCES, Project, SourceSettings
@@ -29,7 +29,6 @@ from kpb.steps import Progress, silent
 
 SUFFIXES = {"ledger": (".csv", ".xlsx", ".se", ".si"), "aktivitet": (".csv", ".xlsx"),
             "direkt": (".csv", ".xlsx"), "nycklar": (".csv", ".xlsx")}
-PERSON_SOURCES = ("aktivitet", "direkt")
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ class Loaded:
 
 
 def load_year(project: Project, year: int, progress: Progress = silent) -> Loaded:
-    ctx = Context(year, project.pseudonym)
     key = load_key(project, progress)  # also for redan_pseudonym: hushall is hashed anyway
+    ctx = Context(year, project.pseudonym, key)
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
@@ -61,7 +60,7 @@ def load_year(project: Project, year: int, progress: Progress = silent) -> Loade
     problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
     if any(p.is_error for p in problems):
         raise KpbError("inläsning", problems)
-    return _assemble(year, rows, files, key, project, problems)
+    return _assemble(year, rows, files, problems)
 
 
 def _read_source(project: Project, year: int, source: str, problems) -> list[TextTable]:
@@ -94,8 +93,8 @@ def _read_file(project: Project, path: Path, source: str, year: int):
     return read_csv(path, file, project.source(source))
 
 
-def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
-    frames = []
+def _typed_source(project, source, tables, ctx, problems) -> list[Typed]:
+    typed = []
     while tables:
         table = tables.pop(0)  # its text is let go as soon as it is typed
         # SIE rows already carry canonical names; kolumner in kpb.toml is for CSV/XLSX
@@ -103,18 +102,16 @@ def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
         rows, found = typed_rows(source, table, settings, ctx)
         problems += found
         if rows is not None:
-            frames.append(rows)
-    return frames
+            typed.append(rows)
+    return typed
 
 
-def _assemble(year, rows, files, key, project, problems) -> Loaded:
-    redan = project.pseudonym.redan_pseudonym
+def _assemble(year, typed, files, problems) -> Loaded:
     frames, attributes = {}, []
     for source in SOURCES:
-        combined = pl.concat(rows[source], how="vertical") if rows[source] else None
-        if combined is not None and source in PERSON_SOURCES:
-            combined = persons.finish(combined, key, redan)
-            attributes.append(persons.attributes(combined, redan))
+        combined = (pl.concat([t.rows for t in typed[source]], how="vertical")
+                    if typed[source] else None)
+        attributes += [t.attributes for t in typed[source] if t.attributes is not None]
         frames[source] = _table(combined, year, schemas.TABLES[source])
     person = (persons.person_table(pl.concat(attributes), year) if attributes
               else schemas.empty(schemas.PERSON))
@@ -126,7 +123,10 @@ def _assemble(year, rows, files, key, project, problems) -> Loaded:
 def _table(rows: pl.DataFrame | None, year: int, schema: dict) -> pl.DataFrame:
     if rows is None:
         return schemas.empty(schema)
-    return schemas.conform(rows.with_columns(pl.lit(year).alias("ar")), schema)
+    year_column = pl.repeat(year, rows.height, dtype=pl.Int32, eager=True).alias("ar")
+    # one chunk per column: selecting from (or exporting) columns whose chunks do not line
+    # up makes Polars copy every column again, seconds at 25M rows; rechunking is cheap
+    return schemas.conform(rows.hstack([year_column]).rechunk(), schema)
 
 
 def _files_table(year: int, texts: dict) -> pl.DataFrame:
