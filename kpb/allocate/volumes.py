@@ -36,9 +36,19 @@ def volume_priced(rules: Rules) -> pl.Expr:
 
 
 def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
-    """Rows (aktivitet or direkt) joined to the pools they feed."""
-    return (rows.lazy().join(feeds.lazy(), on="insats", how="inner")
-            .filter(pl.col("utforare_krav").is_null() | (pl.col("utforare") == pl.col("utforare_krav"))))
+    """Rows (aktivitet or direkt) joined to the pools they feed.
+
+    Pools open to any utförare join on insats; pools that name their utförare join on
+    (insats, utförare), so a row meets only its own pools, never every pool of its insats
+    (49 hemtjänst pools at 1M invånare made that a join of rows × pools).
+    """
+    rows, feeds = rows.lazy(), feeds.lazy()
+    krav = pl.col("utforare_krav")
+    any_utforare = rows.join(feeds.filter(krav.is_null()), on="insats", how="inner")
+    named = (rows.join(feeds.filter(krav.is_not_null()).rename({"utforare_krav": "utforare"}),
+                       on=["insats", "utforare"], how="inner")
+             .with_columns(utforare_krav=pl.col("utforare")))
+    return pl.concat([any_utforare, named], how="vertical")
 
 
 def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
