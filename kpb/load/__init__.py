@@ -109,10 +109,8 @@ def _typed_source(project, source, tables, ctx, problems) -> list[Typed]:
 def _assemble(year, typed, files, problems) -> Loaded:
     frames, attributes = {}, []
     for source in SOURCES:
-        combined = (pl.concat([t.rows for t in typed[source]], how="vertical")
-                    if typed[source] else None)
         attributes += [t.attributes for t in typed[source] if t.attributes is not None]
-        frames[source] = _table(combined, year, schemas.TABLES[source])
+        frames[source] = _table(typed[source], year, schemas.TABLES[source])
     person = (persons.person_table(pl.concat(attributes), year) if attributes
               else schemas.empty(schemas.PERSON))
     return Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
@@ -120,13 +118,24 @@ def _assemble(year, typed, files, problems) -> Loaded:
                   files, sorted(problems, key=str))
 
 
-def _table(rows: pl.DataFrame | None, year: int, schema: dict) -> pl.DataFrame:
-    if rows is None:
+def _table(typed: list[Typed], year: int, schema: dict) -> pl.DataFrame:
+    """The files' rows as one table with `ar`, every column in one chunk.
+
+    Selecting from (or exporting) columns whose chunks do not line up makes Polars copy every
+    column again, seconds at 25M rows; rechunking the whole frame at once would hold two
+    copies of it (3 GB each at 1M invånare). So the files' frames are let go (the list is
+    emptied) and the columns are rechunked one at a time, each old column freed as it goes.
+    """
+    if not typed:
         return schemas.empty(schema)
-    year_column = pl.repeat(year, rows.height, dtype=pl.Int32, eager=True).alias("ar")
-    # one chunk per column: selecting from (or exporting) columns whose chunks do not line
-    # up makes Polars copy every column again, seconds at 25M rows; rechunking is cheap
-    return schemas.conform(rows.hstack([year_column]).rechunk(), schema)
+    rows = pl.concat([t.rows for t in typed], how="vertical")
+    typed.clear()
+    columns = [*rows.get_columns(), pl.repeat(year, rows.height, dtype=pl.Int32, eager=True
+                                              ).alias("ar")]
+    del rows
+    for position, column in enumerate(columns):
+        columns[position] = column.rechunk()
+    return schemas.conform(pl.DataFrame(columns), schema)
 
 
 def _files_table(year: int, texts: dict) -> pl.DataFrame:
