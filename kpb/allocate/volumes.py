@@ -52,15 +52,32 @@ def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
 
 
 def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
-    rows = matched_rows(aktivitet, pool_insatser(rules))
+    feeds = pool_insatser(rules)
+    of_unit = lambda unit: feeds.filter(pl.col("enhet") == unit)  # noqa: E731
+    # hours and counts are sums: summed per person, insats and utförare first (25M rows to a
+    # few hundred thousand), then joined to the pools, so no 25M-row join is held in memory
+    counted = per_person(_of_insatser(aktivitet, pl.concat([of_unit("timmar"),
+                                                            of_unit("antal")])))
     by_unit = [
-        summed(rows.filter(pl.col("enhet") == "timmar"), "timmar_milli"),
-        summed(rows.filter(pl.col("enhet") == "antal"), "antal_milli"),
-        days(rows.filter(pl.col("enhet") == "dygn"), year),
-        months(rows.filter(pl.col("enhet") == "manader"), year),
+        summed(matched_rows(counted, of_unit("timmar")), "timmar_milli"),
+        summed(matched_rows(counted, of_unit("antal")), "antal_milli"),
+        days(matched_rows(_of_insatser(aktivitet, of_unit("dygn")), of_unit("dygn")), year),
+        months(matched_rows(_of_insatser(aktivitet, of_unit("manader")), of_unit("manader")),
+               year),
         kronor(matched_rows(direkt, pool_insatser(rules)).filter(pl.col("enhet") == "kronor")),
     ]
     return pl.concat([v.select(KEYS + ["volym_milli"]).cast(VOLUME_SCHEMA) for v in by_unit])
+
+
+def per_person(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Σ timmar_milli and Σ antal_milli per person, insats and utförare."""
+    return (rows.group_by(["person_id", "insats", "utforare"])
+            .agg(pl.col("timmar_milli").sum(), pl.col("antal_milli").sum()))
+
+
+def _of_insatser(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
+    """The rows of the insatser these pools take (one insats has one unit)."""
+    return rows.lazy().filter(pl.col("insats").is_in(feeds["insats"].unique().implode()))
 
 
 def summed(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
