@@ -20,6 +20,7 @@ from kpb.errors import Problem
 from kpb.project import Project
 from kpb.report import summary
 from kpb.steps import Progress, StepTiming, Timer, silent
+from kpb.write.outputs import OUTPUTS
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,7 @@ class LoadResult:
     loaded: object  # kpb.load.Loaded
     sections: list[summary.Section]
     timings: list[StepTiming]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return self.loaded.warnings
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -46,69 +44,90 @@ class RunResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load(project_dir: str | Path, year: int, progress: Progress = silent) -> LoadResult:
-    """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb."""
+def load(project_dir: str | Path, year: int, progress: Progress = silent,
+         new_key: bool = False) -> LoadResult:
+    """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb
+    (the results in ut/<year> are left as they are). `new_key`: create a missing pseudonym
+    key even though the project has earlier data."""
+    from kpb.load.database import store
+    from kpb.write.commit import recover
+
     project = Project.open(project_dir)
+    recover(project)
     timer = Timer(progress)
-    loaded = _load_and_store(project, year, timer, progress)
-    return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings)
+    loaded = _read(project, year, timer, progress, new_key)
+    timer.run("store", "Sparar i kpb.duckdb", store, project, year, loaded)
+    return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings,
+                      loaded.warnings)
 
 
-def check(project_dir: str | Path, year: int, progress: Progress = silent) -> LoadResult:
-    """`load`, then check the rules of the year (when there are any) against the data."""
-    from kpb.rules import read_rules
-
+def check(project_dir: str | Path, year: int, progress: Progress = silent,
+          strikt: bool = False, new_key: bool = False) -> LoadResult:
+    """Everything `compute` would refuse, found at once, and nothing written: the rules (when
+    there are any), the exports, and the check stage of the data against the rules."""
     project = Project.open(project_dir)
     timer = Timer(progress)
     rules = None
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
-        rules = timer.run("rules", "Läser regler", read_rules, project.rules_file(year), year,
-                          _rules_name(project, year))
-    loaded = _load_and_store(project, year, timer, progress)
+        rules = _read_rules(project, year, timer)
+    loaded = _read(project, year, timer, progress, new_key)
+    warnings = loaded.warnings
+    checked = None
     if rules is not None:
-        loaded.warnings.extend(_validate(rules, loaded))
-    return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings)
+        checked = _check(project, year, rules, loaded, timer, progress, strikt)
+        warnings = [*loaded.warnings, *checked.warnings]
+    elif strikt:
+        _refuse_warnings(warnings)
+    sections = summary.check_summary(loaded, checked, rules, warnings)
+    return LoadResult(project, year, loaded, sections, timer.timings, warnings)
 
 
-def compute(project_dir: str | Path, year: int, progress: Progress = silent) -> RunResult:
-    """Load → validate → allocate → write: the whole KPB run for one verksamhetsår."""
-    from kpb.allocate import allocate
-    from kpb.rules import read_rules
+def compute(project_dir: str | Path, year: int, progress: Progress = silent,
+            strikt: bool = False, new_key: bool = False) -> RunResult:
+    """rules → read → check → allocate → write and store: the whole KPB run for one
+    verksamhetsår. Nothing is written until the allocation has succeeded; then the inputs
+    (kpb.duckdb) and the results (ut/<year>) change together (kpb/write/commit.py)."""
+    from kpb.allocate.engine import allocate_checked
+    from kpb.write.commit import commit, recover
+
     started = time.perf_counter()
     project = Project.open(project_dir)
+    recover(project)
     timer = Timer(progress)
-    rules = timer.run("rules", "Läser regler", read_rules, project.rules_file(year), year,
-                      _rules_name(project, year))
-    loaded = _load_and_store(project, year, timer, progress)
-
-    rule_warnings = timer.run("validate", "Validerar mot reglerna", _validate, rules, loaded)
-    # The frames just stored in kpb.duckdb are the same Arrow data a read-back would give;
-    # reading 25M rows back would cost seconds and a second copy in memory.
-    allocation = timer.run("allocate", "Fördelar kostnader", allocate, loaded.tables(), rules,
+    rules = _read_rules(project, year, timer)
+    loaded = _read(project, year, timer, progress, new_key)
+    checked = _check(project, year, rules, loaded, timer, progress, strikt)
+    allocation = timer.run("allocate", "Fördelar kostnader", allocate_checked, checked, rules,
                            year, progress)
-    warnings = [*loaded.warnings, *rule_warnings, *allocation.warnings]
-    manifest = _manifest(project, year, loaded, allocation, timer, started)
-    output_dir = project.output_dir(year)
-    timer.run("write", "Skriver resultat", _write, project, year, allocation, manifest)
+    warnings = [*loaded.warnings, *checked.warnings]
+    manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
+    frames = {name: getattr(allocation, name) for name in OUTPUTS}
+    output_dir = timer.run("write", "Skriver resultat och sparar indata", commit, project, year,
+                           loaded, frames, manifest)
+    _refresh_views(project)
     return RunResult(project, year, output_dir, allocation,
-                     summary.compute_summary(allocation), timer.timings, warnings)
+                     summary.compute_summary(allocation, warnings), timer.timings, warnings)
 
 
-def sql(project_dir: str | Path, query: str) -> pl.DataFrame:
-    """Run a query against kpb.duckdb, with the output views refreshed first."""
-    from kpb.write.views import refresh_views
+def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.DataFrame:
+    """Run one SELECT against kpb.duckdb: read-only, reading no file but the results in ut/
+    (kpb.write.views.readonly_connection); anything else is KpbError("sql"). The plain view
+    and table names show `year` (default: the latest computed), `<name>_alla_ar` every year."""
+    from kpb.write.commit import recover
+    from kpb.write.views import query_readonly
 
     project = Project.open(project_dir)
-    with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.root / "ut")
-        return con.sql(query).pl()
+    recover(project)
+    return query_readonly(project.database, project.root / "ut", query, year)
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
     """The chain ledger rows → pool → overhead → styckkostnad → volume → cost for a person."""
     from kpb.report.explain import explain_person
+    from kpb.write.commit import recover
 
     project = Project.open(project_dir)
+    recover(project)
     return explain_person(project, year, person_id, insats)
 
 
@@ -122,36 +141,49 @@ def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
 
 # -- steps ---------------------------------------------------------------------------
 
-def _load_and_store(project: Project, year: int, timer: Timer, progress: Progress):
+def _read_rules(project: Project, year: int, timer: Timer):
+    from kpb.rules import read_rules
+
+    return timer.run("rules", "Läser regler", read_rules, project.rules_file(year), year,
+                     _rules_name(project, year))
+
+
+def _read(project: Project, year: int, timer: Timer, progress: Progress, new_key: bool = False):
     from kpb.load import load_year
-    from kpb.load.database import store
 
-    def load_step():
-        loaded = load_year(project, year, progress)
-        store(project, year, loaded)
-        return loaded
-
-    return timer.run("load", "Läser in exporter", load_step,
+    return timer.run("load", "Läser in exporter", load_year, project, year, progress, new_key,
                      rows_of=lambda l: l.ledger.height + l.aktivitet.height + l.direkt.height)
 
 
-def _validate(rules, loaded) -> list[Problem]:
-    """The rules checks that need data (key receivers, key weights); returns every rules
-    warning, those found reading the file included."""
+def _check(project: Project, year: int, rules, loaded, timer: Timer, progress: Progress,
+           strikt: bool):
+    """The check stage; KpbError("kontroll") with every problem when it finds errors (or,
+    with `strikt`, any warning)."""
+    from kpb.check import check_inputs
     from kpb.errors import raise_if_errors
-    from kpb.rules import validate_against_data
 
-    problems = validate_against_data(rules, loaded.nycklar, loaded.ledger)
-    raise_if_errors("regler", problems)
-    return [*rules.warnings, *problems]
+    checked = timer.run("check", "Kontrollerar indata mot reglerna", check_inputs,
+                        loaded.tables(), rules, year, project.kontroll, progress)
+    problems = [*loaded.warnings, *checked.problems]
+    raise_if_errors("kontroll", problems)
+    if strikt:
+        _refuse_warnings(problems)
+    return checked
 
 
-def _write(project: Project, year: int, allocation, manifest: dict) -> None:
-    from kpb.write.outputs import OUTPUTS, write_outputs
+def _refuse_warnings(warnings: list[Problem]) -> None:
+    """--strikt: every warning is an error."""
+    from dataclasses import replace
+
+    from kpb.errors import KpbError, Severity
+
+    if warnings:
+        raise KpbError("kontroll (strikt)", [replace(w, severity=Severity.ERROR) for w in warnings])
+
+
+def _refresh_views(project: Project) -> None:
     from kpb.write.views import refresh_views
 
-    frames = {name: getattr(allocation, name) for name in OUTPUTS}
-    write_outputs(project.output_dir(year), year, frames, manifest)
     with duckdb.connect(str(project.database)) as con:
         refresh_views(con, project.root / "ut")
 
@@ -160,7 +192,7 @@ def _rules_name(project: Project, year: int) -> str:
     return project.relative(project.rules_file(year))
 
 
-def _manifest(project, year, loaded, allocation, timer: Timer, started: float) -> dict:
+def _manifest(project, year, loaded, allocation, warnings, timer: Timer, started: float) -> dict:
     rules_bytes = project.rules_file(year).read_bytes()
     posts = allocation.avstamning
     return {
@@ -172,6 +204,7 @@ def _manifest(project, year, loaded, allocation, timer: Timer, started: float) -
         "indata": loaded.files.sort("kalla_fil").to_dicts(),
         "avstamning_ore": posts.to_dicts(),
         "brukare": allocation.brukare.height,
+        "varningar": summary.warnings_record(warnings),
         "tider": timer.as_dict(),
         "sekunder_fore_skrivning": round(time.perf_counter() - started, 3),
     }

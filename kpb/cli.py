@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import click
 
 from kpb import __version__, api
-from kpb.errors import KpbError
+from kpb.errors import InternalError, KpbError
 from kpb.report.summary import render
 
 MAX_PROBLEMS_SHOWN = 200
@@ -29,7 +30,8 @@ def quiet_option(fn):
 
 
 def reports_errors(fn):
-    """Turn a KpbError into `file:line: column: message` lines on stderr and exit code 1."""
+    """Turn a KpbError into `file:line: column: message` lines on stderr and exit code 1; an
+    InternalError (kpb's own bookkeeping broke: a bug) into a plea to report it, exit code 2."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -37,6 +39,11 @@ def reports_errors(fn):
         except KpbError as failure:
             _print_problems(failure)
             sys.exit(1)
+        except InternalError as failure:
+            click.echo(f"kpb: internt fel i steget {failure}. Inget har skrivits. Detta är ett "
+                       "fel i kpb, inte i dina data: rapportera det gärna med meddelandet.",
+                       err=True)
+            sys.exit(2)
     return wrapper
 
 
@@ -47,7 +54,7 @@ def _print_problems(failure: KpbError) -> None:
     if hidden > 0:
         click.echo(f"... och {hidden} problem till", err=True)
     warnings = len(failure.problems) - len(failure.errors)
-    click.echo(f"kpb: {failure.stage} misslyckades: {len(failure.errors)} fel, "
+    click.echo(f"kpb: steget {failure.stage} misslyckades: {len(failure.errors)} fel, "
                f"{warnings} varningar. Inget har skrivits.", err=True)
 
 
@@ -62,7 +69,71 @@ def _echo_lines(lines) -> None:
         click.echo(line)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Swedish words for the operating system's refusals a user can cause and fix.
+OS_ERRORS = {errno.EACCES: "saknar behörighet", errno.EPERM: "saknar behörighet",
+             errno.ENOSPC: "disken är full", errno.EROFS: "filsystemet är skrivskyddat",
+             errno.ENOENT: "finns inte", errno.EISDIR: "är en mapp", errno.ENOTDIR: "är ingen mapp",
+             errno.ELOOP: "länkarna pekar på varandra", errno.EDQUOT: "diskkvoten är slut"}
+
+
+class SafeGroup(click.Group):
+    """The last guard: whatever a command lets through becomes one Swedish line. A failure
+    the user can cause and fix (a file kpb may not read or write, a full disk, kpb.duckdb
+    locked by another run, Ctrl-C) exits 1; anything else is a bug in kpb, exit 2."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as failure:
+            failure.exit_code = 1  # a mistyped command is the user's to fix: 2 means a bug
+            raise
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as failure:
+            failure.exit_code = 1
+            raise
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            _fail(1, "avbrutet (Ctrl-C). En avbruten körning lämnar förra resultatet orört.")
+        except OSError as failure:
+            _fail(1, _os_message(failure))
+        except Exception as failure:  # noqa: BLE001: the one place that must catch all
+            _fail(*_other_failure(failure))
+
+
+def _os_message(failure: OSError) -> str:
+    what = OS_ERRORS.get(failure.errno, failure.strerror or type(failure).__name__)
+    where = f"{failure.filename}: " if failure.filename else ""
+    if failure.errno == errno.ENOSPC:
+        return f"{where}{what}: frigör utrymme och kör igen"
+    return (f"{where}{what} ({failure.strerror}): väntade en fil eller mapp som kpb får läsa "
+            "och skriva (kontrollera rättigheterna)")
+
+
+def _other_failure(failure: Exception) -> tuple[int, str]:
+    import duckdb
+
+    if isinstance(failure, duckdb.IOException) and "lock" in str(failure).lower():
+        return 1, ("kpb.duckdb används av en annan körning (t.ex. kpb compute i ett annat "
+                   "fönster): vänta tills den är klar och kör igen")
+    if isinstance(failure, duckdb.IOException):
+        return 1, f"kpb.duckdb kunde inte öppnas eller skrivas: {failure}"
+    from kpb.load.personnummer import mask_within
+
+    return 2, (f"oväntat fel ({type(failure).__name__}: {mask_within(str(failure))[:300]}). "
+               "Det är ett fel i kpb, inte i dina data: rapportera det gärna med kommandot "
+               "och detta meddelande.")
+
+
+def _fail(code: int, message: str) -> None:
+    click.echo(f"kpb: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kpb")
 def main():
     """kpb räknar kostnad per brukare (KPB) för socialtjänsten, exakt på öret.
@@ -77,47 +148,65 @@ def main():
     """
 
 
+def new_key_option(fn):
+    return click.option("--ny-nyckel", "new_key", is_flag=True,
+                        help="Skapa en ny pseudonymnyckel när nyckelfilen saknas, fast projektet "
+                             "har tidigare data (alla person_id byts).")(fn)
+
+
 def year_command(fn):
-    """A command over one verksamhetsår of a project: YEAR, --project, --tyst, clear errors."""
-    fn = project_option(quiet_option(reports_errors(fn)))
+    """A command over one verksamhetsår of a project: YEAR, --project, --tyst, --ny-nyckel,
+    clear errors."""
+    fn = project_option(quiet_option(new_key_option(reports_errors(fn))))
     return main.command()(click.argument("year", type=int)(fn))
 
 
+def strict_option(fn):
+    return click.option("--strikt", "strikt", is_flag=True,
+                        help="Behandla varje varning som ett fel (för en körning som ska vara "
+                             "helt ren, t.ex. i kommunens egna skript).")(fn)
+
+
 @year_command
-def load(year, project_dir, quiet):
+def load(year, project_dir, quiet, new_key):
     """Läs in årets exporter till kpb.duckdb (validerade, pseudonymiserade).
 
     Läser data/YEAR/ledger, aktivitet, direkt och nycklar. Alla fel i alla filer
     rapporteras som fil:rad: kolumn: besked; vid fel lämnas kpb.duckdb orörd.
     """
-    result = api.load(project_dir, year, _progress(quiet))
-    _echo_lines(render(result.sections[:1]))
+    result = api.load(project_dir, year, _progress(quiet), new_key=new_key)
+    _echo_lines(render([result.sections[0], result.sections[-1]]))
 
 
 @year_command
-def check(year, project_dir, quiet):
-    """Läs in och validera årets exporter och regler, och sammanfatta dem.
+@strict_option
+def check(year, project_dir, quiet, strikt, new_key):
+    """Hitta allt som `kpb compute` skulle vägra, på en gång, utan att skriva något.
 
-    Sammanfattningen visar rader och summor per källa och kontoklass, antal brukare,
-    periodtäckning och varningar. Avslutas med felkod om något fel hittades.
+    Läser regler och exporter och kontrollerar data mot reglerna: huvudboksrader som
+    ingen pool tar, rader utanför året, okända insatskoder, nycklar, pooler med kostnad
+    men ingen volym, orimliga värden. Sammanfattningen visar rader och summor per källa
+    och kontoklass, brukare, periodtäckning, nycklarnas vikter och varningarna per slag.
+    Avslutas med felkod 1 om något fel hittades (med --strikt även vid varningar).
     """
-    result = api.check(project_dir, year, _progress(quiet))
+    result = api.check(project_dir, year, _progress(quiet), strikt=strikt, new_key=new_key)
     _echo_lines(render(result.sections))
 
 
 @year_command
-def compute(year, project_dir, quiet):
+@strict_option
+def compute(year, project_dir, quiet, strikt, new_key):
     """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
 
-    Steg: regler → inläsning → validering → fördelning → skrivning. Resultaten skrivs
-    som Parquet (brukare_insats, brukare, insats, pool, fordelning, ledger_pool,
-    avstamning, manifest.json) och blir vyer i kpb.duckdb. Ett avbrutet eller
-    misslyckat körning lämnar förra resultatet orört.
+    Steg: regler → inläsning → kontroll → fördelning → skrivning. Kontrollen är
+    densamma som `kpb check`: hittar den fel skrivs ingenting. Resultaten skrivs som
+    Parquet (brukare_insats, brukare, insats, pool, fordelning, ledger_pool,
+    avstamning, manifest.json med varningarna) och blir vyer i kpb.duckdb. Indata i
+    kpb.duckdb och resultaten i ut/YEAR byts tillsammans: en avbruten eller
+    misslyckad körning lämnar båda som de var.
     """
-    result = api.compute(project_dir, year, _progress(quiet))
+    result = api.compute(project_dir, year, _progress(quiet), strikt=strikt, new_key=new_key)
     _echo_lines(render(result.sections))
-    if result.warnings:
-        click.echo(f"{len(result.warnings)} varningar (kör `kpb check {year}` för att se dem)")
     click.echo(f"Resultat: {result.output_dir}")
 
 
@@ -129,8 +218,10 @@ def compute(year, project_dir, quiet):
               help="Skriv resultatet till en Parquet-fil.")
 @click.option("--rader", "max_rows", default=50, show_default=True,
               help="Högst så många rader i tabellvisningen.")
+@click.option("--ar", "year", type=int, default=None,
+              help="Verksamhetsåret som vyerna visar (standard: det senast beräknade).")
 @reports_errors
-def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
+def sql_command(query, project_dir, as_csv, parquet_file, max_rows, year):
     """Fråga resultaten med SQL (DuckDB), t.ex.
 
     \b
@@ -138,13 +229,14 @@ def sql_command(query, project_dir, as_csv, parquet_file, max_rows):
       kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv
 
     Vyerna brukare_insats, brukare, insats, pool, fordelning, ledger_pool och
-    avstamning täcker alla beräknade år (kolumnen ar); inlästa tabeller heter
-    ledger, aktivitet, direkt, nycklar och person.
+    avstamning, och de inlästa tabellerna ledger, aktivitet, direkt, nycklar och
+    person, visar ett år: det senast beräknade, eller det som --ar anger. Samma namn
+    med _alla_ar (t.ex. brukare_alla_ar) har alla beräknade år, med kolumnen ar.
     """
     import duckdb
 
     try:
-        frame = api.sql(project_dir, query)
+        frame = api.sql(project_dir, query, year)
     except duckdb.Error as failure:
         raise click.ClickException(f"SQL-fel: {failure}") from None
     if parquet_file:

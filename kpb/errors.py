@@ -27,6 +27,9 @@ class Problem:
     column: str | None
     message: str
     severity: Severity = Severity.ERROR
+    # What kind of problem this is, in the user's words ("utanför året", "oanvända rader"):
+    # the summaries count warnings per kind. Set by the stage that found it.
+    kind: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -61,6 +64,18 @@ class KpbError(Exception):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+
+class InternalError(Exception):
+    """kpb's own bookkeeping does not add up: a bug in kpb, never the user's data.
+
+    The allocation checks its invariants (every direkt row placed once, the reconciliation to
+    the öre) after the check stage has accepted the inputs; if one breaks, the run stops with
+    this error before anything is written, and the CLI asks the user to report it."""
+
+    def __init__(self, step: str, message: str):
+        self.step = step
+        super().__init__(f"{step}: {message}")
 
 
 def raise_if_errors(stage: str, problems: list[Problem]) -> None:

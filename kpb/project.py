@@ -20,8 +20,11 @@ kpb.toml (all keys optional except where said):
     decimal = "auto"                      # auto | "," | "."
     kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
 
+    [kontroll]
+    utanfor_aret = "varning"              # or "fel": hour/count rows dated outside the year
+
     [sie]
-    kodning = "cp437"                     # used when the file has no #FORMAT line
+    kodning = "auto"                      # auto: UTF-8 when it decodes, else cp437 (PC8)
     dimensioner = { 1 = "ansvar", 20 = "verksamhet" }
 """
 
@@ -67,8 +70,16 @@ class PseudonymSettings:
 
 @dataclass(frozen=True)
 class SieSettings:
-    kodning: str = "cp437"
+    kodning: str = "auto"  # UTF-8 when the bytes decode as UTF-8, else cp437 (PC8)
     dimensioner: dict[int, str] = field(default_factory=lambda: {1: "ansvar"})
+
+
+@dataclass(frozen=True)
+class KontrollSettings:
+    """How strict the check stage is: hour and count rows dated outside the year are left out
+    with a warning ("varning") or refused ("fel")."""
+
+    utanfor_aret: str = "varning"
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Project:
     pseudonym: PseudonymSettings = PseudonymSettings()
     sources: dict[str, SourceSettings] = field(default_factory=dict)
     sie: SieSettings = SieSettings()
+    kontroll: KontrollSettings = KontrollSettings()
 
     # -- folder layout (formats.md §1) -------------------------------------------------
     @property
@@ -103,9 +115,10 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as the user should see it in messages: relative to the project."""
-        try:
-            return str(Path(path).resolve().relative_to(self.root.resolve()))
-        except ValueError:
+        path = Path(path)
+        try:  # the parent only: a link is named as itself, and a link loop cannot resolve
+            return str((path.parent.resolve() / path.name).relative_to(self.root.resolve()))
+        except (ValueError, OSError, RuntimeError):
             return str(path)
 
     @classmethod
@@ -122,19 +135,33 @@ class Project:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise_if_errors("projekt", [error("kpb.toml", None, None, f"ogiltig TOML: {exc}")])
+        except OSError as exc:
+            raise_if_errors("projekt", [error("kpb.toml", None, None,
+                                              f"kunde inte läsas ({exc.strerror})")])
         problems: list[Problem] = []
         project = cls(
             root=root,
             kommun=str(raw.get("kommun", "")),
             invanare=_invanare(raw.get("invanare"), problems),
-            pseudonym=_pseudonym(raw.get("pseudonym", {}), problems),
-            sources=_sources(raw.get("kalla", {}), problems),
-            sie=_sie(raw.get("sie", {}), problems),
+            pseudonym=_pseudonym(_table(raw, "pseudonym", "pseudonym", problems), problems),
+            sources=_sources(_table(raw, "kalla", "kalla", problems), problems),
+            sie=_sie(_table(raw, "sie", "sie", problems), problems),
+            kontroll=_kontroll(_table(raw, "kontroll", "kontroll", problems), problems),
         )
-        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie"}:
+        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "kontroll"}:
             problems.append(error("kpb.toml", None, key, "okänd inställning"))
         raise_if_errors("projekt", problems)
         return project
+
+
+def _table(parent: dict, key: str, where: str, problems) -> dict:
+    """A settings table, or {} and an error when kpb.toml holds another kind of value."""
+    value = parent.get(key, {})
+    if isinstance(value, dict):
+        return value
+    problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade en tabell "
+                                                   f"([{where}] med inställningar under)"))
+    return {}
 
 
 def _invanare(value, problems):
@@ -176,21 +203,33 @@ def _pseudonym(table, problems) -> PseudonymSettings:
     _unknown_keys(table, ("nyckelfil", "miljovariabel", "ogiltigt_id", "redan_pseudonym"),
                   where, problems)
     return PseudonymSettings(
-        nyckelfil=str(table.get("nyckelfil", "kpb.key")),
-        miljovariabel=str(table.get("miljovariabel", "KPB_PSEUDONYM_NYCKEL")),
+        nyckelfil=_name(table, "nyckelfil", "kpb.key", where, problems),
+        miljovariabel=_name(table, "miljovariabel", "KPB_PSEUDONYM_NYCKEL", where, problems),
         ogiltigt_id=_choice(table, "ogiltigt_id", ("fel", "varning"), "fel", where, problems),
         redan_pseudonym=_boolean(table, "redan_pseudonym", where, problems),
     )
 
 
+def _name(table, key, default: str, where: str, problems) -> str:
+    """A file or variable name: non-empty text."""
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(error("kpb.toml", None, f"{where}.{key}",
+                              f"fann {value!r}, väntade ett namn inom citattecken, t.ex. "
+                              f"{default!r}"))
+        return default
+    return value
+
+
 def _sources(table, problems) -> dict[str, SourceSettings]:
     sources = {}
-    for name, conf in table.items():
+    for name in table:
         where = f"kalla.{name}"
         if name not in SOURCES:
             problems.append(error("kpb.toml", None, where,
                                   f"okänd källa, väntade en av {', '.join(SOURCES)}"))
             continue
+        conf = _table(table, name, where, problems)
         _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner"), where, problems)
         columns = conf.get("kolumner", {})
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
@@ -207,16 +246,27 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
     return sources
 
 
+def _kontroll(table, problems) -> KontrollSettings:
+    _unknown_keys(table, ("utanfor_aret",), "kontroll", problems)
+    return KontrollSettings(utanfor_aret=_choice(table, "utanfor_aret", ("varning", "fel"),
+                                                 "varning", "kontroll", problems))
+
+
 def _sie(table, problems) -> SieSettings:
     _unknown_keys(table, ("kodning", "dimensioner"), "sie", problems)
     dims = {}
-    for number, name in table.get("dimensioner", {1: "ansvar"}).items():
+    given = table.get("dimensioner", {1: "ansvar"})
+    if not isinstance(given, dict):
+        problems.append(error("kpb.toml", None, "sie.dimensioner", f"fann {given!r}, väntade "
+                              'en tabell, t.ex. { 1 = "ansvar", 20 = "verksamhet" }'))
+        given = {}
+    for number, name in given.items():
         if not str(number).isdigit() or name not in DIMENSIONS:
             problems.append(error("kpb.toml", None, f"sie.dimensioner.{number}",
                                   f"väntade dimensionsnummer = en av {', '.join(DIMENSIONS)}"))
             continue
         dims[int(number)] = name
     return SieSettings(
-        kodning=_choice(table, "kodning", ENCODINGS[1:], "cp437", "sie", problems),
+        kodning=_choice(table, "kodning", ENCODINGS, "auto", "sie", problems),
         dimensioner=dims,
     )

@@ -15,3 +15,7 @@ def write_project(tmp_path: Path, toml: str = "", **files: bytes | str) -> Proje
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return Project.open(tmp_path)
+
+# The pseudonym key of the tests: kpb refuses keys shorter than 32 bytes. tests/conftest.py
+# sets it for every test; a test that needs no key or another one changes the variable itself.
+TEST_KEY = "kpb-testnyckel-som-bara-finns-i-testerna"

@@ -42,7 +42,7 @@ def test_json_has_every_stage_with_time_and_memory(smoke):
     _, report = smoke
     (size, result), = report["storlekar"].items()
     stages = {s["namn"]: s for s in result["kpb"]["steg"]}
-    assert {"load", "validate", "allocate", "write"} <= stages.keys()
+    assert {"load", "check", "allocate", "write"} <= stages.keys()
     assert all(s["sekunder"] > 0 and s["topp_rss_mib"] > 0 for s in stages.values())
     assert result["kpb"]["sekunder"] >= sum(s["sekunder"] for s in stages.values())
     assert result["baslinje"]["sekunder"] > 0

@@ -9,9 +9,11 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if (p / "fel.txt").is_file())
-ENV = {"KPB_PSEUDONYM_NYCKEL": "cli-testnyckel"}
+ENV = {"KPB_PSEUDONYM_NYCKEL": TEST_KEY}
 
 
 def copy(source: Path, tmp: Path) -> Path:
@@ -27,6 +29,8 @@ def test_check_prints_the_summary(tmp_path):
     for heading in ("Inläst", "Huvudbok per kontoklass", "Brukare", "Periodtäckning",
                     "Varningar", "alla 12 månader"):
         assert heading in result.output
+    assert not (project / "kpb.duckdb").exists()  # check writes nothing
+    assert CliRunner().invoke(main, ["load", "2024", "-p", str(project), "-q"], env=ENV).exit_code == 0
     with duckdb.connect(str(project / "kpb.duckdb")) as con:
         persons = con.execute("select count(*) from person where ar = 2024").fetchone()[0]
         ledger_rows = con.execute("select count(*) from ledger where ar = 2024").fetchone()[0]

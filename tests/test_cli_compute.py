@@ -3,7 +3,6 @@
 Checks read back the Parquet that the run wrote, not the text it printed.
 """
 
-import os
 import shutil
 import tomllib
 from decimal import Decimal
@@ -15,8 +14,10 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-KEY = "testnyckel-som-bara-finns-i-testerna"
+KEY = TEST_KEY
 
 
 def copy_project(name: str, tmp: Path) -> Path:

@@ -9,7 +9,8 @@ import pytest
 
 from kpb.allocate import allocate
 from kpb.allocate.inputs import input_tables
-from kpb.errors import KpbError
+from kpb.errors import InternalError, KpbError
+from kpb.project import KontrollSettings
 from kpb.rules import parse_rules
 
 D = dt.date
@@ -69,10 +70,10 @@ def test_engine_refuses_to_place_one_direkt_row_twice():
     valid = rules_of(direct_pool("hvb_a", "630", '["A"]') + direct_pool("hvb_b", "640", '["B"]'))
     overlapping = dataclasses.replace(valid, pools=tuple(dataclasses.replace(p, utforare=()) for p in valid.pools))
     tables = input_tables(ledger=[cost("630", 100_000), cost("640", 50_000)], direkt=[placement("P", 100_000)])
-    with pytest.raises(KpbError) as raised:
+    with pytest.raises(InternalError) as raised:
         allocate(tables, overlapping, 2024)
-    assert raised.value.stage == "fördelning"
-    assert "direktbeloppen går inte ihop" in raised.value.errors[0].message
+    assert raised.value.step == "fördelning"
+    assert "direktbeloppen går inte ihop" in str(raised.value)
 
 
 # 2. Hours and counts are counted on the activity's date, which must be inside the year.
@@ -98,26 +99,46 @@ insats = "sabo"
 """
 
 
-def run_volumes(aktivitet):
+def run_volumes(aktivitet, settings=None):
     tables = input_tables(ledger=[cost("200", 1000), cost("610", 1000), cost("300", 1000)], aktivitet=aktivitet)
-    return allocate(tables, rules_of(VOLUME_POOLS), 2024)
+    return allocate(tables, rules_of(VOLUME_POOLS), 2024, settings=settings)
 
 
-def test_hour_and_count_rows_outside_the_year_are_one_error_per_file():
+OUTSIDE_THE_YEAR = [activity("hemtjanst", D(2024, 6, 1), rad=2),
+                    activity("hemtjanst", D(2023, 12, 31), rad=3, timmar_milli=1500),
+                    activity("hemtjanst", D(2025, 1, 1), rad=5),
+                    activity("hemtjanst", D(2023, 1, 1), fil="data/2024/aktivitet/b.csv", rad=7),
+                    activity("utredning", D(2025, 2, 1), rad=4),
+                    {"person_id": "P", "insats": "sabo", "from": D(2024, 1, 1)}]
+
+
+def test_hour_and_count_rows_outside_the_year_are_left_out_with_one_warning_per_file():
+    result = run_volumes(OUTSIDE_THE_YEAR)
+    told = [(w.file, w.line, w.column, w.message, w.is_error) for w in result.warnings]
+    assert told == [
+        ("data/2024/aktivitet/a.csv", 3, "from", "2 rader (2,5 timmar) med datum utanför "
+         "verksamhetsåret 2024 för insats 'hemtjanst': timmar räknas på aktivitetens datum, de "
+         "räknas inte i årets volymer", False),
+        ("data/2024/aktivitet/a.csv", 4, "from", "1 rader (1 st) med datum utanför verksamhetsåret "
+         "2024 för insats 'utredning': antal räknas på aktivitetens datum, de räknas inte i årets "
+         "volymer", False),
+        ("data/2024/aktivitet/b.csv", 7, "from", "1 rader (1 timmar) med datum utanför "
+         "verksamhetsåret 2024 för insats 'hemtjanst': timmar räknas på aktivitetens datum, de "
+         "räknas inte i årets volymer", False),
+        ("regler/2024.toml", None, "pool bou", "insats 'utredning' har kostnad 10,00 kr men ingen "
+         "volym i aktivitetsdata: beloppet redovisas som ofördelat", False)]
+    volumes = dict(result.brukare_insats.select("insats", "volym_milli").iter_rows())
+    assert volumes == {"hemtjanst": 1000, "sabo": 366_000}  # hours: only the row of 2024-06-01
+
+
+def test_rows_outside_the_year_are_errors_when_the_project_says_so():
     with pytest.raises(KpbError) as raised:
-        run_volumes([activity("hemtjanst", D(2024, 6, 1), rad=2),
-                     activity("hemtjanst", D(2023, 12, 31), rad=3),
-                     activity("hemtjanst", D(2025, 1, 1), rad=5),
-                     activity("hemtjanst", D(2023, 1, 1), fil="data/2024/aktivitet/b.csv", rad=7),
-                     activity("utredning", D(2025, 2, 1), rad=4)])
-    assert raised.value.stage == "fördelning"
-    assert [(p.file, p.line, p.column, p.message) for p in raised.value.errors] == [
-        ("data/2024/aktivitet/a.csv", 3, "from", "2 rader med datum utanför verksamhetsåret 2024 för "
-         "insats 'hemtjanst' (timmar räknas på aktivitetens datum)"),
-        ("data/2024/aktivitet/a.csv", 4, "from", "1 rader med datum utanför verksamhetsåret 2024 för "
-         "insats 'utredning' (antal räknas på aktivitetens datum)"),
-        ("data/2024/aktivitet/b.csv", 7, "from", "1 rader med datum utanför verksamhetsåret 2024 för "
-         "insats 'hemtjanst' (timmar räknas på aktivitetens datum)")]
+        run_volumes(OUTSIDE_THE_YEAR, KontrollSettings(utanfor_aret="fel"))
+    assert raised.value.stage == "kontroll"
+    assert [(p.file, p.line) for p in raised.value.errors] == [
+        ("data/2024/aktivitet/a.csv", 3), ("data/2024/aktivitet/a.csv", 4),
+        ("data/2024/aktivitet/b.csv", 7)]
+    assert "väntade datum inom året" in raised.value.errors[0].message
 
 
 def test_ranges_still_clip_to_the_year():
@@ -137,7 +158,9 @@ def test_hour_rows_without_hours_are_a_warning_per_file():
     told = [(w.file, w.line, w.column, w.message, w.is_error) for w in result.warnings]
     assert told == [("data/2024/aktivitet/a.csv", 4, "timmar",
                      "2 rader för insats 'hemtjanst' (enhet timmar) saknar timmar och räknas som 0 timmar",
-                     False)]
+                     False),
+                    ("regler/2024.toml", None, "pool sabo", "insats 'sabo' har kostnad 10,00 kr men "
+                     "ingen volym i aktivitetsdata: beloppet redovisas som ofördelat", False)]
     assert dict(result.brukare.select("person_id", "kostnad_ore").iter_rows()) == {"P": 2000, "Q": 0}
 
 

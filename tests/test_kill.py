@@ -1,5 +1,14 @@
-"""Killing `kpb compute` half way leaves the previous results readable and unchanged."""
+"""A killed or failed `kpb compute` leaves kpb.duckdb and ut/2024 as they were, or, when it
+had already committed, as the finished run leaves them: never a mix of the two.
 
+The inputs change between the first run and the killed ones, so "as they were" and "as the
+new run leaves them" are different states. Kills land at fractions of a real run's time, and
+at each point of the commit protocol (kpb/write/commit.py) by a process that dies there with
+os._exit, as a kill would (no cleanup runs). After each kill the next command's recovery runs
+and the project must be in exactly one of the two states.
+"""
+
+import hashlib
 import os
 import shutil
 import signal
@@ -8,39 +17,118 @@ import sys
 import time
 from pathlib import Path
 
-import polars as pl
+import duckdb
+import pytest
+
+from kpb import api
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-ENV = {**os.environ, "KPB_PSEUDONYM_NYCKEL": "testnyckel"}
+KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+ENV = {**os.environ, "KPB_PSEUDONYM_NYCKEL": KEY}
+TABLES = ("ledger", "aktivitet", "direkt", "nycklar", "person", "inlast_fil")
+
+# Dies at one point of the commit, as a kill there would: patch, then run compute.
+DIE_AT = {
+    "före lagring": "import kpb.write.commit as c; c.store = lambda *a, **k: os._exit(9)",
+    "efter lagring": "import kpb.write.commit as c; c.swap_in = lambda *a, **k: os._exit(9)",
+    "mellan namnbytena": (
+        "import kpb.write.outputs as o; real = os.rename; calls = []\n"
+        "def rename(a, b):\n"
+        "    calls.append(a)\n"
+        "    if len(calls) == 2: os._exit(9)\n"
+        "    real(a, b)\n"
+        "o.os = type(os)('os'); o.os.__dict__.update(os.__dict__); o.os.rename = rename"),
+    "före städning": "import kpb.write.commit as c; c.clear_pending_run = lambda *a, **k: os._exit(9)",
+}
 
 
-def compute(project: Path) -> subprocess.Popen:
+def compute(project: Path, patch: str = "") -> subprocess.Popen:
+    script = f"import os\n{patch}\nfrom kpb.cli import main\nmain()"
     return subprocess.Popen(
-        [sys.executable, "-c", "from kpb.cli import main; main()", "compute", "2024",
-         "--project", str(project), "--tyst"],
+        [sys.executable, "-c", script, "compute", "2024", "--project", str(project), "--tyst",
+         "--utan-rapport"] if _has_report_option() else
+        [sys.executable, "-c", script, "compute", "2024", "--project", str(project), "--tyst"],
         env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def snapshot(project: Path) -> dict[str, bytes]:
-    """The Parquet results (a run that did finish writes byte-identical ones; the manifest's
-    timings differ, so it is left out)."""
-    return {p.name: p.read_bytes() for p in sorted((project / "ut" / "2024").glob("*.parquet"))}
+def _has_report_option() -> bool:
+    from kpb.cli import compute as command
+    return any(p.name == "utan_rapport" for p in command.params)
 
 
-def test_kill_at_any_point_keeps_previous_results(tmp_path):
-    project = tmp_path / "exempelkommun"
-    shutil.copytree(FIXTURES / "exempelkommun", project,
+def state(project: Path) -> tuple:
+    """What a user can see of 2024: the results' bytes and the stored inputs' content."""
+    api.sql(project, "select 1")  # any command runs the recovery first
+    results = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in sorted((project / "ut" / "2024").glob("*.parquet"))}
+    with duckdb.connect(str(project / "kpb.duckdb"), read_only=True) as con:
+        inputs = {t: con.execute(f"select md5(string_agg(t::varchar, '|' order by t::varchar)) "
+                                 f"from {t} t where ar = 2024").fetchone()[0] for t in TABLES}
+    leftovers = sorted(p.name for p in (project / "ut").iterdir() if p.name.startswith("."))
+    return results, inputs, leftovers
+
+
+def change_inputs(project: Path) -> None:
+    ledger = next((project / "data/2024/ledger").glob("*.csv"))
+    lines = ledger.read_bytes().split(b"\n")
+    lines.insert(1, lines[1])  # one ledger row booked twice: other totals, other results
+    ledger.write_bytes(b"\n".join(lines))
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
+    root = tmp_path / "exempelkommun"
+    shutil.copytree(FIXTURES / "exempelkommun", root,
                     ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
-    started = time.perf_counter()
+    assert compute(root).wait() == 0
+    return root
+
+
+@pytest.mark.parametrize("point", DIE_AT)
+def test_death_at_each_point_of_the_commit_leaves_one_whole_state(project, point):
+    before = state(project)
+    change_inputs(project)
+    assert compute(project, DIE_AT[point]).wait() == 9
+    after_death = state(project)
     assert compute(project).wait() == 0
+    finished = state(project)
+    assert before != finished
+    # before the inputs were committed: as before; after: as the finished run
+    expected = before if point == "före lagring" else finished
+    assert after_death == expected, f"died {point}"
+    assert after_death[2] == []  # no staging or old folder is left behind
+
+
+def test_kill_at_any_point_of_a_real_run_leaves_one_whole_state(project):
+    before = state(project)
+    started = time.perf_counter()
+    assert compute(project).wait() == 0  # same inputs: the same state, and the run's length
     full_run = time.perf_counter() - started
-    before = snapshot(project)
-    for fraction in (0.35, 0.6, 0.8, 0.95):
+    assert state(project) == before
+    change_inputs(project)
+    seen = []
+    for fraction in (0.2, 0.4, 0.6, 0.75, 0.85, 0.9, 0.95, 1.0):
         run = compute(project)
         time.sleep(full_run * fraction)
         run.send_signal(signal.SIGKILL)
         run.wait()
-        assert snapshot(project) == before, f"results changed by a kill at {fraction:.0%}"
-        assert pl.read_parquet(project / "ut/2024/brukare.parquet").height > 0
+        seen.append(state(project))
     assert compute(project).wait() == 0
-    assert snapshot(project).keys() == before.keys()
+    finished = state(project)
+    assert before != finished
+    assert all(s in (before, finished) for s in seen)
+
+
+def test_a_failed_run_says_which_stage_and_writes_nothing(project):
+    from click.testing import CliRunner
+
+    from kpb.cli import main
+
+    before = state(project)
+    (project / "regler" / "2024.toml").write_text('ar = 2024\n[[pool]]\nnamn = "a"\ntyp = "fel"\n', encoding="utf-8")
+    change_inputs(project)
+    result = CliRunner().invoke(main, ["compute", "2024", "-p", str(project), "-q"])
+    assert result.exit_code == 1
+    assert "steget regler misslyckades" in result.output and "Inget har skrivits" in result.output
+    assert state(project) == before

@@ -8,13 +8,15 @@ from kpb.errors import KpbError
 from kpb.load import load_year
 from kpb.project import Project
 
+from builders import TEST_KEY
+
 BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
 DEFECTS = sorted(p.name for p in BROKEN.iterdir() if (p / "fel.txt").is_file())
 
 
 @pytest.fixture(autouse=True)
 def key_from_environment(monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")  # no key file in fixtures/
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)  # no key file in fixtures/
 
 
 def load_errors(root: Path) -> list[str]:

@@ -8,14 +8,14 @@ import pytest
 from kpb.errors import KpbError
 from kpb.load import load_year
 
-from builders import write_project
+from builders import TEST_KEY, write_project
 
 VALID = ["640823-3234", "811218-9876", "701063-2391", "750570-1834"]
 
 
 @pytest.fixture(autouse=True)
 def key_from_environment(monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
 
 
 project = write_project  # the project builder shared by the load tests

@@ -12,7 +12,7 @@ from kpb.load.personnummer import mask_within
 from kpb.load.problems import Check, failures, problems_of
 from kpb.project import Project
 
-from builders import write_project
+from builders import TEST_KEY, write_project
 
 PNR = "196408233234"  # valid (kpb-method.md test vector 640823-3234)
 REDAN = "[pseudonym]\nredan_pseudonym = true\n"
@@ -20,7 +20,7 @@ REDAN = "[pseudonym]\nredan_pseudonym = true\n"
 
 @pytest.fixture(autouse=True)
 def key_from_environment(monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test-nyckel")
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
 
 
 project = write_project  # the project builder shared by the load tests
@@ -140,7 +140,7 @@ def test_undefined_cp1252_bytes_are_a_warning_naming_the_file(tmp_path):
         "ersattes med \ufffd"]
 
 
-def test_xlsx_warns_about_the_sheets_it_did_not_read(tmp_path):
+def test_xlsx_sheet_with_other_headers_is_an_error_naming_it(tmp_path):
     workbook = openpyxl.Workbook()
     workbook.active.append(["nyckel", "mottagare", "varde"])
     workbook.active.append(["lokalyta", "norr", 10])
@@ -149,8 +149,8 @@ def test_xlsx_warns_about_the_sheets_it_did_not_read(tmp_path):
     path = tmp_path / "data" / "2024" / "nycklar" / "n.xlsx"
     path.parent.mkdir(parents=True)
     workbook.save(path)
-    loaded = load_year(project(tmp_path), 2024)
-    assert loaded.nycklar["varde"].to_list() == ["10"]
-    assert [str(w) for w in loaded.warnings] == [
-        "data/2024/nycklar/n.xlsx: varning: bara första bladet 'Sheet' lästes: "
-        "bladet 'Blad2' lästes inte"]
+    messages = load_problems(project(tmp_path))
+    assert messages == [
+        "data/2024/nycklar/n.xlsx: bladet 'Blad2' har andra rubriker än 'Sheet' (fann "
+        "lokalyta, soder, 20, väntade nyckel, mottagare, varde): kpb läser alla blad med data, "
+        "ge bladet samma rubriker eller flytta det till en egen fil"]

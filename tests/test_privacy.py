@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import random
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -12,6 +11,10 @@ from kpb.errors import KpbError
 from kpb.load import load_year
 from kpb.load.database import store
 from kpb.project import Project
+
+from builders import TEST_KEY
+
+HOUSEHOLD_KEY = "hushallsnyckel-" + TEST_KEY
 
 
 def luhn(nine: str) -> str:
@@ -63,7 +66,7 @@ def test_no_spelling_of_any_number_is_written_anywhere(tmp_path, monkeypatch):
 
 
 def test_error_messages_for_invalid_ids_hide_the_number(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "test")
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY)
     bad = ["640823-3235", "196408233235", "6408233235", "640832-3234", "64082332345"]
     folder = tmp_path / "data" / "2024"
     (folder / "ledger").mkdir(parents=True)
@@ -83,7 +86,7 @@ def test_error_messages_for_invalid_ids_hide_the_number(tmp_path, monkeypatch):
 
 
 def test_a_personnummer_used_as_hushall_never_reaches_the_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "hushallsnyckel")
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", HOUSEHOLD_KEY)
     numbers = fictitious_numbers(6)
     folder = tmp_path / "data" / "2024"
     (folder / "ledger").mkdir(parents=True)
@@ -99,7 +102,7 @@ def test_a_personnummer_used_as_hushall_never_reaches_the_database(tmp_path, mon
     project = Project.open(tmp_path)
     loaded = load_year(project, 2024)
     store(project, 2024, loaded)
-    expected = hmac.new(b"hushallsnyckel", f"hushall:{numbers[0]}".encode(),
+    expected = hmac.new(HOUSEHOLD_KEY.encode(), f"hushall:{numbers[0]}".encode(),
                         hashlib.sha256).hexdigest()[:20]
     households = loaded.aktivitet["hushall"].to_list()
     assert households[:3] == [expected] * 3 and households[-1] == ""

@@ -145,6 +145,16 @@ def test_stepdown_pool_sending_only_to_earlier_overhead_is_an_error():
     assert any("redan har fördelat" in m for _, m in problems(STEPDOWN_BACK))
 
 
+def test_stepdown_share_back_to_an_already_distributed_pool_is_an_error():
+    partly_back = STEPDOWN_BACK.replace("{ ledning = 1 }", "{ ledning = 0.25, norr = 0.75 }")
+    assert problems(partly_back) == [(
+        "pool[3] (it).nyckel.andelar",
+        "mottagaren 'ledning' är en gemensam pool som redan har fördelat (stegvis fördelar i "
+        "filens ordning), så dess andel skulle tyst gå till de andra: väntade att 'ledning' "
+        "står efter 'it' i filen, att mottagaren tas bort, eller metod = \"reciprok\"")]
+    parse_rules(partly_back + '[gemensamma]\nmetod = "reciprok"', 2024, "r")
+
+
 def test_reciprocal_accepts_sending_back_but_not_a_closed_ring():
     parse_rules(STEPDOWN_BACK + '[gemensamma]\nmetod = "reciprok"', 2024, "r")
     ring = STEPDOWN_BACK.replace("{ norr = 1 }", "{ it = 1 }") + '[gemensamma]\nmetod = "reciprok"'

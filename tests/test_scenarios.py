@@ -13,6 +13,7 @@ an hour row without hours, an hour row dated 2023, and a direct rest of 2 000.01
 over two equal direct amounts (a tie on the last öre).
 """
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from click.testing import CliRunner
 from kpb.cli import main
 from kpb.load.pseudonym import person_id
 
-KEY = "hemlig"
+from builders import TEST_KEY
+
+KEY = TEST_KEY
 
 
 def pseudonym(personnummer_12_digits: str) -> str:
@@ -479,15 +482,32 @@ def scenario_2(tmp_path_factory) -> Path:
     return computed(tmp_path_factory.mktemp("scenario2"), scenario_2_files())
 
 
-def test_an_hour_row_dated_before_the_year_is_an_error(tmp_path):
+def test_an_hour_row_dated_before_the_year_is_left_out_with_a_warning(tmp_path, scenario_2):
     header, rows = AKTIVITET_2.split("\n", 1)
     project = write_project(tmp_path, scenario_2_files(f"{header}\n{HOUR_ROW_DATED_2023}{rows}"))
     result = compute(project)
+    assert result.exit_code == 0, result.output
+    assert "data/2024/aktivitet/a.csv:2: varning: from:" in result.output
+    assert "utanför verksamhetsåret 2024" in result.output
+    assert "640823" not in result.output  # the message names no personnummer
+    # the row adds nothing: every figure equals the scenario without it
+    assert insats_table(project) == insats_table(scenario_2)
+    manifest = json.loads((project / "ut/2024/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["varningar"]["per_slag"]["rader utanför verksamhetsåret"] == 1
+
+
+def test_an_hour_row_dated_before_the_year_is_an_error_when_kpb_toml_says_so(tmp_path):
+    header, rows = AKTIVITET_2.split("\n", 1)
+    files = scenario_2_files(f"{header}\n{HOUR_ROW_DATED_2023}{rows}")
+    project = write_project(tmp_path, files)
+    settings = project / "kpb.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\n[kontroll]\nutanfor_aret = "fel"\n',
+                        encoding="utf-8")
+    result = compute(project)
     assert result.exit_code == 1
     assert "data/2024/aktivitet/a.csv:2: from:" in result.stderr
-    assert "utanför verksamhetsåret 2024" in result.stderr
-    assert "640823" not in result.output  # the message names no personnummer
-    assert not (project / "ut" / "2024").exists()
+    assert "steget kontroll misslyckades" in result.stderr
+    assert not (project / "ut" / "2024").exists() and not (project / "kpb.duckdb").exists()
 
 
 def test_days_merge_across_utforare_and_stop_at_the_year_end(scenario_2):

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from kpb.errors import KpbError
-from kpb.synth import generate, personnummer
+from kpb.synth import generate
+from kpb.synth import identity_numbers as personnummer
 from kpb.synth.calendar import OPEN, Year
 from kpb.synth.writer import kronor_text
 

@@ -1,15 +1,21 @@
-"""Outputs: exact money conversion, atomic swap, recovery, views with comments."""
+"""Outputs: exact money conversion, staging and swap, views with comments.
+
+The commit protocol that ties the swap to the stored inputs is tested in test_commit.py."""
 
 import json
-import os
 
 import duckdb
 import polars as pl
 import pytest
 
-from kpb.write.money import format_sek, format_units, to_user_columns
-from kpb.write.outputs import OUTPUT_COLUMNS, OUTPUTS, recover, write_outputs
+from kpb.money import format_sek, format_units
+from kpb.write.decimal_columns import to_user_columns
+from kpb.write.outputs import OUTPUT_COLUMNS, OUTPUTS, stage_outputs, swap_in
 from kpb.write.views import refresh_views
+
+
+def write_outputs(target, year, frames, manifest):
+    swap_in(stage_outputs(target, year, frames, manifest), target)
 
 
 def frames(amount_ore: int) -> dict[str, pl.DataFrame]:
@@ -60,14 +66,6 @@ def test_failure_mid_write_leaves_previous_results(tmp_path):
     assert [p.name for p in (tmp_path / "ut").iterdir()] == ["2024"]
 
 
-def test_recover_after_kill_between_renames(tmp_path):
-    target = tmp_path / "ut" / "2024"
-    write_outputs(target, 2024, frames(100), {"run": 1})
-    os.rename(target, tmp_path / "ut" / ".2024.old-999")  # killed right after the first rename
-    recover(target)
-    assert (target / "manifest.json").is_file()
-
-
 def test_two_writes_give_identical_parquet(tmp_path):
     write_outputs(tmp_path / "a", 2024, frames(100), {})
     write_outputs(tmp_path / "b", 2024, frames(100), {})
@@ -76,14 +74,35 @@ def test_two_writes_give_identical_parquet(tmp_path):
             (tmp_path / "b" / f"{name}.parquet").read_bytes()
 
 
-def test_views_cover_all_years_with_comments(tmp_path):
+def test_views_show_the_latest_year_and_alla_ar_every_year_with_comments(tmp_path):
     ut = tmp_path / "ut"
     write_outputs(ut / "2022", 2022, frames(100), {})
     write_outputs(ut / "2024", 2024, frames(300), {})
     with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
         assert refresh_views(con, ut) == list(OUTPUTS)
-        years = con.sql("select ar, sum(bokfort) from pool group by ar order by ar").fetchall()
+        years = con.sql("select ar, sum(bokfort) from pool_alla_ar group by ar order by ar").fetchall()
+        latest = con.sql("select ar, sum(bokfort) from pool group by ar").fetchall()
         comment = con.execute("select comment from duckdb_columns() "
                           "where table_name = 'pool' and column_name = 'ofordelat'").fetchone()
     assert [(y, str(s)) for y, s in years] == [(2022, "1.00"), (2024, "3.00")]
+    assert [(y, str(s)) for y, s in latest] == [(2024, "3.00")]
     assert "brukare" in comment[0]
+
+
+def test_views_skip_the_hidden_folders_a_killed_run_leaves(tmp_path):
+    ut = tmp_path / "ut"
+    write_outputs(ut / "2024", 2024, frames(300), {})
+    for leftover in (".2024.tmp-123", ".2024.old-456"):
+        write_outputs(ut / leftover, 2024, frames(300), {})
+    write_outputs(ut / ".2023.tmp-9", 2023, frames(100), {})  # a year that never finished
+    with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
+        assert refresh_views(con, ut) == list(OUTPUTS)
+        years = con.sql("select ar, count(*), sum(bokfort) from pool group by ar").fetchall()
+    assert [(y, n, str(s)) for y, n, s in years] == [(2024, 1, "3.00")]
+
+
+def test_no_view_over_a_year_that_exists_only_as_leftovers(tmp_path):
+    ut = tmp_path / "ut"
+    write_outputs(ut / ".2024.old-456", 2024, frames(300), {})
+    with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
+        assert refresh_views(con, ut) == []

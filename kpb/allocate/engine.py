@@ -1,28 +1,40 @@
-"""allocate(): the loaded frames and the rules -> every KPB table, exact to the öre.
+"""The allocation: checked inputs -> every KPB table, exact to the öre.
 
-The steps run in the order a krona travels (docs/design.md "Allocation"): ledger rows to
-pools, pool totals, overhead, pool cost onto insatser, volumes, persons, direct pools,
-summaries, reconciliation. Each step is timed through kpb.steps.
+`AllocationFlow` is the dataflow as a list of named steps (STYLE.md: Hamilton). Each step is a
+property named after the table it holds; the names it reads in its body are its inputs. A step
+runs once, when first asked for, and is timed (the timings reach the manifest and the
+benchmarks). Reading the class top to bottom follows a krona: ledger rows to pools, overhead,
+pool cost onto insatser, insatser onto persons, then the output tables.
+
+The check stage (kpb.check) has already computed the ledger rows' pools, the pool totals, the
+key weights and the volumes, and refused the run if the data has errors; what can still fail
+here are kpb's own invariants, raised as InternalError (a bug, never the user's data).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property, wraps
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from kpb.allocate import persons as per
-from kpb.allocate.activity import activity_problems
-from kpb.allocate.invariants import check_direct_rows_used_once
-from kpb.allocate.ledger_pool import ledger_pool, ledger_pool_output, pool_totals
-from kpb.allocate.overhead import overhead_flows
+from kpb.allocate import person_costs as per
+from kpb.allocate.invariants import check_all_rows_pooled, check_direct_rows_used_once
+from kpb.allocate.ledger_pool import ledger_pool_output
+from kpb.allocate.overhead import Overhead, overhead_flows
 from kpb.allocate.reconcile import avstamning
-from kpb.allocate.summary import brukare_table, insats_table, pool_table, with_insats_facts
-from kpb.allocate.volumes import volumes
-from kpb.allocate.warnings import unused_rows, volume_without_cost
+from kpb.allocate.result_tables import brukare_table, insats_table, pool_table, with_insats_facts
 from kpb.errors import Problem, raise_if_errors
-from kpb.rules import Rules, key_weights
+from kpb.rules import Rules
 from kpb.steps import Progress, Timer, silent
+
+if TYPE_CHECKING:  # kpb.check builds on the allocation's steps; only its types are needed here
+    from kpb.check import Checked
+    from kpb.project import KontrollSettings
+
+OUTPUT_TABLES = ("ledger_pool", "pool", "fordelning", "insats", "brukare_insats", "brukare",
+                 "avstamning", "direkt_avstamning")
 
 
 @dataclass(frozen=True)
@@ -37,63 +49,119 @@ class Allocation:
     brukare: pl.DataFrame
     avstamning: pl.DataFrame
     direkt_avstamning: pl.DataFrame
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # the check's warnings
     timings: dict = field(default_factory=dict)
 
 
-def allocate(tables: dict, rules: Rules, year: int, progress: Progress = silent) -> Allocation:
-    timer = Timer(progress)
-    ledger = timer.run("ledger_pool", "Huvudbokens rader till pooler", ledger_pool, tables["ledger"], rules)
-    totals = pool_totals(ledger, rules)
-    overhead = timer.run("overhead", "Gemensamma kostnader", _overhead, rules, totals,
-                         tables["nycklar"], ledger)
-    att_fordela = {n: totals[n] + overhead.received.get(n, 0) - overhead.sent.get(n, 0) for n in totals}
-    amounts = per.insats_amounts(rules, att_fordela)
-    volume_rows, volume_warnings = timer.run("volumes", "Volymer", _volumes, tables, rules, year)
-    persons, ofordelat, rests = timer.run("persons", "Kostnad per brukare", _persons,
-                                          tables["direkt"], amounts, volume_rows, rules)
-    result = timer.run("summaries", "Sammanställning och avstämning", _tables, tables, rules, ledger,
-                       totals, overhead, amounts, volume_rows, persons, ofordelat, rests)
-    return replace(result, warnings=[*result.warnings, *volume_warnings], timings=timer.as_dict())
+def allocate(tables: dict, rules: Rules, year: int, progress: Progress = silent,
+             settings: "KontrollSettings | None" = None) -> Allocation:
+    """Check the inputs, then allocate: for library use and tests (`kpb compute` runs the two
+    stages itself, with storing in between). KpbError("kontroll") when the check finds errors."""
+    from kpb.check import CheckSettings, check_inputs
+
+    checked = check_inputs(tables, rules, year, settings or CheckSettings())
+    raise_if_errors("kontroll", checked.problems)
+    return allocate_checked(checked, rules, year, progress)
 
 
-def _overhead(rules: Rules, totals, nycklar, ledger):
-    weights, problems = key_weights(rules, nycklar, ledger)
-    raise_if_errors("fördelning", problems)
-    return overhead_flows(rules, totals, weights)
+def allocate_checked(checked: "Checked", rules: Rules, year: int,
+                     progress: Progress = silent) -> Allocation:
+    flow = AllocationFlow(checked, rules, year, Timer(progress))
+    tables = {name: getattr(flow, name) for name in OUTPUT_TABLES}
+    return Allocation(**tables, warnings=checked.warnings, timings=flow.timer.as_dict())
 
 
-def _volumes(tables, rules: Rules, year: int):
-    """Volume rows, and the warnings about activity rows (errors stop the run here)."""
-    problems = activity_problems(tables["aktivitet"], rules, year)
-    raise_if_errors("fördelning", problems)
-    return volumes(tables["aktivitet"], tables["direkt"], rules, year).collect(), problems
+def step(label: str):
+    """A named, timed step of the flow that runs once (a cached property)."""
+    def decorate(fn):
+        @wraps(fn)
+        def timed(self):
+            return self.timer.run(fn.__name__, label, fn, self)
+        return cached_property(timed)
+    return decorate
 
 
-def _persons(direkt, amounts, volume_rows, rules: Rules):
-    """Person rows (fordelad and direkt), ofördelat lines, and the direct pools' rests."""
-    direct_rows = per.direct_rows(direkt, rules)
-    direct = per.direct_amounts(direct_rows)
-    rests = per.direct_rest(direct, amounts, rules)
-    volume_lazy = volume_rows.lazy()
-    person_rows = pl.concat([per.volume_persons(amounts, volume_lazy, rules).collect(), direct,
-                             per.spread_rest(direct, rests).collect()])
-    check_direct_rows_used_once(direct_rows, person_rows, rules.source)
-    ofordelat = pl.concat([per.no_volume(amounts, volume_lazy, rules), per.unspread_rest(direct, rests)])
-    return with_insats_facts(person_rows, rules), ofordelat, rests
+class AllocationFlow:
+    def __init__(self, checked: "Checked", rules: Rules, year: int, timer: Timer):
+        self.checked, self.rules, self.year, self.timer = checked, rules, year, timer
+        self.tables = checked.tables
+        check_all_rows_pooled(checked.ledger_pool)
 
+    # -- pools ----------------------------------------------------------------------------
+    @step("Gemensamma kostnader")
+    def overhead(self) -> Overhead:
+        return overhead_flows(self.rules, self.checked.totals, self.checked.weights)
 
-def _tables(tables, rules, ledger, totals, overhead, amounts, volume_rows, persons, ofordelat, rests):
-    insats = insats_table(amounts, pl.concat([volume_rows, persons.filter(pl.col("kalla") == "direkt")
-                                              .select(volume_rows.columns)]), rules)
-    warnings = [*rules.warnings, *volume_without_cost(insats, rules),
-                *unused_rows(tables["aktivitet"], rules, ("verksamhet",), "aktivitets"),
-                *unused_rows(tables["direkt"], rules, ("verksamhet", "direkt"), "direkt")]
-    return Allocation(
-        ledger_pool=ledger_pool_output(ledger),
-        pool=pool_table(rules, totals, overhead, persons, ofordelat),
-        fordelning=overhead.flows, insats=insats, brukare_insats=persons,
-        brukare=brukare_table(persons, tables["person"]),
-        avstamning=avstamning(rules, totals, ofordelat, persons),
-        direkt_avstamning=rests.rename({"kostnad_ore": "att_fordela_ore"}).sort("pool", "insats"),
-        warnings=warnings)
+    @cached_property
+    def att_fordela(self) -> dict[str, int]:
+        """Each pool's cost after overhead: bokfört + received − distributed."""
+        received, sent = self.overhead.received, self.overhead.sent
+        return {n: t + received.get(n, 0) - sent.get(n, 0) for n, t in self.checked.totals.items()}
+
+    @cached_property
+    def amounts(self) -> pl.DataFrame:
+        """pool × insats cost in öre (operating pools split by their insats shares)."""
+        return per.insats_amounts(self.rules, self.att_fordela)
+
+    # -- persons --------------------------------------------------------------------------
+    @step("Direkta belopp")
+    def direct_rows(self) -> pl.DataFrame:
+        return per.direct_rows(self.tables["direkt"], self.rules)
+
+    @cached_property
+    def direct(self) -> pl.DataFrame:
+        return per.direct_amounts(self.direct_rows)
+
+    @cached_property
+    def rests(self) -> pl.DataFrame:
+        return per.direct_rest(self.direct, self.amounts, self.rules)
+
+    @step("Kostnad per brukare")
+    def person_rows(self) -> pl.DataFrame:
+        volumes = self.checked.volume_rows.lazy()
+        rows = pl.concat([per.volume_persons(self.amounts, volumes, self.rules).collect(),
+                          self.direct, per.spread_rest(self.direct, self.rests).collect()])
+        check_direct_rows_used_once(self.direct_rows, rows)
+        return rows
+
+    @cached_property
+    def ofordelat(self) -> pl.DataFrame:
+        volumes = self.checked.volume_rows.lazy()
+        return pl.concat([per.no_volume(self.amounts, volumes, self.rules),
+                          per.unspread_rest(self.direct, self.rests)])
+
+    # -- outputs --------------------------------------------------------------------------
+    @cached_property
+    def ledger_pool(self) -> pl.DataFrame:
+        return ledger_pool_output(self.checked.ledger_pool)
+
+    @cached_property
+    def fordelning(self) -> pl.DataFrame:
+        return self.overhead.flows
+
+    @step("Brukare och insatser")
+    def brukare_insats(self) -> pl.DataFrame:
+        return with_insats_facts(self.person_rows, self.rules)
+
+    @step("Brukare")
+    def brukare(self) -> pl.DataFrame:
+        return brukare_table(self.brukare_insats, self.tables["person"])
+
+    @step("Insatser och styckkostnader")
+    def insats(self) -> pl.DataFrame:
+        volume_rows = self.checked.volume_rows
+        direct = self.brukare_insats.filter(pl.col("kalla") == "direkt").select(volume_rows.columns)
+        return insats_table(self.amounts, pl.concat([volume_rows, direct]), self.rules)
+
+    @cached_property
+    def pool(self) -> pl.DataFrame:
+        return pool_table(self.rules, self.checked.totals, self.overhead, self.brukare_insats,
+                          self.ofordelat)
+
+    @step("Avstämning")
+    def avstamning(self) -> pl.DataFrame:
+        return avstamning(self.rules, self.checked.totals, self.ofordelat, self.brukare_insats)
+
+    @cached_property
+    def direkt_avstamning(self) -> pl.DataFrame:
+        return self.rests.rename({"kostnad_ore": "att_fordela_ore"}).sort("pool", "insats")

@@ -1,38 +1,24 @@
-"""Step 1-2: every ledger row to its first matching pool (file order), and pool totals."""
+"""Step 1-2: every ledger row to its first matching pool (file order), and pool totals.
+
+Rows that no pool matches keep `pool` null; the check stage reports them
+(kpb.check.unmatched) and the allocation only runs on a ledger where every row has its pool.
+"""
 
 from __future__ import annotations
 
 import polars as pl
 
-from kpb.errors import Problem, error, raise_if_errors
 from kpb.rules import Rules, with_pool_names
-from kpb.rules.keys import kronor_text
-
-DIMENSIONS = ["konto", "ansvar", "verksamhet"]
 
 
 def ledger_pool(ledger, rules: Rules) -> pl.DataFrame:
-    """Ledger rows with `pool` and `regel`; KpbError listing unmatched dimension combinations."""
+    """Ledger rows with `pool` (null when no pool matches) and `regel`."""
     matched = with_pool_names(ledger, rules).collect()
-    raise_if_errors("fördelning", unmatched_problems(matched, rules))
     regler = pl.DataFrame({"pool": [p.namn for p in rules.pools],
-                           "regel": [p.regel for p in rules.pools]})
+                           "regel": [p.regel for p in rules.pools]},
+                          schema={"pool": pl.Utf8, "regel": pl.Utf8})
     joined = matched.join(regler, on="pool", how="left", maintain_order="left")
     return joined.drop("pool_index")
-
-
-def unmatched_problems(matched: pl.DataFrame, rules: Rules) -> list[Problem]:
-    """One problem per konto/ansvar/verksamhet combination that no pool selects."""
-    combos = (matched.filter(pl.col("pool").is_null())
-              .group_by(DIMENSIONS)
-              .agg(rader=pl.len(), belopp_ore=pl.col("belopp_ore").sum(),
-                   kalla_fil=pl.col("kalla_fil").first(), kalla_rad=pl.col("kalla_rad").min())
-              .sort(DIMENSIONS))
-    return [error(c["kalla_fil"], c["kalla_rad"], "konto/ansvar/verksamhet",
-                  f"ingen pool matchar konto {c['konto']!r}, ansvar {c['ansvar']!r}, verksamhet "
-                  f"{c['verksamhet']!r} ({c['rader']} rader, summa {kronor_text(c['belopp_ore'])} kr): "
-                  f"väntade att en [[pool]] i {rules.source or 'regelfilen'} väljer dem")
-            for c in combos.iter_rows(named=True)]  # one per combination, not per row
 
 
 def pool_totals(ledger_pool: pl.DataFrame, rules: Rules) -> dict[str, int]:

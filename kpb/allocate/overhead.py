@@ -16,10 +16,11 @@ from fractions import Fraction
 
 import polars as pl
 
+from kpb.allocate.split import round_shares, split_fraction
 from kpb.errors import error, raise_if_errors
 from kpb.rules import Rules, Share
 from kpb.rules.keys import effective_receivers
-from kpb.allocate.split import round_shares, split_fraction
+from kpb.rules.model import PoolType
 
 FLOW_SCHEMA = {"fran_pool": pl.Utf8, "till_pool": pl.Utf8, "nyckelvarde": pl.Utf8,
                "belopp_ore": pl.Int64}
@@ -48,7 +49,7 @@ def used_shares(rules: Rules, pool_name: str, weights) -> dict[str, Share]:
 def stepdown(rules: Rules, totals: dict[str, int], weights) -> Overhead:
     holding = dict(totals)
     flows, sent = [], {}
-    for pool in rules.of_type("gemensam"):  # a handful of pools, in file order
+    for pool in rules.of_type(PoolType.GEMENSAM):  # a handful of pools, in file order
         shares = used_shares(rules, pool.namn, weights)
         sent[pool.namn] = holding[pool.namn]
         amounts = split_fraction(holding[pool.namn], {r: s.varde for r, s in shares.items()})
@@ -66,7 +67,7 @@ def _overhead(flows, sent) -> Overhead:
 
 
 def reciprocal(rules: Rules, totals: dict[str, int], weights) -> Overhead:
-    names = [p.namn for p in rules.of_type("gemensam")]
+    names = [p.namn for p in rules.of_type(PoolType.GEMENSAM)]
     fractions = {n: _fractions(used_shares(rules, n, weights)) for n in names}
     gross = solve_gross(names, totals, fractions, rules.source)
     exact = {(j, r): f * gross[j] for j in names for r, f in fractions[j].items()}

@@ -4,9 +4,9 @@ timmar: Σ timmar_milli; antal: Σ antal_milli; dygn: days of [from, tom] clippe
 (tom empty = open to 31 December), overlapping or adjacent rows of the same person, pool and
 insats counted once, × 1000; manader: distinct calendar months of the year touched, × 1000;
 kronor: the person's direct amounts in öre × 10 (1 kr = 1000 milli-kronor).
-Hour and count rows are counted on the activity's date, which `kpb.allocate.activity`
-checks against the year before volumes are taken. An activity row feeds every pool whose
-insats (and utförare, when the pool names them) it matches.
+Hour and count rows are counted on the activity's date: rows dated outside the year add
+nothing (the check stage warns about them, kpb.check.activity). An activity row feeds every
+pool whose insats (and utförare, when the pool names them) it matches.
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ import datetime as dt
 import polars as pl
 
 from kpb.rules import Rules
+from kpb.rules.model import PoolType
 
 KEYS = ["pool", "insats", "person_id"]
+# Units counted on the activity's date (`from`) rather than over a range.
+DATED_UNITS = ("timmar", "antal")
 VOLUME_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "person_id": pl.Utf8, "volym_milli": pl.Int64}
 
 
-def pool_insatser(rules: Rules, types=("verksamhet",)) -> pl.DataFrame:
+def pool_insatser(rules: Rules, types=(PoolType.VERKSAMHET,)) -> pl.DataFrame:
     """pool, insats, enhet, utforare_krav (null = any utförare): what feeds each pool."""
     rows = [(p.namn, kod, rules.insatser[kod].enhet, u)
             for p in rules.of_type(*types) for kod, _ in p.insats_shares()
@@ -32,7 +35,7 @@ def pool_insatser(rules: Rules, types=("verksamhet",)) -> pl.DataFrame:
 
 def volume_priced(rules: Rules) -> pl.Expr:
     """True on rows of a pool priced on its volumes (verksamhet), by the `pool` column."""
-    return pl.col("pool").is_in([p.namn for p in rules.of_type("verksamhet")])
+    return pl.col("pool").is_in([p.namn for p in rules.of_type(PoolType.VERKSAMHET)])
 
 
 def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
@@ -56,8 +59,9 @@ def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
     of_unit = lambda unit: feeds.filter(pl.col("enhet") == unit)  # noqa: E731
     # hours and counts are sums: summed per person, insats and utförare first (25M rows to a
     # few hundred thousand), then joined to the pools, so no 25M-row join is held in memory
-    counted = per_person(_of_insatser(aktivitet, pl.concat([of_unit("timmar"),
-                                                            of_unit("antal")])))
+    # (rows dated outside the year add nothing: the check stage warns about them)
+    dated = _of_insatser(aktivitet, pl.concat([of_unit(unit) for unit in DATED_UNITS]))
+    counted = per_person(dated.filter(in_year(pl.col("from"), year)))
     by_unit = [
         summed(matched_rows(counted, of_unit("timmar")), "timmar_milli"),
         summed(matched_rows(counted, of_unit("antal")), "antal_milli"),
@@ -86,6 +90,17 @@ def summed(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:
 
 def kronor(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.group_by(KEYS).agg(volym_milli=pl.col("belopp_ore").sum() * 10)
+
+
+def in_year(date: pl.Expr, year: int) -> pl.Expr:
+    return date.is_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def rows_of_units(aktivitet, rules: Rules, units) -> pl.LazyFrame:
+    """Activity rows whose insats has one of `units`, with the unit as `enhet`."""
+    enheter = {kod: i.enhet for kod, i in rules.insatser.items() if i.enhet in units}
+    return (aktivitet.lazy().filter(pl.col("insats").is_in(list(enheter)))
+            .with_columns(enhet=pl.col("insats").replace_strict(enheter, return_dtype=pl.Utf8)))
 
 
 def year_span(year: int) -> tuple[pl.Expr, pl.Expr]:

@@ -2,7 +2,10 @@
 
 `store` replaces one year's rows of all six tables in a single transaction: DuckDB commits
 it atomically (write-ahead log), so an exception or a killed process before the commit
-leaves the previous content as it was. Frames move through Arrow in both directions (string views into DuckDB: no copy).
+leaves the previous content as it was. Frames move through Arrow in both directions (into
+DuckDB as string views, as Polars holds them: no copy).
+`kpb compute` stores only after the allocation succeeded and its results are staged, and
+records the staged folder in the same transaction (kpb/write/commit.py).
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from kpb.project import Project
 from kpb.sqlfiles import sql
 
 
-def store(project: Project, year: int, loaded: Loaded) -> None:
+def store(project: Project, year: int, loaded: Loaded, results_folder: str | None = None) -> None:
+    """Replace the year's inputs; `results_folder` names the staged results that belong to
+    them (None for `kpb load`, which leaves the results as they are)."""
     with duckdb.connect(str(project.database)) as con:
         con.execute(sql("load/create_tables")).fetchall()
         con.begin()
         try:
             for table, frame in loaded.tables().items():  # six tables
                 _replace_year(con, table, year, frame)
+            con.execute(sql("load/clear_pending_run"), [year]).fetchall()
+            if results_folder is not None:
+                con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
             con.commit()
         except BaseException:
             con.rollback()
@@ -52,3 +60,17 @@ def read_tables(project: Project, year: int) -> dict[str, pl.DataFrame]:
 def _read_table(con, table: str, year: int, schema: dict) -> pl.DataFrame:
     arrow = con.sql(sql("load/select_year").format(table=table), params=[year]).to_arrow_table()
     return schemas.conform(pl.from_arrow(arrow), schema)
+
+
+def pending_runs(project: Project) -> dict[int, str]:
+    """Year -> staged results folder committed with that year's inputs (see kpb_korning)."""
+    if not project.database.is_file():
+        return {}
+    with duckdb.connect(str(project.database)) as con:
+        con.execute(sql("load/create_tables")).fetchall()
+        return dict(con.execute(sql("load/pending_run")).fetchall())
+
+
+def clear_pending_run(project: Project, year: int) -> None:
+    with duckdb.connect(str(project.database)) as con:
+        con.execute(sql("load/clear_pending_run"), [year]).fetchall()

@@ -6,7 +6,20 @@ The prefix keeps a household's pseudonym apart from its applicant's person_id.
 
 The key is the municipality's secret: the same person gets the same pseudonym across files
 and years as long as the key is kept. It comes from the environment variable named in
-kpb.toml (wins) or from the key file; a missing key file is created once with 32 random bytes.
+kpb.toml (wins when it is set at all) or from the key file, and the same text means the same
+key in both places:
+
+- A key written as 64 hex digits is decoded into its 32 bytes; any other content is the key
+  itself, as bytes. A file whose content is text (UTF-8) has one trailing line break (`\n`
+  or `\r\n`, as an editor adds it) stripped first, so `echo $KEY > kpb.key` and
+  `KPB_PSEUDONYM_NYCKEL=$KEY` give the same pseudonyms. A binary key file is used byte for
+  byte.
+- A key shorter than 32 bytes, an empty variable, a key file that group or others may read,
+  and a nyckelfil that is a folder are errors naming the fix.
+- A missing key file is created (64 hex digits from `secrets`, mode 0600) only for a project
+  without earlier data: once kpb.duckdb or a year under ut/ exists, a missing key is an error
+  (every person_id would change) unless the caller asks for a new key on purpose
+  (`kpb compute --ny-nyckel`).
 """
 
 from __future__ import annotations
@@ -14,51 +27,107 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import stat
 from pathlib import Path
 
 import polars as pl
 
+from kpb.errors import error, raise_if_errors
 from kpb.project import Project
 from kpb.steps import Progress, silent
 
 PERSON_ID_LENGTH = 20
 HOUSEHOLD_PREFIX = "hushall:"
 KEY_BYTES = 32
+HEX_KEY = re.compile(rb"[0-9a-fA-F]{64}")
+STAGE = "pseudonymnyckel"
+MAKE_KEY = "t.ex. 64 hextecken från `python3 -c 'import secrets; print(secrets.token_hex(32))'`"
 
 
-def load_key(project: Project, progress: Progress = silent) -> bytes:
-    from_env = os.environ.get(project.pseudonym.miljovariabel)
-    if from_env:
-        return _key_from_text(from_env.encode())
+def load_key(project: Project, progress: Progress = silent, new_key: bool = False) -> bytes:
+    """The project's key, or KpbError naming the fix; `new_key` creates a missing one."""
+    variable = project.pseudonym.miljovariabel
+    if variable in os.environ:
+        return _checked(os.environ[variable].encode("utf-8"), variable, "miljövariabeln")
     path = _key_path(project)
+    name = project.relative(path)
+    if path.is_dir():
+        _fail(name, "är en mapp: väntade en fil med nyckeln (ändra [pseudonym] nyckelfil "
+                    "i kpb.toml)")
     if path.is_file():
-        return _key_from_text(path.read_bytes())
-    return _create_key(path, progress)
+        return _checked(_key_from_text(_read_private(path, name)), name, "nyckelfilen")
+    if not new_key and _has_earlier_data(project):
+        _fail(name, "nyckelfilen saknas men projektet har redan inlästa data eller resultat: "
+                    "återställ nyckeln från säkerhetskopian, eller kör med --ny-nyckel för att "
+                    "skapa en ny (då får alla personer nya person_id)")
+    return _create_key(path, name, progress)
 
 
 def _key_path(project: Project) -> Path:
     return project.root / project.pseudonym.nyckelfil  # an absolute nyckelfil wins the join
 
 
+def _fail(where: str, message: str) -> None:
+    raise_if_errors(STAGE, [error(where, None, None, message)])
+
+
+def _read_private(path: Path, name: str) -> bytes:
+    try:
+        mode = path.stat().st_mode
+        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+            _fail(name, f"nyckelfilen kan läsas av andra (rättigheter {stat.S_IMODE(mode):o}): "
+                        f"väntade att bara ägaren kan läsa den, kör `chmod 600 {path}`")
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(name, f"nyckelfilen kunde inte läsas ({exc.strerror}): väntade en läsbar fil")
+
+
 def _key_from_text(raw: bytes) -> bytes:
-    """A key written as 64 hex digits is decoded; any other content is the key itself."""
-    text = raw.strip()
-    if len(text) == 2 * KEY_BYTES and all(c in b"0123456789abcdefABCDEF" for c in text):
-        return bytes.fromhex(text.decode())
+    """One trailing line break off a text file, as an environment variable never has one."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw  # a binary key (as kpb wrote before 0.2): byte for byte
+    for ending in (b"\r\n", b"\n"):
+        if raw.endswith(ending):
+            return raw[:-len(ending)]
     return raw
 
 
-def _create_key(path: Path, progress: Progress) -> bytes:
-    key = secrets.token_bytes(KEY_BYTES)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL: never overwrite a key another process just made; 0600: only the owner reads it
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(key)
-    progress(f"skapade en ny pseudonymnyckel i {path.name}: spara en kopia säkert, "
-             "utan den får samma person ett annat person_id nästa år")
+def _checked(text: bytes, where: str, what: str) -> bytes:
+    """The key bytes: 64 hex digits decoded, anything else as it is; at least 32 bytes."""
+    key = bytes.fromhex(text.decode()) if HEX_KEY.fullmatch(text) else text
+    if not key:
+        _fail(where, f"{what} är tom: väntade en nyckel på minst {KEY_BYTES} byte, {MAKE_KEY}")
+    if len(key) < KEY_BYTES:
+        _fail(where, f"nyckeln i {what} är för kort ({len(key)} byte): väntade minst "
+                     f"{KEY_BYTES} byte, {MAKE_KEY}")
     return key
+
+
+def _has_earlier_data(project: Project) -> bool:
+    ut = project.root / "ut"
+    years = ut.is_dir() and any(re.fullmatch(r"\d{4}", p.name) for p in ut.iterdir())
+    return project.database.exists() or bool(years)
+
+
+def _create_key(path: Path, name: str, progress: Progress) -> bytes:
+    text = secrets.token_hex(KEY_BYTES)  # 32 bytes of entropy, as text a person can copy
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: never overwrite a key another process just made; 0600: only the owner reads it
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        _fail(name, "nyckelfilen skapades samtidigt av en annan körning: kör igen")
+    except OSError as exc:
+        _fail(name, f"nyckelfilen kunde inte skapas ({exc.strerror})")
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(text + "\n")
+    progress(f"skapade en ny pseudonymnyckel i {name}: spara en kopia säkert, "
+             "utan den får samma person ett annat person_id nästa år")
+    return bytes.fromhex(text)
 
 
 def person_id(key: bytes, text: str) -> str:

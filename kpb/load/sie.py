@@ -1,26 +1,28 @@
-"""SIE 4 files -> ledger rows as text, with the line of each #TRANS / #PSALDO.
+"""SIE files (types 2, 3 and 4) -> ledger rows as text, with the line of each #TRANS / #PSALDO.
 
 A SIE export holds tens of thousands of lines at most, so it is read line by line in Python;
 the rows it yields then go through the same vectorised parsing as CSV (decimal point).
 
-- `#FORMAT PC8` means code page 437 (also the default, kpb.toml `[sie] kodning`).
+- Encoding by content: UTF-8 when the bytes decode as UTF-8 (several programs write UTF-8
+  under `#FORMAT PC8`), else code page 437 (PC8, what the standard prescribes). `[sie]
+  kodning` in kpb.toml, when set, wins over both.
 - `#TRANS konto {objektlista} belopp [transdat] ...` inside `#VER serie nr verdatum ... { }`
   becomes one row; its period comes from transdat, else from the verifikation's date.
   SIE 4 requires the object list, but real exports sometimes leave it out
   (`#TRANS 4010 1500.00 20240115`): when the third word is not `{...}` it is the amount.
-  A #TRANS without an account and an amount is an error at its line, never dropped.
+  A #TRANS without an account and an amount, a #TRANS outside a verifikation, a #VER
+  without a date (ÅÅÅÅMMDD: never the previous voucher's) and a #VER that never closes are
+  errors at their line; verifikationer whose #TRANS do not sum to zero are one warning (at
+  the first of them, with their count).
   `#RTRANS`/`#BTRANS` are ignored: SIE 4 writes every added row again as a plain `#TRANS`.
 - `#PSALDO 0 period konto {objektlista} saldo` (year 0 only) is used only when the file has
   no `#TRANS` at all: both in one file describe the same money and would count it twice.
-  Per period and account the rows with the same object types form one breakdown (the empty
-  object list is the account total), and each describes the same money, so exactly one is
-  used: the breakdown whose objects carry a dimension mapped in `[sie] dimensioner`, else the
-  total; a breakdown on unmapped dimensions only is ignored in favour of the total, or, when
-  there is no total, summed into one row at the line of its first row (the first such
-  breakdown in file order). Two breakdowns carrying mapped dimensions (by dimension 1 and by
-  dimension 20) cannot be combined: error.
+  `#PBUDGET` is budget, not outcome, and is never read. See `_account_rows` for how object
+  lists become rows (SIE 4B: `{}` is the account total, object rows a breakdown of it).
 - Objects `{1 "100" 20 "7310"}` map to dimensions through `[sie] dimensioner`; object types
   not named there are dropped (the amount itself is always kept).
+- SIE 5 (XML), SIE type 1 (yearly balances only) and files that hold no #TRANS and no
+  #PSALDO (an HTML page saved as .se) are refused by name.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kpb.errors import Problem, error
+from kpb.errors import Problem, error, warning
 from kpb.load.textfile import LINE, TextTable, sha256
 from kpb.project import DIMENSIONS, SieSettings
 
@@ -39,20 +41,56 @@ TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\{([^}]*)\}|(\S+)')
 COLUMNS = ("period", "konto", "belopp") + DIMENSIONS
 # amounts that may be summed exactly in text: anything else is left to the parser to report
 SUMMABLE = re.compile(r"^[+-]?[0-9]+(\.[0-9]{1,2})?$")
+DATE = re.compile(r"^[0-9]{8}$")
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_sie(path: Path, file: str, settings: SieSettings, year: int
              ) -> tuple[TextTable | None, list[Problem]]:
     raw = path.read_bytes()
-    encoding = "cp437" if re.search(rb"^#FORMAT\s+PC8", raw, re.M) else settings.kodning
+    refused = _refused_format(raw, file)
+    if refused:
+        return None, [refused]
+    encoding = _encoding(raw, settings)
     lines = raw.decode(encoding, errors="replace").splitlines()
     trans, saldo, problems = _records(lines, file, settings, year)
+    if not trans and not saldo and not any(p.is_error for p in problems):
+        problems.append(error(file, None, None, "filen innehåller inga #TRANS- eller "
+                              "#PSALDO-rader: väntade en SIE-fil av typ 4 (verifikationer) "
+                              "eller typ 2/3 (periodsaldon)"))
     if not trans:
-        trans, more = _psaldo_rows(saldo, file)
+        trans, more = _psaldo_rows(saldo, file, settings)
         problems += more
     frame = pl.DataFrame(trans, schema={LINE: pl.Int64} | {c: pl.Utf8 for c in COLUMNS},
                          orient="row")
     return TextTable(file, frame, sha256(raw), encoding, "", ".", canonical_headers=True), problems
+
+
+def _refused_format(raw: bytes, file: str) -> Problem | None:
+    """SIE 5 is XML and SIE 1 holds yearly balances only: both named, neither guessed at."""
+    head = raw[:4096].removeprefix(UTF8_BOM).lstrip()
+    if head.startswith(b"<"):
+        if re.search(rb"<Sie[\s>]|sie\.se/sie-5", head):
+            return error(file, None, None, "är SIE 5 (XML), som kpb inte läser: väntade SIE 4 "
+                                           "(exportera typ 4E) eller SIE 3")
+        return error(file, None, None, "är ingen SIE-fil (den börjar med '<', som HTML eller "
+                                       "XML): väntade rader som #FLAGGA, #VER och #TRANS")
+    found = re.search(rb"^[ \t]*#SIETYP[ \t]+1\b", raw, re.M)
+    if found:
+        line = raw[:found.start()].count(b"\n") + 1
+        return error(file, line, "#SIETYP", "SIE typ 1 har bara årssaldon: väntade SIE 4 "
+                                            "(verifikationer) eller typ 2/3 (periodsaldon)")
+    return None
+
+
+def _encoding(raw: bytes, settings: SieSettings) -> str:
+    if settings.kodning != "auto":
+        return settings.kodning
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp437"
+    return "utf-8-sig" if raw.startswith(UTF8_BOM) else "utf-8"
 
 
 def tokens(line: str) -> list[str | tuple]:
@@ -69,26 +107,90 @@ def tokens(line: str) -> list[str | tuple]:
     return found
 
 
+class _Voucher:
+    """The #VER being read: its line, date, whether `{` opened it, its #TRANS amounts."""
+
+    def __init__(self, line: int, date: str, is_open: bool):
+        self.line, self.date, self.is_open, self.amounts = line, date, is_open, []
+
+
 def _records(lines, file, settings, year):
     """Walk the file once: #TRANS rows (with their #VER date) and #PSALDO rows."""
-    trans, saldo, problems = [], [], []
-    ver_date = ""
+    trans, saldo, problems, unbalanced = [], [], [], []
+    voucher: _Voucher | None = None
     for number, line in enumerate(lines, start=1):
         words = tokens(line.strip())
         label = words[0] if words and isinstance(words[0], str) else ""
-        if label == "#VER" and len(words) > 3:
-            ver_date = words[3]
+        if label == "#VER":
+            problems += _unclosed(voucher, file)
+            voucher, found = _voucher(words, number, file)
+            problems += found
+        elif label == "{" and voucher is not None:
+            voucher.is_open = True
+        elif label == "}" and voucher is not None:
+            unbalanced += [found] if (found := _unbalanced(voucher)) else []
+            voucher = None
         elif label == "#TRANS":
-            found = _trans_row(words, number, ver_date, settings)
-            trans += [found] if found else []
-            problems += [] if found else [_too_few(file, number, label)]
+            problems += _trans(words, number, voucher, file, settings, trans)
         elif label == "#PSALDO" and len(words) > 1 and words[1] == "0":
             found = _psaldo_row(words, number, settings)
             saldo += [found] if found else []
             problems += [] if found else [_too_few(file, number, label)]
         elif label == "#RAR" and len(words) > 3 and words[1] == "0":
             problems += _check_year(words, number, file, year)
+    problems += _unclosed(voucher, file) + _unbalanced_warning(file, unbalanced)
     return trans, saldo, problems
+
+
+def _voucher(words, line: int, file: str) -> tuple[_Voucher, list[Problem]]:
+    date = words[3] if len(words) > 3 and isinstance(words[3], str) else ""
+    voucher = _Voucher(line, date if DATE.match(date) else "", words[-1] == "{")
+    if DATE.match(date):
+        return voucher, []
+    found = f"fann {date!r}" if date else "fann inget datum"
+    return voucher, [error(file, line, "#VER", f"{found}: väntade #VER serie nr verdatum "
+                                               "med datumet som ÅÅÅÅMMDD")]
+
+
+def _trans(words, line: int, voucher: _Voucher | None, file, settings, trans) -> list[Problem]:
+    if voucher is None or not voucher.is_open:
+        return [error(file, line, "#TRANS", "står utanför en verifikation: väntade raden "
+                                            "inom { } efter en #VER")]
+    found = _trans_row(words, line, voucher.date, settings)
+    if not found:
+        return [_too_few(file, line, "#TRANS")]
+    trans.append(found)
+    voucher.amounts.append(found[3])
+    return []
+
+
+def _unclosed(voucher: _Voucher | None, file: str) -> list[Problem]:
+    if voucher is None:
+        return []
+    return [error(file, voucher.line, "#VER", "verifikationen avslutas aldrig med }: väntade "
+                                              "{ #TRANS ... } efter #VER (är filen avkortad?)")]
+
+
+def _unbalanced(voucher: _Voucher) -> tuple[int, Decimal] | None:
+    """(line, sum) of a verifikation whose #TRANS do not sum to zero."""
+    if not all(SUMMABLE.match(amount) for amount in voucher.amounts):
+        return None  # the parser reports the amount that is not a number
+    total = sum((Decimal(amount) for amount in voucher.amounts), Decimal(0))
+    return (voucher.line, total) if total != 0 else None
+
+
+def _unbalanced_warning(file: str, unbalanced: list) -> list[Problem]:
+    """One warning per file: an export of result accounts only unbalances every voucher."""
+    if not unbalanced:
+        return []
+    line, total = unbalanced[0]
+    more = f" (och {len(unbalanced) - 1} verifikationer till)" if len(unbalanced) > 1 else ""
+    return [warning(file, line, "#VER", f"verifikationen är obalanserad: #TRANS summerar till "
+                    f"{_kronor(total)}{more}, väntade 0 (saknas konton i exporten?)")]
+
+
+def _kronor(amount: Decimal) -> str:
+    return format(amount, "f").replace(".", ",") + " kr"
 
 
 def _split_objects(words: list, at: int) -> tuple[tuple, list] | None:
@@ -114,14 +216,13 @@ def _trans_row(words, line: int, ver_date: str, settings: SieSettings):
 
 
 def _psaldo_row(words, line: int, settings: SieSettings):
-    """(row, the row's object types, whether one of them is a mapped dimension), or None."""
+    """(row, the row's object types), or None."""
     split = _split_objects(words, 4)
     if split is None:
         return None
     objects, rest = split
     types = tuple(sorted({n for n, _ in _pairs(objects)}))
-    mapped = any(n.isdigit() and int(n) in settings.dimensioner for n in types)
-    return _row(line, words[2], words[3], rest[0], objects, settings), types, mapped
+    return _row(line, words[2], words[3], rest[0], objects, settings), types
 
 
 EXPECTED = {"#TRANS": "#TRANS konto {objektlista} belopp [transdat]",
@@ -151,30 +252,102 @@ def _check_year(words, line: int, file: str, year: int) -> list[Problem]:
                                       f"väntade ett år som omfattar {year}")]
 
 
-def _psaldo_rows(saldo, file: str):
-    """Per period and account the one breakdown (or total) that holds its money once."""
-    by_account: dict[tuple, dict[tuple, tuple[bool, list]]] = {}
-    for row, types, mapped in saldo:
-        breakdowns = by_account.setdefault((row[1], row[2]), {})
-        breakdowns.setdefault(types, (mapped, []))[1].append(row)
-    rows, problems = [], []
-    for (period, konto), breakdowns in by_account.items():
-        mapped = [found for found in breakdowns.values() if found[0]]
-        if len(mapped) > 1:
-            problems.append(error(file, mapped[1][1][0][0], "#PSALDO", f"konto {konto} "
-                                  f"period {period} är uppdelat på flera olika dimensioner: "
-                                  "väntade en uppdelning"))
-        rows += _money_once(breakdowns, mapped)
-    return sorted(rows), problems
+# -- #PSALDO: one account's balance and its object breakdowns, the money once ----------------
+
+def _psaldo_rows(saldo, file: str, settings: SieSettings):
+    """Per period and account the rows that hold its money exactly once."""
+    by_account: dict[tuple, dict[tuple, list]] = {}
+    for row, types in saldo:
+        by_account.setdefault((row[1], row[2]), {}).setdefault(types, []).append(row)
+    rows, exceeds, unused = [], [], []
+    for (period, konto), groups in by_account.items():
+        found, larger, left_out = _account_rows(period, konto, groups, settings)
+        rows += found
+        exceeds += larger
+        unused += left_out
+    return sorted(rows), _exceeds_warning(file, exceeds) + _unused_warnings(file, unused)
 
 
-def _money_once(breakdowns: dict, mapped: list) -> list[tuple]:
-    """The mapped breakdown, else the total, else the first unmapped breakdown summed."""
-    if mapped:
-        return mapped[0][1]
-    if () in breakdowns:
-        return breakdowns[()][1]
-    return _summed(next(iter(breakdowns.values()))[1])
+def _account_rows(period, konto, groups: dict, settings: SieSettings):
+    """SIE 4B: `{}` is the account's total; rows with the same object types are one breakdown
+    of it (SIE 3 writes one breakdown per dimension, often covering only part of the total).
+
+    - Breakdowns on mapped dimensions: the one with most mapped dimensions is used (ties:
+      kpb's column order, ansvar first); its rows load as they are and the rest of the total
+      (total − breakdown) loads without objects. A breakdown larger than the total is a
+      warning; another breakdown on a dimension the chosen one lacks cannot be combined with
+      it (the file does not say how they overlap) and is named in a warning.
+    - Only unmapped breakdowns: the total, or without one the first breakdown summed.
+    - No `{}` total: the chosen breakdown is the whole account.
+    """
+    total = groups.get(())
+    mapped = {types: rows for types, rows in groups.items() if _mapped(types, settings)}
+    if not mapped:
+        return (total, [], []) if total else (_summed(next(iter(groups.values()))), [], [])
+    chosen = min(mapped, key=lambda types: _preference(types, settings))
+    used = _mapped(chosen, settings)
+    unused = [(rows[0][0], konto, period, ", ".join(sorted(_mapped(types, settings) - used)),
+               ", ".join(sorted(used)))
+              for types, rows in mapped.items() if not _mapped(types, settings) <= used]
+    if total is None:
+        return mapped[chosen], [], unused
+    rest, exceeds = _rest(konto, period, total, mapped[chosen])
+    return mapped[chosen] + rest, exceeds, unused
+
+
+def _mapped(types: tuple, settings: SieSettings) -> set[str]:
+    """The kpb dimensions an object list's types map to."""
+    return {settings.dimensioner[int(n)] for n in types
+            if n.isdigit() and int(n) in settings.dimensioner}
+
+
+def _preference(types: tuple, settings: SieSettings) -> tuple:
+    dims = _mapped(types, settings)
+    return (-len(dims), min(DIMENSIONS.index(d) for d in dims), types)
+
+
+def _unused_warnings(file: str, unused: list[tuple]) -> list[Problem]:
+    """One warning per pair of unused and used dimensions, at its first line, with a count."""
+    first: dict[tuple, tuple] = {}
+    counts: dict[tuple, int] = {}
+    for line, konto, period, left_out, used in sorted(unused):
+        first.setdefault((left_out, used), (line, konto, period))
+        counts[(left_out, used)] = counts.get((left_out, used), 0) + 1
+    problems = []
+    for (left_out, used), (line, konto, period) in first.items():
+        more = counts[(left_out, used)] - 1
+        also = f" (och {more} konton och perioder till)" if more else ""
+        problems.append(warning(file, line, "#PSALDO", f"konto {konto} period {period}{also}: "
+                        f"uppdelningen på {left_out} används inte, bara den på {used}: filen "
+                        "delar upp kontot på varje dimension för sig och säger inte hur de "
+                        "överlappar (väntade objektlistor som kombinerar dimensionerna, t.ex. "
+                        "från en SIE 4-export)"))
+    return problems
+
+
+def _rest(konto, period, total: list, breakdown: list) -> tuple[list, list[tuple]]:
+    """The part of the total no object row covers, as one row without objects; and the
+    breakdown when it is larger than the total (line, konto, period, breakdown, total)."""
+    if not all(SUMMABLE.match(row[3]) for row in total + breakdown):
+        return total, []  # the parser reports the amount that is not a number: load fails
+    whole = sum((Decimal(row[3]) for row in total), Decimal(0))
+    covered = sum((Decimal(row[3]) for row in breakdown), Decimal(0))
+    exceeds = [(total[0][0], konto, period, covered, whole)] if abs(covered) > abs(whole) else []
+    if whole == covered:
+        return [], exceeds
+    return [total[0][:3] + (format(whole - covered, "f"),) + total[0][4:]], exceeds
+
+
+def _exceeds_warning(file: str, exceeds: list[tuple]) -> list[Problem]:
+    """One warning per file for object rows that sum to more than their account's total."""
+    if not exceeds:
+        return []
+    line, konto, period, covered, whole = min(exceeds)
+    also = f" (och {len(exceeds) - 1} konton och perioder till)" if len(exceeds) > 1 else ""
+    return [warning(file, line, "#PSALDO", f"konto {konto} period {period}{also}: objektraderna "
+                    f"summerar till {_kronor(covered)}, mer än kontots total {_kronor(whole)}: "
+                    f"väntade högst totalen (skillnaden {_kronor(whole - covered)} läses utan "
+                    "objekt, så kontots total stämmer)")]
 
 
 def _summed(rows: list[tuple]) -> list[tuple]:

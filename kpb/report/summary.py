@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from kpb.write.money import format_sek
+from kpb.allocate.reconcile import Post
+from kpb.money import format_sek
 
 KONTO_CLASSES = {"3": "intäkter", "4": "köp av verksamhet/material", "5": "personal",
                  "6": "övriga kostnader", "7": "övriga kostnader", "8": "finansiellt"}
@@ -34,7 +35,7 @@ def render(sections: list[Section]) -> list[str]:
 def load_summary(loaded) -> list[Section]:
     """Rows and totals per source and konto class, persons, period coverage, warnings."""
     return [_sources(loaded), _konto_classes(loaded.ledger), _persons(loaded),
-            _periods(loaded.ledger, loaded.year), _warnings(loaded.warnings)]
+            _periods(loaded.ledger, loaded.year), warnings_section(loaded.warnings)]
 
 
 def _sources(loaded) -> Section:
@@ -80,21 +81,56 @@ def _periods(ledger: pl.DataFrame, year: int) -> Section:
     return Section("Periodtäckning", [("huvudbok", text)])
 
 
-def _warnings(warnings) -> Section:
+WARNINGS_SHOWN = 50
+WARNINGS_IN_MANIFEST = 1000
+
+
+def warnings_section(warnings) -> Section:
+    """How many warnings of each kind, then the first WARNINGS_SHOWN of them."""
     rows = [("antal", str(len(warnings)))]
-    rows += [("", str(w)) for w in warnings[:20]]
-    if len(warnings) > 20:
-        rows.append(("", f"... och {len(warnings) - 20} till"))
+    rows += [(f"  {kind}", str(count)) for kind, count in warnings_per_kind(warnings).items()]
+    rows += [("", str(w)) for w in warnings[:WARNINGS_SHOWN]]
+    if len(warnings) > WARNINGS_SHOWN:
+        rows.append(("", f"… och {len(warnings) - WARNINGS_SHOWN} fler"))
     return Section("Varningar", rows)
 
 
-def compute_summary(allocation) -> list[Section]:
-    """KPB cost base, persons, pools, reconciliation status."""
+def warnings_per_kind(warnings) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for w in warnings:
+        kind = w.kind or "inläsning"
+        counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def warnings_record(warnings) -> dict:
+    """The warnings as manifest.json keeps them: count, count per kind, the messages."""
+    return {"antal": len(warnings), "per_slag": warnings_per_kind(warnings),
+            "lista": [str(w) for w in warnings[:WARNINGS_IN_MANIFEST]]}
+
+
+def check_summary(loaded, checked, rules, warnings) -> list[Section]:
+    """What `kpb check` shows: the inputs, the key weights the rules will use, warnings."""
+    sections = load_summary(loaded)[:-1]
+    if checked is not None and checked.weights:
+        sections.append(_key_weights(checked.weights))
+    return [*sections, warnings_section(warnings)]
+
+
+def _key_weights(weights) -> Section:
+    """Each gemensam pool's receivers with their weights (repeated key rows summed)."""
+    rows = [(pool, ", ".join(f"{s.mottagare} {s.text}" for s in shares))
+            for pool, shares in weights.items()]
+    return Section("Nycklar (vikter per mottagare)", rows)
+
+
+def compute_summary(allocation, warnings=()) -> list[Section]:
+    """KPB cost base, persons, pools, reconciliation status, warnings."""
     posts = allocation.avstamning
-    total = _post(posts, "Huvudbok totalt")
-    excluded = posts.filter(pl.col("post").str.starts_with("Exkluderat"))["belopp_ore"].sum()
-    difference = _post(posts, "Differens")
-    to_persons = _post(posts, "Till brukare")
+    total = _post(posts, Post.HUVUDBOK)
+    excluded = posts.filter(pl.col("post").str.starts_with(Post.EXKLUDERAT))["belopp_ore"].sum()
+    difference = _post(posts, Post.DIFFERENS)
+    to_persons = _post(posts, Post.TILL_BRUKARE)
     status = "stämmer på öret" if difference == 0 else f"DIFFERENS {format_sek(difference)} kr"
     return [Section("KPB", [
         ("huvudbok netto", f"{format_sek(total)} kr"),
@@ -103,7 +139,7 @@ def compute_summary(allocation) -> list[Section]:
         ("brukare", str(allocation.brukare.height)),
         ("pooler", str(allocation.pool.height)),
         ("avstämning", status),
-    ])]
+    ]), warnings_section(list(warnings))]
 
 
 def _post(posts: pl.DataFrame, name: str) -> int:

@@ -8,14 +8,16 @@ reveal (a missing key, a receiver that is no pool, weights summing to zero) are 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 
 from kpb.errors import Problem, error
-from kpb.rules.model import Pool, Rules, Share
-from kpb.rules.parse import Found
+from kpb.money import kronor_text
+from kpb.rules.model import Pool, PoolType, Rules, Share
 from kpb.rules.patterns import any_pattern_expr, pool_index_expr
+from kpb.rules.reader import Found
 from kpb.rules.validate import check_receivers, stepdown_receivers
 
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
@@ -35,7 +37,7 @@ def key_weights(rules: Rules, nycklar, ledger_pool) -> tuple[dict[str, tuple[Sha
     found = Found(rules.source)
     nycklar = nycklar.lazy().collect() if nycklar is not None else None
     weights = {}
-    for pool in rules.of_type("gemensam"):
+    for pool in rules.of_type(PoolType.GEMENSAM):
         if pool.nyckel is None:
             continue
         shares = _SOURCES[pool.nyckel.kind](rules, pool, nycklar, ledger_pool, found)
@@ -58,8 +60,7 @@ def _fil(rules, pool: Pool, nycklar, ledger_pool, found) -> tuple[Share, ...]:
         found.error(where, f"nyckeln {name!r} har inga rader i nycklar/ (för poolens mottagare)")
         return ()
     shares = [_file_share(row, found) for row in rows.iter_rows(named=True)]  # a key's few rows
-    shares = tuple(s for s in shares if s is not None)
-    _check_duplicates(shares, where, found)
+    shares = _summed(s for s in shares if s is not None)
     check_receivers(rules, pool, [s.mottagare for s in shares], where, found)
     return shares
 
@@ -73,10 +74,26 @@ def _file_share(row, found) -> Share | None:
     return Share(row["mottagare"], Fraction(text), text)
 
 
-def _check_duplicates(shares, where: str, found) -> None:
-    names = [s.mottagare for s in shares]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        found.error(where, f"mottagaren {name!r} förekommer flera gånger i nyckeln: väntade en rad")
+def _summed(shares) -> tuple[Share, ...]:
+    """Several rows for the same receiver add up (e.g. two premises of one unit): one share
+    per receiver, in the order first seen, with the exact sum as its text."""
+    by_receiver: dict[str, list[Share]] = {}
+    for share in shares:
+        by_receiver.setdefault(share.mottagare, []).append(share)
+    return tuple(rows[0] if len(rows) == 1 else _sum_of(name, rows)
+                 for name, rows in by_receiver.items())
+
+
+def _sum_of(name: str, rows: list[Share]) -> Share:
+    value = sum((s.varde for s in rows), Fraction(0))
+    return Share(name, value, fraction_text(value))
+
+
+def fraction_text(value: Fraction) -> str:
+    """An exact decimal as text: 1500 -> "1500", 3/2 -> "1.5" (key values are finite decimals)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return str(Decimal(value.numerator) / Decimal(value.denominator)).rstrip("0")
 
 
 def _ledger_cost(rules, pool: Pool, nycklar, ledger_pool, found) -> tuple[Share, ...]:
@@ -107,11 +124,6 @@ def effective_receivers(rules: Rules, pool: Pool, receivers) -> list[str]:
     if rules.metod == "stegvis":
         return stepdown_receivers(rules, pool, receivers)
     return list(receivers)
-
-
-def kronor_text(ore: int) -> str:
-    sign = "-" if ore < 0 else ""
-    return f"{sign}{abs(ore) // 100}.{abs(ore) % 100:02d}"
 
 
 def validate_against_data(rules: Rules, nycklar_frame, ledger_frame) -> list[Problem]:

@@ -1,21 +1,44 @@
 """The rules of one verksamhetsår as frozen values (formats.md §3).
 
-`kpb.rules.parse` builds these from regler/<year>.toml and validates them completely before
+`kpb.rules.reader` builds these from regler/<year>.toml and validates them completely before
 any data moves, so the allocation can trust every name and share it finds here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 
-UNITS = ("timmar", "antal", "dygn", "manader", "kronor")
-POOL_TYPES = ("verksamhet", "gemensam", "direkt", "ej_brukar", "exkludera")
+
+class Unit(StrEnum):
+    """The volume unit of an insats (formats.md §3)."""
+
+    TIMMAR = "timmar"
+    ANTAL = "antal"
+    DYGN = "dygn"
+    MANADER = "manader"
+    KRONOR = "kronor"
+
+
+class PoolType(StrEnum):
+    """What a pool's cost becomes (formats.md §3): priced on volumes, overhead, individuals'
+    own amounts, kept outside brukare, or outside the KPB cost base."""
+
+    VERKSAMHET = "verksamhet"
+    GEMENSAM = "gemensam"
+    DIREKT = "direkt"
+    EJ_BRUKAR = "ej_brukar"
+    EXKLUDERA = "exkludera"
+
+
+UNITS = tuple(Unit)
+POOL_TYPES = tuple(PoolType)
 MATCH_FIELDS = ("konto", "ansvar", "verksamhet", "aktivitet", "projekt", "motpart")
 KEY_KINDS = ("andelar", "fil", "personalkostnad", "direktkostnad")
 METHODS = ("stegvis", "reciprok")
 # Pools whose cost is priced on volumes and therefore may receive overhead.
-OPERATING_TYPES = ("verksamhet", "direkt")
+OPERATING_TYPES = (PoolType.VERKSAMHET, PoolType.DIREKT)
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,7 @@ class Insats:
     enhet: str
     omrade: str = ""
     namn: str = ""
+    koder: tuple[str, ...] = ()  # the case system's codes counted as this insats
 
 
 @dataclass(frozen=True)

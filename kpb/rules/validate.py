@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from kpb.rules.model import OPERATING_TYPES, Pool, Rules
+from kpb.rules.model import OPERATING_TYPES, Pool, PoolType, Rules
 from kpb.rules.patterns import pool_shadows
 
-NOT_RECEIVING = ("exkludera", "ej_brukar")
+NOT_RECEIVING = (PoolType.EXKLUDERA, PoolType.EJ_BRUKAR)
 
 
 def check_rules(rules: Rules, found) -> None:
@@ -95,6 +95,10 @@ def _check_gemensam(rules: Rules, pool: Pool, found) -> None:
     receivers = rules.declared_receivers(pool)
     if receivers is not None:
         check_receivers(rules, pool, receivers, _receiver_column(pool), found)
+    named = ([s.mottagare for s in key.andelar] if key.kind == "andelar"
+             else list(pool.mottagare))
+    if rules.metod == "stegvis" and stepdown_receivers(rules, pool, named):
+        _check_no_share_backwards(rules, pool, named, _receiver_column(pool), found)
 
 
 def _receiver_column(pool: Pool) -> str:
@@ -120,9 +124,22 @@ def check_receivers(rules: Rules, pool: Pool, receivers, where: str, found) -> N
                            "fördelar i filens ordning): väntade minst en senare mottagare")
 
 
+def _check_no_share_backwards(rules: Rules, pool: Pool, receivers, where: str, found) -> None:
+    """Stegvis: a receiver named in the rules (a share in `andelar`, a `mottagare`) that has
+    already distributed would get nothing and its share would silently go to the others; the
+    user must move the pool or remove the receiver. (A key file may list every unit, earlier
+    overhead pools included: those rows are left out by the method, not by mistake.)"""
+    later = set(stepdown_receivers(rules, pool, receivers))
+    for name in (r for r in receivers if r not in later):
+        found.error(where, f"mottagaren {name!r} är en gemensam pool som redan har fördelat "
+                           "(stegvis fördelar i filens ordning), så dess andel skulle tyst gå "
+                           f"till de andra: väntade att {name!r} står efter {pool.namn!r} i "
+                           "filen, att mottagaren tas bort, eller metod = \"reciprok\"")
+
+
 def stepdown_receivers(rules: Rules, pool: Pool, receivers) -> list[str]:
     """The receivers that still take cost in step-down: not a gemensam pool earlier in file."""
-    earlier = {p.namn for p in rules.of_type("gemensam") if p.index < pool.index}
+    earlier = {p.namn for p in rules.of_type(PoolType.GEMENSAM) if p.index < pool.index}
     return [r for r in receivers if r not in earlier]
 
 
@@ -132,14 +149,14 @@ def _check_reachable(rules: Rules, found) -> None:
     if rules.metod != "reciprok":
         return
     reaches = {p.namn for p in rules.of_type(*OPERATING_TYPES)}
-    overhead = {p.namn: rules.declared_receivers(p) for p in rules.of_type("gemensam")}
+    overhead = {p.namn: rules.declared_receivers(p) for p in rules.of_type(PoolType.GEMENSAM)}
     reaches |= {n for n, r in overhead.items() if r is None}  # key file decides: check with data
     changed = True
     while changed:
         new = {n for n, r in overhead.items() if n not in reaches and set(r or ()) & reaches}
         reaches |= new
         changed = bool(new)
-    for pool in rules.of_type("gemensam"):
+    for pool in rules.of_type(PoolType.GEMENSAM):
         if pool.namn not in reaches and pool.nyckel is not None:
             found.error(_receiver_column(pool), "kostnaden når aldrig en verksamhets- eller "
                                                  "direktpool (mottagarna fördelar bara till varandra)")
@@ -148,7 +165,7 @@ def _check_reachable(rules: Rules, found) -> None:
 def _check_direct_rows_taken_once(rules: Rules, found) -> None:
     """A direct pool takes every direkt row of its insats (at its utförare, when it names
     them), so two pools that could both take a row would count its amount twice."""
-    direct = rules.of_type("direkt")
+    direct = rules.of_type(PoolType.DIREKT)
     for later in direct:
         earlier = next((p for p in direct if p.index < later.index and _take_same_rows(p, later)), None)
         if earlier is not None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpb.synth import calendar, frames, personnummer
+from kpb.synth import calendar, frames
+from kpb.synth import identity_numbers as personnummer
 from kpb.synth.calendar import Year
 from kpb.synth.organisation import Organisation
 from kpb.synth.parts import Part, by_code, priced, runs

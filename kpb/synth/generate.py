@@ -18,7 +18,9 @@ import polars as pl
 
 from kpb.errors import error, raise_if_errors
 from kpb.steps import Progress, silent
-from kpb.synth import aldreomsorg, ifo, keys, ledger, population, rulesfile, writer
+from kpb.synth import aldreomsorg, ifo, population, rulesfile, writer
+from kpb.synth import key_files as keys
+from kpb.synth import ledger_rows as ledger
 from kpb.synth.calendar import Year
 from kpb.synth.organisation import Organisation, organisation
 from kpb.synth.parts import Part

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from kpb.synth import calendar, frames, personnummer
+from kpb.synth import calendar, frames
+from kpb.synth import identity_numbers as personnummer
 from kpb.synth.calendar import Year
 from kpb.synth.parts import Part, priced, runs
 from kpb.synth.population import Segment

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kpb.synth import personnummer
+from kpb.synth import identity_numbers as personnummer
 
 SPARE_DRAWS = 1.02  # a few extra draws cover the rare duplicate number
 

@@ -1,30 +1,30 @@
-"""Write the outputs of one year as Parquet, all or nothing.
+"""Write the outputs of one year as Parquet into a hidden staging folder beside `ut/<year>`.
 
-Everything is built in a hidden staging folder beside `ut/<year>` and swapped in with two
-renames at the end. A failure or a kill before the swap leaves the previous results as they
-were; a kill between the two renames is repaired by `recover` at the start of the next run.
+`stage_outputs` builds the folder completely (files flushed to disk); kpb/write/commit.py
+decides when it replaces `ut/<year>` (`swap_in`), so that inputs and results change together.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 from pathlib import Path
 
 import polars as pl
 
-from kpb.write.money import to_user_columns
+from kpb.write.decimal_columns import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
-# kronor and units on the way out (kpb.write.money).
+# kronor and units on the way out (kpb.write.decimal_columns).
 OUTPUT_COLUMNS = {
     "brukare_insats": ("person_id", "insats", "pool", "omrade", "enhet", "volym_milli",
                        "kostnad_ore", "kalla"),
     "brukare": ("person_id", "kon", "alder", "aldersgrupp", "omrade", "kostnad_ore",
                 "antal_insatser", "insatskombination"),
-    "insats": ("insats", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
+    "insats": ("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
                "antal_brukare"),
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
@@ -35,11 +35,10 @@ OUTPUT_COLUMNS = {
 OUTPUTS = tuple(OUTPUT_COLUMNS)
 
 
-def write_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
+def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
                   manifest: dict) -> Path:
-    """Write every output frame and the manifest into `target` (e.g. ut/2024) atomically."""
-    recover(target)
-    staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`; return it."""
+    staging = staging_folder(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -52,32 +51,26 @@ def write_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             encoding="utf-8")
         _sync_folder(staging)
-        swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
+    return staging
+
+
+def staging_folder(target: Path) -> Path:
+    """Unique per run (process id and a random part), so a stale record of a committed run
+    can never name the staging folder of a later one."""
+    return target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging` with two renames; `kpb.write.commit.recover` repairs a
+    run cut between them."""
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     if target.exists():
         os.rename(target, old)
     os.rename(staging, target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def recover(target: Path) -> None:
-    """Undo a swap that was cut between its two renames, and drop stale staging folders."""
-    parent = target.parent
-    if not parent.is_dir():
-        return
-    olds = sorted(parent.glob(f".{target.name}.old-*"))
-    if olds and not target.exists():
-        os.rename(olds[-1], target)
-        olds = olds[:-1]
-    for leftover in [*olds, *parent.glob(f".{target.name}.tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _sync_folder(folder: Path) -> None:

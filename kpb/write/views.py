@@ -1,8 +1,24 @@
-"""One DuckDB view per output, over `ut/*/<name>.parquet` of every year, with comments.
+"""Two DuckDB views per output, with comments: `<name>` over one year, `<name>_alla_ar` over
+every year's `ut/<year>/<name>.parquet`.
+
+A project holds several verksamhetsår (KPB is computed every second year), and a query like
+`select aldersgrupp, median(kostnad) from brukare group by 1` must give one year's answer, not
+a mix of 2022 and 2024. So the plain names are one year: in kpb.duckdb the latest computed
+year; in `kpb sql` the year of `--ar` (default the latest). Comparing years is explicit:
+`brukare_alla_ar` and the other `_alla_ar` views carry every year with its `ar` column. In
+`kpb sql` the loaded tables (ledger, aktivitet, …) are narrowed to the same year the same way,
+with `ledger_alla_ar` and so on beside them.
+
+Only folders named by four digits are years: the hidden `.2024.tmp-*` and `.2024.old-*`
+folders a killed run leaves behind hold a second copy of a year and are never read.
 
 The view is sql/views/view.sql for every output; its comments (what each column holds, in
-the users' words) are sql/comments/<name>.sql. Views are re-created on every compute and before `kpb sql`, so a project folder
-that has moved still answers.
+the users' words) are sql/comments/<name>.sql. Views are re-created on every compute, so a
+project folder that has moved still answers.
+
+`readonly_connection` is what `kpb sql` queries through: kpb.duckdb opened read-only, file
+access limited to the year Parquet files (no key file, no COPY, ATTACH or extensions), the
+configuration locked, and the views as TEMP views over those files.
 """
 
 from __future__ import annotations
@@ -11,18 +27,134 @@ from pathlib import Path
 
 import duckdb
 
+from kpb.errors import KpbError, error
 from kpb.sqlfiles import sql
 from kpb.write.outputs import OUTPUTS
 
+YEAR_GLOB = "[0-9][0-9][0-9][0-9]"  # a year folder of ut/
+
+
+ALL_YEARS = "_alla_ar"  # suffix of the views over every year
+LOADED_TABLES = ("ledger", "aktivitet", "direkt", "nycklar", "person", "inlast_fil")
+
 
 def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
-    """Create or replace the view of every output that has at least one year written."""
-    ut = str(ut_folder.resolve()).replace("'", "''")
+    """Create or replace the views of every output that has at least one year written: the
+    latest year's under the plain name, every year's under `<name>_alla_ar`."""
+    ut = str(ut_folder.resolve())
     created = []
-    for name in OUTPUTS:
-        if not any(ut_folder.glob(f"*/{name}.parquet")):
-            continue
-        con.execute(sql("views/view").replace("{name}", name).replace("{ut}", ut))
-        con.execute(sql(f"comments/{name}"))
+    for name, paths in year_files(ut_folder).items():
+        _create_view(con, name, _literal(str(paths[-1])), temp=False)
+        _create_view(con, name + ALL_YEARS, _literal(f"{ut}/{YEAR_GLOB}/{name}.parquet"),
+                     temp=False)
         created.append(name)
     return created
+
+
+def computed_years(ut_folder: Path) -> list[int]:
+    return sorted(int(p.name) for p in ut_folder.glob(YEAR_GLOB) if p.is_dir())
+
+
+def chosen_year(ut_folder: Path, year: int | None) -> int | None:
+    """The year the plain names show: `year` when computed, else the latest computed one."""
+    years = computed_years(ut_folder)
+    if year is not None and year not in years:
+        done = ", ".join(map(str, years)) or "inga"
+        _refuse(f"år {year} är inte beräknat (ut/{year} finns inte); beräknade år: {done}. "
+                f"Kör `kpb compute {year}` först")
+    return year if year is not None else (years[-1] if years else None)
+
+
+def readonly_connection(database: Path, ut_folder: Path,
+                        year: int | None = None) -> duckdb.DuckDBPyConnection:
+    """kpb.duckdb read-only, able to read the year Parquet files under ut/ and nothing else;
+    the plain names show `year` (default: the latest computed year)."""
+    year = chosen_year(ut_folder, year)
+    files = year_files(ut_folder)
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        con.execute("SET allowed_paths = ?", [[str(f) for fs in files.values() for f in fs]])
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        for name, paths in files.items():
+            of_year = [p for p in paths if p.parent.name == str(year)]
+            _create_view(con, name + ALL_YEARS, _file_list(paths), temp=True)
+            if of_year:
+                _create_view(con, name, _file_list(of_year), temp=True)
+        _narrow_loaded_tables(con, year)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _narrow_loaded_tables(con, year: int | None) -> None:
+    """`ledger` is the chosen year's rows of main.ledger, `ledger_alla_ar` all of them."""
+    database = con.execute("SELECT current_database()").fetchone()[0]
+    stored = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                        "WHERE database_name = ?", [database]).fetchall()}
+    for table in (t for t in LOADED_TABLES if t in stored):
+        con.execute(sql("views/loaded_table").replace("{db}", database.replace('"', '""'))
+                    .replace("{table}", table)
+                    .replace("{all}", table + ALL_YEARS).replace("{year}", str(int(year or -1))))
+
+
+def query_readonly(database: Path, ut_folder: Path, query: str, year: int | None = None):
+    """The result of one SELECT (as a Polars frame) through `readonly_connection`.
+
+    Anything but a single SELECT (COPY, ATTACH, INSTALL/LOAD, SET, writes, DDL) is refused
+    before it runs; a file outside the results is refused by DuckDB and reported the same way.
+    """
+    if not database.is_file():
+        _refuse(f"{database.name} finns inte: kör `kpb compute ÅR` först")
+    try:
+        with readonly_connection(database, ut_folder, year) as con:
+            _only_one_select(con, query)
+            return con.sql(query).pl()
+    except duckdb.PermissionException:
+        _refuse("frågan försöker läsa eller skriva filer: kpb sql läser bara resultaten "
+                "(vyerna och tabellerna i kpb.duckdb)")
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        _refuse(f"{database.name} används av en annan körning (t.ex. kpb compute): "
+                "försök igen när den är klar")
+
+
+def _only_one_select(con, query: str) -> None:
+    statements = con.extract_statements(query)
+    if len(statements) != 1:
+        _refuse(f"fann {len(statements)} satser: väntade en SELECT-fråga")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        _refuse(f"fann en {kind.name}-sats: kpb sql läser bara, väntade en SELECT-fråga "
+                "(ändra inte kpb.duckdb, läs inga andra filer)")
+
+
+def _refuse(message: str) -> None:
+    raise KpbError("sql", [error("kpb sql", None, None, message)])
+
+
+def year_files(ut_folder: Path) -> dict[str, list[Path]]:
+    """Output name -> its Parquet file in every year folder, oldest year first."""
+    found = {name: sorted(p.resolve() for p in ut_folder.glob(f"{YEAR_GLOB}/{name}.parquet"))
+             for name in OUTPUTS}
+    return {name: paths for name, paths in found.items() if paths}
+
+
+def _create_view(con, name: str, files: str, temp: bool) -> None:
+    """The view `name` (an output, or `<output>_alla_ar`) over `files`, with the output's
+    column comments."""
+    output = name.removesuffix(ALL_YEARS)
+    con.execute(sql("views/view").replace("{name}", name).replace("{files}", files)
+                .replace("{temp}", "TEMP" if temp else ""))
+    con.execute(sql(f"comments/{output}").replace(f"VIEW {output} ", f"VIEW {name} ")
+                .replace(f"COLUMN {output}.", f"COLUMN {name}."))
+
+
+def _file_list(paths) -> str:
+    return "[" + ", ".join(_literal(str(p)) for p in paths) + "]"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,7 +1,8 @@
 -- One row per insats × pool: volume, cost and styckkostnad.
 COMMENT ON VIEW insats IS 'Styckkostnad per insats och pool';
 COMMENT ON COLUMN insats.ar IS 'Verksamhetsår';
-COMMENT ON COLUMN insats.insats IS 'Insatskod';
+COMMENT ON COLUMN insats.insats IS 'Insatskod i regelfilens katalog';
+COMMENT ON COLUMN insats.namn IS 'Insatsens namn i regelfilens katalog (namn)';
 COMMENT ON COLUMN insats.pool IS 'Kostnadspool';
 COMMENT ON COLUMN insats.enhet IS 'Volymenhet';
 COMMENT ON COLUMN insats.volym IS 'Total volym i poolen';

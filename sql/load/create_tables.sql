@@ -27,3 +27,8 @@ CREATE TABLE IF NOT EXISTS inlast_fil (
     ar INTEGER, kalla VARCHAR, kalla_fil VARCHAR, sha256 VARCHAR, rader BIGINT,
     kodning VARCHAR, separator VARCHAR, "decimal" VARCHAR
 );
+-- A compute stores its inputs and its results together: the inputs are committed here with
+-- the name of the staged results folder (ut/.<ar>.tmp-<pid>), which is then swapped in. A row
+-- that names a folder still there means the run was cut after its commit: the folder is
+-- swapped in at the next start (kpb/write/commit.py).
+CREATE TABLE IF NOT EXISTS kpb_korning (ar INTEGER, resultatmapp VARCHAR);

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-
 import polars as pl
 
+from kpb.money import unit_price
 from kpb.rules import Rules
-
-
-def unit_price(kostnad_ore: int, volym_milli: int) -> str | None:
-    """kr per unit, exact quotient rounded half up to 4 decimals, as text ("473.8158").
-
-    Reported only: no cost is ever computed from it."""
-    if not volym_milli:
-        return None
-    exact = Fraction(kostnad_ore * 10, volym_milli)
-    return str((Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-        Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
 def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -29,11 +16,17 @@ def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules)
     table = (amounts.join(per_pool, on=["pool", "insats"], how="left")
              .with_columns(pl.col("volym_milli").fill_null(0),
                            pl.col("antal_brukare").fill_null(0).cast(pl.Int64),
-                           enhet=pl.col("insats").replace_strict(_units(rules), default=None)))
+                           enhet=pl.col("insats").replace_strict(_units(rules), default=None),
+                           namn=pl.col("insats").replace_strict(_names(rules), default=None)))
     prices = [unit_price(k, v) for k, v in table.select("kostnad_ore", "volym_milli").iter_rows()]
     return (table.with_columns(styckkostnad=pl.Series(prices, dtype=pl.Utf8))  # few rows
-            .select("insats", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
-                    "antal_brukare").sort("insats", "pool"))
+            .select("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore",
+                    "styckkostnad", "antal_brukare").sort("insats", "pool"))
+
+
+def _names(rules: Rules) -> dict[str, str]:
+    """The catalogue's name of each insats (`namn`, the code when none is given)."""
+    return {k: i.namn or k for k, i in rules.insatser.items()}
 
 
 def _units(rules: Rules) -> dict[str, str]:

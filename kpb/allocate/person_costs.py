@@ -16,6 +16,7 @@ import polars as pl
 from kpb.allocate.split import largest_remainder, split_fraction
 from kpb.allocate.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.rules import Rules
+from kpb.rules.model import OPERATING_TYPES, PoolType
 
 AMOUNT_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "kostnad_ore": pl.Int64}
 PERSON_COLUMNS = ["person_id", "insats", "pool", "volym_milli", "kostnad_ore", "kalla"]
@@ -24,7 +25,7 @@ PERSON_COLUMNS = ["person_id", "insats", "pool", "volym_milli", "kostnad_ore", "
 def insats_amounts(rules: Rules, att_fordela: dict[str, int]) -> pl.DataFrame:
     """pool, insats, kostnad_ore: each operating pool's cost split by its insats shares."""
     rows = []
-    for pool in rules.of_type("verksamhet", "direkt"):  # a handful of pools
+    for pool in rules.of_type(*OPERATING_TYPES):  # a handful of pools
         amounts = split_fraction(att_fordela[pool.namn], dict(pool.insats_shares()))
         rows += [(pool.namn, kod, amount) for kod, amount in sorted(amounts.items())]
     return pl.DataFrame(rows, schema=AMOUNT_SCHEMA, orient="row")
@@ -54,7 +55,7 @@ def direct_rows(direkt, rules: Rules) -> pl.DataFrame:
     """The direkt rows that feed a direct pool, with the pool and the input row number `rad_nr`
     (validation makes it one pool per row; kpb.allocate.invariants checks it)."""
     numbered = direkt.lazy().with_row_index("rad_nr")
-    return matched_rows(numbered, pool_insatser(rules, ("direkt",))).collect()
+    return matched_rows(numbered, pool_insatser(rules, (PoolType.DIREKT,))).collect()
 
 
 def direct_amounts(direct_rows: pl.DataFrame) -> pl.DataFrame:
@@ -67,7 +68,7 @@ def direct_amounts(direct_rows: pl.DataFrame) -> pl.DataFrame:
 
 def direct_rest(direct: pl.DataFrame, amounts: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """pool, insats, att_fordela, direkt_ore, rest_ore, rest (handling) per direct pool."""
-    pools = pl.DataFrame([(p.namn, p.rest) for p in rules.of_type("direkt")],
+    pools = pl.DataFrame([(p.namn, p.rest) for p in rules.of_type(PoolType.DIREKT)],
                          schema={"pool": pl.Utf8, "rest": pl.Utf8}, orient="row")
     sums = direct.group_by("pool").agg(direkt_ore=pl.col("kostnad_ore").sum())
     return (amounts.join(pools, on="pool", how="inner").join(sums, on="pool", how="left")

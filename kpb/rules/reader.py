@@ -19,7 +19,7 @@ from kpb.rules.patterns import parse_pattern
 from kpb.rules.validate import check_rules
 
 TOP_KEYS = {"ar", "insatser", "pool", "gemensamma"}
-INSATS_KEYS = {"enhet", "omrade", "namn"}
+INSATS_KEYS = {"enhet", "omrade", "namn", "koder"}
 # Keys each pool type may carry besides namn, typ and the match fields.
 TYPE_KEYS = {
     "verksamhet": {"insats", "utforare", "fordelning"},
@@ -50,7 +50,18 @@ def read_rules(path: Path, year: int, display_name: str | None = None) -> Rules:
     if not path.is_file():
         raise_if_errors("regler", [error(source, None, None,
                                          f"regelfilen saknas: väntade {source} för år {year}")])
-    return parse_rules(path.read_text(encoding="utf-8"), year, source)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        raise_if_errors("regler", [error(source, None, None,
+                                         f"regelfilen kunde inte läsas ({exc.strerror})")])
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise_if_errors("regler", [error(source, line, None, f"fann byten 0x{raw[exc.start]:02x},"
+                                         " som inte är UTF-8: väntade regelfilen sparad som "
+                                         "UTF-8 (spara om den i editorn med kodning UTF-8)")])
+    return parse_rules(text, year, source)
 
 
 def parse_rules(text: str, year: int, source: str) -> Rules:
@@ -104,13 +115,37 @@ def _insatser(table, found: Found) -> dict[str, Insats]:
             found.error(where, '''väntade { enhet = "timmar", omrade = "ÄO" }''')
             continue
         for key in sorted(spec.keys() - INSATS_KEYS):
-            found.error(f"{where}.{key}", "okänd nyckel, väntade enhet, omrade eller namn")
+            found.error(f"{where}.{key}", "okänd nyckel, väntade enhet, omrade, namn eller koder")
         enhet = spec.get("enhet")
         if enhet not in UNITS:
             found.error(f"{where}.enhet", f"fann {enhet!r}, väntade en av {', '.join(UNITS)}")
         insatser[kod] = Insats(kod, str(enhet), str(spec.get("omrade", "")),
-                               str(spec.get("namn", kod)))
+                               str(spec.get("namn", kod)), _koder(spec.get("koder", []), where, found))
+    _check_codes_unique(insatser, found)
     return insatser
+
+
+def _koder(value, where: str, found: Found) -> tuple[str, ...]:
+    """The case system's codes for a catalogue insats: `koder = ["SÄBO", "Korttid SÄBO"]`."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        found.error(f"{where}.koder", f"fann {value!r}, väntade en lista med koder, "
+                                      't.ex. ["SÄBO", "Korttid SÄBO"]')
+        return ()
+    return tuple(value)
+
+
+def _check_codes_unique(insatser: dict[str, Insats], found: Found) -> None:
+    """A case-system code maps onto one catalogue insats, and never shadows another one."""
+    owner: dict[str, str] = {}
+    for insats in insatser.values():
+        for kod in insats.koder:
+            if kod in insatser and kod != insats.kod:
+                found.error(f"insatser.{insats.kod}.koder",
+                            f"koden {kod!r} är själv en insats i [insatser]: väntade en kod per insats")
+            elif kod in owner and owner[kod] != insats.kod:
+                found.error(f"insatser.{insats.kod}.koder",
+                            f"koden {kod!r} hör redan till insats {owner[kod]!r}: väntade en insats per kod")
+            owner.setdefault(kod, insats.kod)
 
 
 def _pools(blocks, found: Found) -> tuple[Pool, ...]:
@@ -197,7 +232,8 @@ def _rest(value, where: str, found: Found) -> str:
 
 def exact(value, where: str, found: Found) -> Fraction | None:
     """A TOML number as an exact Fraction, through its decimal text (0.1 is exactly 1/10)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or value in (float("inf"), float("-inf")):  # TOML allows nan and inf
         found.error(where, f"fann {value!r}, väntade ett tal")
         return None
     share = Fraction(str(value))

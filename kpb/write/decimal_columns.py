@@ -44,19 +44,3 @@ def to_user_columns(frame: pl.DataFrame) -> pl.DataFrame:
         else:
             exprs.append(pl.col(name))
     return frame.select(exprs)
-
-
-def format_sek(ore: int) -> str:
-    """12345678 -> '123 456,78' (Swedish display, for summaries and explain)."""
-    sign = "-" if ore < 0 else ""
-    kronor, rest = divmod(abs(int(ore)), 100)
-    return f"{sign}{kronor:,}".replace(",", " ") + f",{rest:02d}"
-
-
-def format_units(milli: int, decimals: int = 3) -> str:
-    """1500500 -> '1 500,5' (trailing zeros dropped)."""
-    sign = "-" if milli < 0 else ""
-    whole, rest = divmod(abs(int(milli)), 1000)
-    text = f"{sign}{whole:,}".replace(",", " ")
-    fraction = f"{rest:03d}"[:decimals].rstrip("0")
-    return text + ("," + fraction if fraction else "")

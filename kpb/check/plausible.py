@@ -1,0 +1,74 @@
+"""Values that can be typed correctly and still not be true: warnings the user should see.
+
+- persons without kön or födelseår (they are reported under "okänd");
+- ages below 0 or above 120 on 31 December of the year;
+- more than 24 hours of one timmar insats for one person on one day, or more than 366 days of
+  one dygn insats for one person in the year (several pools of the same insats added up).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpb.allocate.volumes import rows_of_units
+from kpb.errors import Problem, warning
+from kpb.rules import Rules
+
+MAX_AGE = 120
+MAX_HOURS_A_DAY_MILLI = 24_000
+EXAMPLES = 3
+
+
+def persons_without_attributes(person: pl.DataFrame) -> list[Problem]:
+    missing = person.filter((pl.col("kon") == "") | pl.col("fodelsear").is_null())
+    if missing.is_empty():
+        return []
+    return [warning(None, None, "person",
+                    f"{missing.height} av {person.height} brukare saknar kön eller födelseår "
+                    "och redovisas som okänd i fördelningar per kön och åldersgrupp")]
+
+
+def implausible_ages(person: pl.DataFrame, year: int) -> list[Problem]:
+    odd = person.filter((pl.col("alder") < 0) | (pl.col("alder") > MAX_AGE)).sort("person_id")
+    if odd.is_empty():
+        return []
+    examples = ", ".join(f"{r['person_id']} ({r['alder']} år)"
+                         for r in odd.head(EXAMPLES).iter_rows(named=True))
+    return [warning(None, None, "fodelsear",
+                    f"{odd.height} brukare har en ålder under 0 eller över {MAX_AGE} år den 31 "
+                    f"december {year}, t.ex. {examples}: kontrollera födelseåret")]
+
+
+def implausible_volumes(aktivitet: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules,
+                        year: int) -> list[Problem]:
+    return [*_too_many_hours(aktivitet, rules), *_too_many_days(volume_rows, rules, year)]
+
+
+def _too_many_hours(aktivitet: pl.DataFrame, rules: Rules) -> list[Problem]:
+    days = (rows_of_units(aktivitet, rules, ("timmar",))
+            .group_by(["person_id", "insats", "from"])
+            .agg(timmar_milli=pl.col("timmar_milli").sum(), kalla_fil=pl.col("kalla_fil").first(),
+                 kalla_rad=pl.col("kalla_rad").min())
+            .filter(pl.col("timmar_milli") > MAX_HOURS_A_DAY_MILLI)
+            .group_by(["kalla_fil", "insats"])
+            .agg(dagar=pl.len(), kalla_rad=pl.col("kalla_rad").min(),
+                 hogst=pl.col("timmar_milli").max())
+            .sort("kalla_fil", "insats").collect())
+    return [warning(d["kalla_fil"], d["kalla_rad"], "timmar",
+                    f"{d['dagar']} gånger har en brukare mer än 24 timmar insats {d['insats']!r} "
+                    f"samma dag (högst {d['hogst'] / 1000:g} timmar): kontrollera timmarna")
+            for d in days.iter_rows(named=True)]
+
+
+def _too_many_days(volume_rows: pl.DataFrame, rules: Rules, year: int) -> list[Problem]:
+    dygn = [k for k, i in rules.insatser.items() if i.enhet == "dygn"]
+    days_in_year = 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
+    odd = (volume_rows.filter(pl.col("insats").is_in(dygn))
+           .group_by(["person_id", "insats"]).agg(pl.col("volym_milli").sum())
+           .filter(pl.col("volym_milli") > days_in_year * 1000)
+           .group_by("insats").agg(brukare=pl.len(), hogst=pl.col("volym_milli").max())
+           .sort("insats"))
+    return [warning(rules.source, None, f"insats {r['insats']}",
+                    f"{r['brukare']} brukare har fler än {days_in_year} dygn under året (högst "
+                    f"{r['hogst'] // 1000} dygn): samma dygn räknas i flera pooler")
+            for r in odd.iter_rows(named=True)]

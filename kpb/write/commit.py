@@ -1,0 +1,66 @@
+"""Inputs and results of a year change together, or not at all.
+
+`kpb compute` reads, checks and allocates without writing anything. Then `commit`:
+1. stages the results in `ut/.<year>.tmp-<pid>/` (complete, flushed to disk);
+2. stores the year's inputs in kpb.duckdb in one transaction that also records the staged
+   folder's name (table kpb_korning): this commit is the moment the run succeeds;
+3. swaps the staged folder in for `ut/<year>` (two renames) and clears the record.
+
+A failure or kill before step 2 commits leaves kpb.duckdb and `ut/<year>` as they were (the
+staged folder is removed at the next start). A kill after it leaves a committed run whose
+results wait in the staged folder: `recover`, run at the start of every command that reads or
+writes a project, finishes the swap. A kill between the two renames of a swap is finished the
+same way, so `ut/<year>` always holds the results of the inputs in kpb.duckdb.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from kpb.load.database import clear_pending_run, pending_runs, store
+from kpb.project import Project
+from kpb.write.outputs import stage_outputs, swap_in
+
+_LEFTOVER = re.compile(r"^\.(\d{4})\.(tmp|old)-[0-9a-f-]+$")
+
+
+def commit(project: Project, year: int, loaded, frames: dict, manifest: dict) -> Path:
+    target = project.output_dir(year)
+    staging = stage_outputs(target, year, frames, manifest)
+    try:
+        store(project, year, loaded, results_folder=staging.name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_in(staging, target)
+    clear_pending_run(project, year)
+    return target
+
+
+def recover(project: Project) -> None:
+    """Finish committed runs that were cut before their swap, undo half swaps of runs that
+    never committed, and remove staging folders of runs that died before their commit."""
+    ut = project.root / "ut"
+    leftovers = sorted(p for p in ut.iterdir() if _LEFTOVER.match(p.name)) if ut.is_dir() else []
+    if not leftovers:
+        return
+    pending = pending_runs(project)
+    for year in sorted({int(_LEFTOVER.match(p.name).group(1)) for p in leftovers}):
+        _recover_year(project, year, pending.get(year))
+
+
+def _recover_year(project: Project, year: int, committed_folder: str | None) -> None:
+    target = project.output_dir(year)
+    parent = target.parent
+    committed = parent / committed_folder if committed_folder else None
+    if committed is not None and (committed / "manifest.json").is_file():
+        swap_in(committed, target)  # the run had committed: its results belong to the inputs
+    olds = sorted(parent.glob(f".{year}.old-*"))
+    if olds and not target.exists():
+        olds[-1].rename(target)  # a swap cut between its renames, of a run never committed
+    for leftover in [*parent.glob(f".{year}.old-*"), *parent.glob(f".{year}.tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    if committed_folder:
+        clear_pending_run(project, year)
