@@ -122,12 +122,7 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
                for name, group in groups.items()}
     found = [failure for check in _checks(source, columns, parsers, ctx)
              for failure in _failures(check, results, spelt, columns.rows[LINE])]
-    # built side by side from whole columns: with_columns on 25M rows would copy them all
-    file = spellings.constant(table.file, columns.rows.height)
-    rows = pl.concat([columns.rows.select(LINE), file.spread(file.distinct).rename(
-        {spellings.TEXT: "kalla_fil"})] + [
-        spelt[name].spread(results[name].select(_row_outputs(results[name], group)))
-        for name, group in groups.items()], how="horizontal")
+    rows = _spread(columns.rows[LINE], table.file, groups, spelt, results)
     if source == "aktivitet":
         found += _tom_before_from(rows, spelt["tom"], columns)
     typed = Typed(rows, _attributes(groups, spelt, results) if source in PERSON_SOURCES
@@ -172,6 +167,19 @@ def _parsed_spellings(name: str, distinct: pl.DataFrame, group: dict, ctx: Conte
     if name == "hushall":  # a household id is often the applicant's personnummer
         frame = frame.with_columns(household_pseudonyms(frame["hushall"], ctx.key))
     return frame
+
+
+def _spread(lines: pl.Series, file: str, groups: dict, spelt: dict[str, Spellings],
+            results: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """LINE, kalla_fil and every public output, one row per input row.
+
+    Built side by side from whole columns: with_columns on 25M rows would copy them all.
+    """
+    same_file = spellings.constant(file, lines.len())
+    return pl.concat([lines.to_frame(), same_file.spread(same_file.distinct).rename(
+        {spellings.TEXT: "kalla_fil"})] + [
+        spelt[name].spread(results[name].select(_row_outputs(results[name], group)))
+        for name, group in groups.items()], how="horizontal")
 
 
 def _row_outputs(results: pl.DataFrame, group: dict) -> list[str]:
