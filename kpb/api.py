@@ -99,6 +99,12 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     checked = _check(project, year, rules, loaded, timer, progress, strikt)
     allocation = timer.run("allocate", "Fördelar kostnader", allocate_checked, checked, rules,
                            year, progress)
+    allocation = timer.run("households", "Hushåll", _with_households, project, checked.tables,
+                           rules, allocation)
+    allocation = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser", _with_outcomes,
+                           project, checked.tables, rules, allocation, year)
+    allocation = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada, project,
+                           allocation, year)
     warnings = [*loaded.warnings, *checked.warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
@@ -106,7 +112,49 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
                            loaded, frames, manifest)
     _refresh_views(project)
     return RunResult(project, year, output_dir, allocation,
-                     summary.compute_summary(allocation, warnings), timer.timings, warnings)
+                     [*summary.compute_summary(allocation, warnings), *_effect_summary(allocation)],
+                     timer.timings, warnings)
+
+
+def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = silent):
+    """One KPB against the last: the two years' outputs side by side in ut/jamfor_FRAN_TILL/
+    (kpb.report.compare). Both years must have been computed with the same key."""
+    from dataclasses import replace
+
+    from kpb.errors import error, raise_if_errors
+    from kpb.report import compare
+
+    project = Project.open(project_dir)
+    index = project.jamfor.index
+    missing = [y for y in (fran, till) if index and y not in index]
+    raise_if_errors("jämförelse", [error("kpb.toml", None, "jamfor.index", (
+        f"saknar ett värde för {y}: ange båda årens indextal")) for y in missing]
+        + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
+                  f"{till}")] if fran >= till else [])
+        + compare.missing_outputs(project.root / "ut", (fran, till), project.relative))
+    timer = Timer(progress)
+    years = [timer.run(f"read_{y}", f"Läser resultaten för {y}", compare.read_year,
+                       project.root / "ut", y) for y in (fran, till)]
+    result = timer.run("compare", "Jämför", compare.compare, *years, index,
+                       project.jamfor.prisindex)
+    target = project.root / "ut" / f"jamfor_{fran}_{till}"
+    manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
+                "fran": fran, "till": till, "prisindex": project.jamfor.prisindex,
+                "index": {str(y): str(v) for y, v in sorted(index.items())},
+                "indata": _output_files(project, (fran, till))}
+    timer.run("write", "Skriver jämförelsen", compare.write, result, target, manifest)
+    _refresh_views(project)
+    if (project.output_dir(till) / f"kpb_{till}.xlsx").is_file():  # the report gets the sheet
+        from kpb.report.build import write_report
+        timer.run("report", f"Skriver rapporten för {till}", write_report, project, till)
+    return replace(result, output_dir=target)
+
+
+def _output_files(project: Project, years) -> list[dict]:
+    files = [project.output_dir(y) / f"{n}.parquet" for y in years
+             for n in ("insats", "brukare_insats")]
+    return [{"fil": project.relative(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            for p in files]
 
 
 def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.DataFrame:
@@ -132,11 +180,51 @@ def explain(project_dir: str | Path, year: int, person_id: str, insats: str | No
 
 
 def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
-          progress: Progress = silent):
-    """Generate a synthetic municipality project folder (see kpb.synth)."""
+          progress: Progress = silent, tidigare: tuple[int, ...] = ()):
+    """Generate a synthetic municipality project folder (see kpb.synth); with `tidigare`,
+    also those earlier years of the same people, and outcomes (kpb.synth.years)."""
     from kpb.synth import generate
 
+    if tidigare:
+        from kpb.synth.years import generate_years
+
+        return generate_years(Path(out), invanare, (year, *tidigare), seed, progress)
     return generate(Path(out), invanare, year, seed, progress)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    project: Project
+    year: int
+    files: list[Path]
+
+
+def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
+            publicera: bool = False) -> ReportResult:
+    """The KPB report of a computed year: ut/<year>/kpb_<year>.xlsx and rapport.html, read
+    from the year's Parquet outputs (run `compute` first). `publicera` writes the version for
+    publication instead (kpb_<year>_publicerad.xlsx, rapport_publicerad.html), with cells
+    that could identify a person withheld."""
+    from kpb.report.build import write_report
+
+    project = Project.open(project_dir)
+    timer = Timer(progress)
+    files = timer.run("report", "Skriver rapport", write_report, project, year, publicera)
+    return ReportResult(project, year, files)
+
+
+@dataclass(frozen=True)
+class VemResult:
+    person_id: str
+    among_brukare: bool  # the person has a cost in the year's brukare.parquet
+
+
+def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
+    """The person_id of a personnummer under the project's key (never creates a key)."""
+    from kpb.report.vem import person_id_of
+
+    project = Project.open(project_dir)
+    return VemResult(*person_id_of(project, year, personnummer))
 
 
 # -- steps ---------------------------------------------------------------------------
@@ -164,11 +252,23 @@ def _check(project: Project, year: int, rules, loaded, timer: Timer, progress: P
 
     checked = timer.run("check", "Kontrollerar indata mot reglerna", check_inputs,
                         loaded.tables(), rules, year, project.kontroll, progress)
+    checked = _with_effect_problems(project, checked, rules, year)
     problems = [*loaded.warnings, *checked.problems]
     raise_if_errors("kontroll", problems)
     if strikt:
         _refuse_warnings(problems)
     return checked
+
+
+def _with_effect_problems(project: Project, checked, rules, year: int):
+    """The check's verdict with the problems of the inputs only the effect tables read
+    (utfall, kolada, bistånd outside households: kpb.report.effect_inputs)."""
+    from dataclasses import replace
+
+    from kpb.report.effect_inputs import effect_problems
+
+    found = effect_problems(project, checked.tables, rules, year)
+    return replace(checked, problems=[*checked.problems, *found]) if found else checked
 
 
 def _refuse_warnings(warnings: list[Problem]) -> None:
@@ -186,6 +286,51 @@ def _refresh_views(project: Project) -> None:
 
     with duckdb.connect(str(project.database)) as con:
         refresh_views(con, project.root / "ut")
+
+
+def _with_households(project: Project, tables: dict, rules, allocation):
+    """The allocation with hushall and hushall_insats (kpb.allocate.households)."""
+    from dataclasses import replace
+
+    from kpb.allocate.households import hushall, settings_for
+
+    found = hushall(tables["aktivitet"], tables["direkt"], allocation.brukare_insats,
+                    settings_for(project.hushall, rules))
+    return replace(allocation, hushall=found.hushall, hushall_insats=found.hushall_insats)
+
+
+def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int):
+    """The allocation with utfall_insats and utfall_deltagare (kpb.report.effect)."""
+    from dataclasses import replace
+
+    from kpb.allocate.households import settings_for
+    from kpb.check.codes import code_map
+    from kpb.report.effect import outcomes
+
+    found = outcomes(tables["utfall"], allocation.brukare_insats, tables["direkt"],
+                     project.utfall.avslutsorsak, settings_for(project.hushall, rules).bistand,
+                     set(rules.insatser), code_map(rules), year)
+    return replace(allocation, utfall_insats=found.utfall,
+                   utfall_deltagare=found.utfall_deltagare)
+
+
+def _effect_summary(allocation) -> list:
+    from kpb.report.effect_summary import effect_summary
+
+    return effect_summary(allocation)
+
+
+def _with_kolada(project: Project, allocation, year: int):
+    """The allocation with kolada (kpb.report.kolada): the project's Kolada values of the
+    year beside kpb's own figures (the files were checked in the check stage)."""
+    from dataclasses import replace
+
+    from kpb.report.kolada import kolada_table, own_figures, read_kolada
+
+    values, _ = read_kolada(project.root, project.relative)
+    figures = project.kolada.nyckeltal
+    own = own_figures(figures, allocation, project.invanare)
+    return replace(allocation, kolada=kolada_table(values, figures, own, project.kommun, year))
 
 
 def _rules_name(project: Project, year: int) -> str:

@@ -58,6 +58,15 @@ def _print_problems(failure: KpbError) -> None:
                f"{warnings} varningar. Inget har skrivits.", err=True)
 
 
+def _report_failed(failure: KpbError, year: int) -> None:
+    """The results are written; only the report after them failed: say so, exit 1."""
+    for problem in failure.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    click.echo(f"kpb: resultaten för {year} är skrivna, men rapporten kunde inte skrivas: "
+               f"rätta felet och kör `kpb rapport {year}`.", err=True)
+    sys.exit(1)
+
+
 def _progress(quiet: bool):
     if quiet:
         return api.silent
@@ -195,7 +204,9 @@ def check(year, project_dir, quiet, strikt, new_key):
 
 @year_command
 @strict_option
-def compute(year, project_dir, quiet, strikt, new_key):
+@click.option("--utan-rapport", "without_report", is_flag=True,
+              help="Skriv inte rapporten (kpb_ÅR.xlsx och rapport.html).")
+def compute(year, project_dir, quiet, strikt, new_key, without_report):
     """Räkna KPB för verksamhetsåret YEAR och skriv ut/YEAR/.
 
     Steg: regler → inläsning → kontroll → fördelning → skrivning. Kontrollen är
@@ -208,12 +219,54 @@ def compute(year, project_dir, quiet, strikt, new_key):
     result = api.compute(project_dir, year, _progress(quiet), strikt=strikt, new_key=new_key)
     _echo_lines(render(result.sections))
     click.echo(f"Resultat: {result.output_dir}")
+    if not without_report:
+        try:
+            report = api.rapport(project_dir, year, _progress(quiet))
+        except KpbError as failure:
+            _report_failed(failure, year)
+        click.echo("Rapport: " + ", ".join(str(f) for f in report.files))
+
+
+@main.command()
+@click.argument("year", type=int)
+@project_option
+@quiet_option
+@reports_errors
+@click.option("--publicera", "publish", is_flag=True,
+              help="Skriv versionen för publicering (kpb_ÅR_publicerad.xlsx, "
+                   "rapport_publicerad.html): uppgifter om färre än 3 personer, där en person "
+                   "bär mer än halva kostnaden, eller som annars kan räknas fram, visas som ..")
+def rapport(year, project_dir, quiet, publish):
+    """Skriv KPB-rapporten för ett beräknat år: en Excel-arbetsbok och en webbsida.
+
+    \b
+    ut/YEAR/kpb_YEAR.xlsx   sammanfattning, kostnad per insats (kr/timme,
+                            kr/dygn, kr/månad, kr/st), brukare, per invånare,
+                            fördelning, ytterfall, pooler, gemensamma
+                            kostnader och avstämning, med diagram i Excel
+    ut/YEAR/rapport.html    samma tabeller och diagram i en enda fil som
+                            öppnas utan nätverk och skrivs ut som PDF
+
+    Läser resultaten i ut/YEAR/*.parquet: kör `kpb compute YEAR` först (compute
+    skriver rapporten själv om inte --utan-rapport anges). Med --publicera skrivs
+    en skyddad version för tabeller som lämnar förvaltningen; den interna är orörd.
+    """
+    report = api.rapport(project_dir, year, _progress(quiet), publicera=publish)
+    for path in report.files:
+        click.echo(f"Skrev {path}")
 
 
 @main.command("sql")
 @click.argument("query")
 @project_option
-@click.option("--csv", "as_csv", is_flag=True, help="Skriv resultatet som CSV på stdout.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Skriv resultatet som CSV på stdout: semikolon, decimalkomma och UTF-8 med "
+                   "BOM, som svenskt Excel öppnar direkt.")
+@click.option("--csv-format", "csv_format", type=click.Choice(["svensk", "standard"]),
+              default="svensk", show_default=True,
+              help="standard: komma, decimalpunkt, utan BOM (för andra program).")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Skriv resultatet till en Excel-fil (ett blad).")
 @click.option("--parquet", "parquet_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Skriv resultatet till en Parquet-fil.")
 @click.option("--rader", "max_rows", default=50, show_default=True,
@@ -221,19 +274,26 @@ def compute(year, project_dir, quiet, strikt, new_key):
 @click.option("--ar", "year", type=int, default=None,
               help="Verksamhetsåret som vyerna visar (standard: det senast beräknade).")
 @reports_errors
-def sql_command(query, project_dir, as_csv, parquet_file, max_rows, year):
+def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file, max_rows,
+                year):
     """Fråga resultaten med SQL (DuckDB), t.ex.
 
     \b
       kpb sql "select insats, styckkostnad from insats order by 1"
-      kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv
+      kpb sql "select aldersgrupp, median(kostnad) from brukare group by 1" --csv > ut.csv
+      kpb sql "select * from insats" --xlsx insats.xlsx
 
     Vyerna brukare_insats, brukare, insats, pool, fordelning, ledger_pool och
     avstamning, och de inlästa tabellerna ledger, aktivitet, direkt, nycklar och
     person, visar ett år: det senast beräknade, eller det som --ar anger. Samma namn
     med _alla_ar (t.ex. brukare_alla_ar) har alla beräknade år, med kolumnen ar.
+    Hushåll, utfall och jämförelser: hushall, hushall_insats, utfall_insats,
+    utfall_deltagare, kolada och (efter kpb jamfor) jamfor_styckkostnad, jamfor_omrade,
+    jamfor_floden och jamfor_byten (den senaste jämförelsen; _alla_ar: alla).
     """
     import duckdb
+
+    from kpb.report import sqlout
 
     try:
         frame = api.sql(project_dir, query, year)
@@ -242,30 +302,70 @@ def sql_command(query, project_dir, as_csv, parquet_file, max_rows, year):
     if parquet_file:
         frame.write_parquet(parquet_file)
         click.echo(f"{frame.height} rader skrivna till {parquet_file}")
-    elif as_csv:
-        click.echo(frame.write_csv(), nl=False)
-    else:
-        import polars as pl
-        with pl.Config(tbl_rows=max_rows, tbl_cols=-1, fmt_str_lengths=60,
-                       tbl_width_chars=200, tbl_hide_dataframe_shape=False):
-            click.echo(str(frame))
+    if xlsx_file:
+        sqlout.write_xlsx(frame, xlsx_file, query)
+        click.echo(f"{frame.height} rader skrivna till {xlsx_file}")
+    if as_csv:
+        text = sqlout.swedish_csv(frame) if csv_format == "svensk" else sqlout.plain_csv(frame)
+        click.echo(text, nl=False)
+    elif not (parquet_file or xlsx_file):
+        click.echo(sqlout.terminal_table(frame, max_rows))
 
 
 @main.command()
 @click.argument("person_id")
-@click.option("--year", "-y", "year", type=int, required=True, help="Verksamhetsår.")
+@click.argument("year_argument", metavar="YEAR", type=int, required=False)
+@click.option("--year", "-y", "year_option", type=int,
+              help="Verksamhetsår (samma som YEAR, för äldre skript).")
 @click.option("--insats", help="Visa bara denna insats.")
 @project_option
 @reports_errors
-def explain(person_id, year, insats, project_dir):
-    """Visa hur en brukares kostnad uppstod, steg för steg.
+def explain(person_id, year_argument, year_option, insats, project_dir):
+    """Visa hur en brukares kostnad uppstod, steg för steg, t.ex.
+
+    \b
+      kpb explain 3f2a9c0d1e4b5a6c7d8e 2024
+      kpb explain $(kpb vem 19121212-1212 2024) 2024
 
     För varje insats: huvudboksrader (antal, summa, filer) → pool → mottagna
     gemensamma kostnader (från vilka pooler, med vilka nyckelvärden) → poolens
-    kostnad ÷ volym = styckkostnad → brukarens volym → kostnad.
+    kostnad ÷ volym = styckkostnad i kr per timme, dygn, månad eller st →
+    brukarens volym → kostnad. För direktpooler (fakturor, utbetalningar):
+    brukarens egna belopp och andelen av poolens övriga kostnader.
     PERSON_ID är pseudonymen i brukare.parquet (aldrig ett personnummer).
     """
+    if year_argument is not None and year_option is not None and year_argument != year_option:
+        raise click.UsageError(f"två olika år: {year_argument} och --year {year_option}")
+    year = year_argument if year_argument is not None else year_option
+    if year is None:
+        raise click.UsageError("ange verksamhetsåret: kpb explain PERSON_ID 2024")
     _echo_lines(api.explain(project_dir, year, person_id, insats))
+
+
+@main.command()
+@click.argument("personnummer")
+@click.argument("year", type=int)
+@project_option
+@reports_errors
+def vem(personnummer, year, project_dir):
+    """Visa person_id (pseudonymen) för ett personnummer, för den som har nyckeln.
+
+    \b
+      kpb vem 19121212-1212 2024
+      kpb explain $(kpb vem 19121212-1212 2024) 2024
+
+    Skriver bara person_id, inget annat. Pseudonymen räknas med kommunens nyckel
+    (miljövariabeln eller nyckelfilen i kpb.toml); utan nyckel skapas ingen ny.
+    Ange PERSONNUMMER som - för att skriva in det dolt i stället för på
+    kommandoraden (där det annars hamnar i skalets historik). YEAR avgör
+    århundradet för tiosiffriga nummer.
+    """
+    if personnummer == "-":
+        personnummer = click.prompt("Personnummer", hide_input=True, err=True)
+    result = api.vem(project_dir, year, personnummer)
+    click.echo(result.person_id)
+    if not result.among_brukare:
+        click.echo(f"(personen har ingen kostnad bland brukarna {year})", err=True)
 
 
 @main.command()
@@ -274,14 +374,42 @@ def explain(person_id, year, insats, project_dir):
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Mapp att skriva projektet till.")
+@click.option("--tidigare", "tidigare", type=int, multiple=True,
+              help="Skapa också detta tidigare år med samma befolkning (kan upprepas).")
 @quiet_option
 @reports_errors
-def synth(invanare, year, seed, out, quiet):
+def synth(invanare, year, seed, out, tidigare, quiet):
     """Skapa en syntetisk kommun (ett komplett projekt) för test och benchmark.
 
     Deterministisk för ett givet --seed. Exempel:
     kpb synth --invanare 50000 --out /tmp/syntkommun && kpb compute 2024 -p /tmp/syntkommun
+
+    Med --tidigare 2022 skapas även 2022 med samma människor (två år yngre; en del är nya,
+    en del har slutat) och utfall för arbetsmarknadsinsatser, så att kpb jamfor 2022 2024
+    kan köras.
     """
-    result = api.synth(out, invanare, year, seed, _progress(quiet))
+    result = api.synth(out, invanare, year, seed, _progress(quiet), tuple(tidigare))
     click.echo(f"Projekt skrivet till {out}")
-    click.echo(str(result))
+    for summary in (result if isinstance(result, list) else [result]):
+        click.echo(str(summary))
+
+
+@main.command()
+@click.argument("fran", type=int)
+@click.argument("till", type=int)
+@project_option
+@quiet_option
+@reports_errors
+def jamfor(fran, till, project_dir, quiet):
+    """Jämför ett KPB-år med ett tidigare, t.ex. kpb jamfor 2022 2024.
+
+    Läser båda årens resultat (kör kpb compute för båda först, med samma nyckel) och
+    skriver ut/jamfor_FRAN_TILL/: styckkostnad per insats i löpande och fasta priser
+    (prisindex i kpb.toml, [jamfor]), kostnad per brukare och område, brukarflöden per
+    insats (nya, kvarstående, avslutade) och byten mellan insatser, t.ex. HVB → familjehem.
+    """
+    from kpb.report.compare import sections
+
+    result = api.jamfor(project_dir, fran, till, _progress(quiet))
+    _echo_lines(render(sections(result)))
+    click.echo(f"Resultat: {result.output_dir}")

@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from kpb.errors import Problem, error, raise_if_errors
 
-SOURCES = ("ledger", "aktivitet", "direkt", "nycklar")
+SOURCES = ("ledger", "aktivitet", "direkt", "nycklar", "utfall")  # utfall: optional
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "cp437", "latin-1")
 SEPARATORS = ("auto", ";", ",", "\t", "|")
 DECIMALS = ("auto", ",", ".")
@@ -49,6 +50,8 @@ SOURCE_COLUMNS = {
     "direkt": ("person", "insats", "period", "datum", "belopp", "hushall", "utforare", "kon",
                "fodelsear"),
     "nycklar": ("nyckel", "mottagare", "varde"),
+    "utfall": ("person", "insats", "utforare", "start", "avslut", "avslutsorsak", "hushall",
+               "kon", "fodelsear"),
 }
 
 
@@ -75,6 +78,44 @@ class SieSettings:
 
 
 @dataclass(frozen=True)
+class HushallSettings:
+    """[hushall]: which insatser are bistånd payments and handläggning (None: the rules'
+    insatser of omrade "EB", kronor ones as payments), and the långvarig threshold."""
+    bistand: tuple[str, ...] | None = None
+    handlaggning: tuple[str, ...] | None = None
+    langvarigt_manader: int = 10
+
+
+@dataclass(frozen=True)
+class JamforSettings:
+    """[jamfor]: a named price index (year -> exact value) for fixed-price comparisons."""
+    prisindex: str = ""
+    index: dict[int, Fraction] = field(default_factory=dict)
+
+
+AVSLUT_CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
+
+
+@dataclass(frozen=True)
+class UtfallSettings:
+    """[utfall]: avslutsorsak codes of the case system -> arbete, studier, annan_insats,
+    avbrott, ovrigt (codes compared case-insensitively, trimmed)."""
+    avslutsorsak: dict[str, str] = field(default_factory=dict)  # code (lower) -> category
+
+
+# kpb's own key figures that a Kolada KPI can be set beside, and what each one names after ":"
+KOLADA_FIGURES = {"kostnad_per_invanare": "omrade", "kostnad_per_brukare": "omrade",
+                  "styckkostnad": "insats", "andel_avslut_arbete_eller_studier": "insats",
+                  "andel_hushall_langvarigt_bistand": None}
+
+
+@dataclass(frozen=True)
+class KoladaSettings:
+    """[kolada]: Kolada KPI id -> kpb's figure, e.g. "kostnad_per_invanare:AMI"."""
+    nyckeltal: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class KontrollSettings:
     """How strict the check stage is: hour and count rows dated outside the year are left out
     with a warning ("varning") or refused ("fel")."""
@@ -91,6 +132,10 @@ class Project:
     sources: dict[str, SourceSettings] = field(default_factory=dict)
     sie: SieSettings = SieSettings()
     kontroll: KontrollSettings = KontrollSettings()
+    hushall: HushallSettings = HushallSettings()
+    jamfor: JamforSettings = JamforSettings()
+    utfall: UtfallSettings = UtfallSettings()
+    kolada: KoladaSettings = KoladaSettings()
 
     # -- folder layout (formats.md §1) -------------------------------------------------
     @property
@@ -147,8 +192,13 @@ class Project:
             sources=_sources(_table(raw, "kalla", "kalla", problems), problems),
             sie=_sie(_table(raw, "sie", "sie", problems), problems),
             kontroll=_kontroll(_table(raw, "kontroll", "kontroll", problems), problems),
+            hushall=_hushall(_table(raw, "hushall", "hushall", problems), problems),
+            jamfor=_jamfor(_table(raw, "jamfor", "jamfor", problems), problems),
+            utfall=_utfall(_table(raw, "utfall", "utfall", problems), problems),
+            kolada=_kolada(_table(raw, "kolada", "kolada", problems), problems),
         )
-        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "kontroll"}:
+        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "kontroll",
+                                 "hushall", "jamfor", "utfall", "kolada"}:
             problems.append(error("kpb.toml", None, key, "okänd inställning"))
         raise_if_errors("projekt", problems)
         return project
@@ -270,3 +320,80 @@ def _sie(table, problems) -> SieSettings:
         kodning=_choice(table, "kodning", ENCODINGS, "auto", "sie", problems),
         dimensioner=dims,
     )
+
+
+def _names(table, key, where, problems) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(error("kpb.toml", None, f"{where}.{key}",
+                              'väntade en lista av insatskoder, t.ex. ["ekonomiskt_bistand"]'))
+        return None
+    return tuple(value)
+
+
+def _hushall(table, problems) -> HushallSettings:
+    where = "hushall"
+    _unknown_keys(table, ("bistand", "handlaggning", "langvarigt_manader"), where, problems)
+    months = table.get("langvarigt_manader", 10)
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 12:
+        problems.append(error("kpb.toml", None, f"{where}.langvarigt_manader",
+                              f"fann {months!r}, väntade ett heltal 1–12 (Socialstyrelsen: 10)"))
+        months = 10
+    return HushallSettings(_names(table, "bistand", where, problems),
+                           _names(table, "handlaggning", where, problems), months)
+
+
+def _jamfor(table, problems) -> JamforSettings:
+    where = "jamfor"
+    _unknown_keys(table, ("prisindex", "index"), where, problems)
+    values = {}
+    for year, value in _table(table, "index", f"{where}.index", problems).items():
+        if not str(year).isdigit() or isinstance(value, bool) or not isinstance(
+                value, (int, float)) or value <= 0:
+            problems.append(error("kpb.toml", None, f"{where}.index.{year}",
+                                  f"fann {value!r}, väntade år = ett positivt indextal"))
+            continue
+        values[int(year)] = Fraction(str(value))
+    if values and not table.get("prisindex"):
+        problems.append(error("kpb.toml", None, f"{where}.prisindex",
+                              "saknas: ange vilket prisindex värdena kommer från"))
+    return JamforSettings(str(table.get("prisindex", "")), values)
+
+
+def _utfall(table, problems) -> UtfallSettings:
+    where = "utfall"
+    _unknown_keys(table, ("avslutsorsak",), where, problems)
+    codes: dict[str, str] = {}
+    groups = _table(table, "avslutsorsak", f"{where}.avslutsorsak", problems)
+    _unknown_keys(groups, AVSLUT_CATEGORIES, f"{where}.avslutsorsak", problems)
+    for category in AVSLUT_CATEGORIES:
+        listed = groups.get(category, [])
+        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+            problems.append(error("kpb.toml", None, f"{where}.avslutsorsak.{category}",
+                                  'väntade en lista av avslutsorsaker, t.ex. ["Arbete"]'))
+            continue
+        for code in listed:
+            key = code.strip().lower()
+            if key in codes and codes[key] != category:
+                problems.append(error("kpb.toml", None, f"{where}.avslutsorsak.{category}",
+                                      f"{code!r} står redan under {codes[key]}"))
+            codes[key] = category
+    return UtfallSettings(codes)
+
+
+def _kolada(table, problems) -> KoladaSettings:
+    where = "kolada"
+    _unknown_keys(table, ("nyckeltal",), where, problems)
+    figures = {}
+    for kpi, spec in _table(table, "nyckeltal", f"{where}.nyckeltal", problems).items():
+        name, _, argument = str(spec).partition(":")
+        needs = KOLADA_FIGURES.get(name, "okänt")
+        if needs == "okänt" or (needs is None) != (argument == ""):
+            shown = ", ".join(f"{k}:{v.upper()}" if v else k for k, v in KOLADA_FIGURES.items())
+            problems.append(error("kpb.toml", None, f"{where}.nyckeltal.{kpi}",
+                                  f"fann {spec!r}, väntade ett av {shown}"))
+            continue
+        figures[kpi] = str(spec)
+    return KoladaSettings(figures)

@@ -48,7 +48,9 @@ def test_compute_writes_every_output(exempel):
     written = {p.name for p in (exempel / "ut" / "2024").iterdir()}
     assert written == {"brukare_insats.parquet", "brukare.parquet", "insats.parquet",
                        "pool.parquet", "fordelning.parquet", "ledger_pool.parquet",
-                       "avstamning.parquet", "manifest.json"}
+                       "avstamning.parquet", "hushall.parquet", "hushall_insats.parquet",
+                       "utfall_insats.parquet", "utfall_deltagare.parquet",
+                       "kolada.parquet", "manifest.json", "kpb_2024.xlsx", "rapport.html"}
 
 
 def test_reconciliation_holds_to_the_ore(exempel):
@@ -73,7 +75,7 @@ def test_sql_answers_by_view_name(exempel):
                  "--project", str(exempel), "--csv")
     assert result.exit_code == 0, result.output
     header, *rows = result.output.strip().splitlines()
-    assert header == "insats,styckkostnad"
+    assert header == "\ufeffinsats;styckkostnad"  # Swedish CSV by default
     assert len(rows) == outputs(exempel, "insats").height
 
 

@@ -29,7 +29,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def sql(project: Path, query: str):
-    return run("sql", query, "-p", str(project), "--csv")
+    return run("sql", query, "-p", str(project), "--csv", "--csv-format", "standard")
 
 
 def rows_of(project: Path, table: str) -> int:

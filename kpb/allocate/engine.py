@@ -49,6 +49,11 @@ class Allocation:
     brukare: pl.DataFrame
     avstamning: pl.DataFrame
     direkt_avstamning: pl.DataFrame
+    hushall: pl.DataFrame | None = None         # kpb.allocate.households, set by api.compute
+    hushall_insats: pl.DataFrame | None = None
+    utfall_insats: pl.DataFrame | None = None     # kpb.report.effect, set by api.compute
+    utfall_deltagare: pl.DataFrame | None = None
+    kolada: pl.DataFrame | None = None            # kpb.report.kolada, set by api.compute
     warnings: list[Problem] = field(default_factory=list)  # the check's warnings
     timings: dict = field(default_factory=dict)
 

@@ -63,8 +63,9 @@ def without_hours(aktivitet, rules: Rules) -> list[Problem]:
 
 
 def unknown_codes(tables: dict, rules: Rules) -> list[Problem]:
-    """Rows whose insats code is not in the catalogue (nor among its `koder`)."""
-    known = list(rules.insatser)
+    """Rows whose insats code is not in the catalogue (nor among its `koder`, nor a direct
+    pool's reporting volume, which the report reads: kpb.rules.reporting)."""
+    known = [*rules.insatser, *(p.rapportvolym.aktivitet for p in rules.pools if p.rapportvolym)]
     problems = []
     for source in ("aktivitet", "direkt"):
         combos = (tables[source].lazy().filter(~pl.col("insats").is_in(known))

@@ -29,7 +29,9 @@ from kpb.project import SOURCES, Project, SourceSettings
 from kpb.steps import Progress, silent
 
 SUFFIXES = {"ledger": (".csv", ".xlsx", ".se", ".si"), "aktivitet": (".csv", ".xlsx"),
-            "direkt": (".csv", ".xlsx"), "nycklar": (".csv", ".xlsx")}
+            "direkt": (".csv", ".xlsx"), "nycklar": (".csv", ".xlsx"),
+            "utfall": (".csv", ".xlsx")}
+PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,13 @@ class Loaded:
     person: pl.DataFrame
     files: pl.DataFrame  # the inlast_fil table
     warnings: list[Problem] = field(default_factory=list)
+    utfall: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.UTFALL))
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Table name in kpb.duckdb -> frame."""
         return {"ledger": self.ledger, "aktivitet": self.aktivitet, "direkt": self.direkt,
-                "nycklar": self.nycklar, "person": self.person, "inlast_fil": self.files}
+                "nycklar": self.nycklar, "person": self.person, "inlast_fil": self.files,
+                "utfall": self.utfall}
 
 
 def load_year(project: Project, year: int, progress: Progress = silent,
@@ -203,7 +207,7 @@ def _assemble(year, typed, files, problems) -> Loaded:
               else schemas.empty(schemas.PERSON))
     return Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
                   frames["nycklar"], schemas.conform(person, schemas.PERSON),
-                  files, sorted(problems, key=str))
+                  files, sorted(problems, key=str), utfall=frames["utfall"])
 
 
 def _table(typed: list[Typed], year: int, schema: dict) -> pl.DataFrame:

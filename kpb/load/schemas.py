@@ -23,6 +23,10 @@ DIREKT = PROVENANCE | {
     "person_id": pl.Utf8, "insats": pl.Utf8, "period": pl.Int32, "belopp_ore": pl.Int64,
     "hushall": pl.Utf8, "utforare": pl.Utf8, "flagga": pl.Utf8,
 }
+UTFALL = PROVENANCE | {
+    "person_id": pl.Utf8, "insats": pl.Utf8, "utforare": pl.Utf8, "start": pl.Date,
+    "avslut": pl.Date, "avslutsorsak": pl.Utf8, "hushall": pl.Utf8, "flagga": pl.Utf8,
+}
 NYCKLAR = PROVENANCE | {"nyckel": pl.Utf8, "mottagare": pl.Utf8, "varde": pl.Utf8}
 PERSON = {
     "ar": pl.Int32, "person_id": pl.Utf8, "kon": pl.Utf8, "fodelsear": pl.Int32,
@@ -36,7 +40,7 @@ INLAST_FIL = {
 # table name in kpb.duckdb -> schema, in the order they are written
 TABLES = {
     "ledger": LEDGER, "aktivitet": AKTIVITET, "direkt": DIREKT, "nycklar": NYCKLAR,
-    "person": PERSON, "inlast_fil": INLAST_FIL,
+    "person": PERSON, "inlast_fil": INLAST_FIL, "utfall": UTFALL,
 }
 
 

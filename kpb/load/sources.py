@@ -43,7 +43,9 @@ REQUIRED = {
     "aktivitet": ("person", "insats", "from"),
     "direkt": ("person", "insats", "belopp"),
     "nycklar": ("nyckel", "mottagare", "varde"),
+    "utfall": ("person", "insats", "start"),
 }
+PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
 
 
 def ledger_parsers(decimal: str, ctx: Context, present) -> dict[str, tuple[str, parse.Parsed]]:
@@ -95,8 +97,20 @@ def nycklar_parsers(decimal: str, ctx: Context, present) -> dict:
     }
 
 
+def utfall_parsers(decimal: str, ctx: Context, present) -> dict:
+    """Arbetsmarknad outcomes: one row per participant and insats (formats.md §8)."""
+    return {
+        "insats": ("insats", parse.text(raw("insats"), True, "en insatskod")),
+        "utforare": ("utforare", parse.text(raw("utforare"), False)),
+        "start": ("start", parse.date(raw("start"), required=True)),
+        "avslut": ("avslut", parse.date(raw("avslut"), required=False)),
+        "avslutsorsak": ("avslutsorsak", parse.text(raw("avslutsorsak"), False)),
+        "hushall": ("hushall", parse.text(raw("hushall"), False)),
+    }
+
+
 PARSERS = {"ledger": ledger_parsers, "aktivitet": aktivitet_parsers, "direkt": direkt_parsers,
-           "nycklar": nycklar_parsers}
+           "nycklar": nycklar_parsers, "utfall": utfall_parsers}
 
 
 @dataclass(frozen=True)
@@ -123,14 +137,13 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
     found = [failure for check in _checks(source, columns, parsers, ctx)
              for failure in _failures(check, results, spelt, columns.rows[LINE])]
     rows = _spread(columns.rows[LINE], table.file, groups, spelt, results)
-    if source == "aktivitet":
-        found += _tom_before_from(rows, spelt["tom"], columns)
+    if source in END_BEFORE_START:
+        found += _end_before_start(rows, *END_BEFORE_START[source], spelt, columns)
     typed = Typed(rows, _attributes(groups, spelt, results) if source in PERSON_SOURCES
                   else None)
     return typed, problems_of(table.file, found)
 
 
-PERSON_SOURCES = ("aktivitet", "direkt")
 PERSON_OUTPUTS = ("person_id", "flagga")
 
 
@@ -202,16 +215,22 @@ def _failures(check: Check, results: dict[str, pl.DataFrame], spelt: dict[str, S
                      int(where.sum()))]
 
 
-def _tom_before_from(rows: pl.DataFrame, tom: Spellings, columns: Columns) -> list[Failures]:
-    before = (rows["tom"] < rows["from"]).fill_null(False)
+# source -> (end column, start column): a row that ends before it starts is an error
+END_BEFORE_START = {"aktivitet": ("tom", "from"), "utfall": ("avslut", "start")}
+
+
+def _end_before_start(rows: pl.DataFrame, end: str, start: str, spelt: dict[str, Spellings],
+                      columns: Columns) -> list[Failures]:
+    before = (rows[end] < rows[start]).fill_null(False)
     if not before.any():
         return []
-    first = rows.select(LINE, "from", tom.codes).filter(before).head(CAP + 1)
+    first = rows.select(LINE, start, spelt[end].codes).filter(before).head(CAP + 1)
+    error = f"_fel_{end}_fore_{start}"
     shown = first.select(
-        LINE, tom.distinct[spellings.TEXT].gather(first["_code"]).alias("_raw_tom"),
-        (pl.lit("tom är före from ") + pl.col("from").cast(pl.Utf8)).alias("_fel_tom_fore_from"))
-    check = Check(columns.headers["tom"], "_fel_tom_fore_from", "_raw_tom")
-    return [Failures(check, shown, int(before.sum()))]
+        LINE, spelt[end].distinct[spellings.TEXT].gather(first["_code"]).alias(f"_raw_{end}"),
+        (pl.lit(f"{end} är före {start} ") + pl.col(start).cast(pl.Utf8)).alias(error))
+    return [Failures(Check(columns.headers[end], error, f"_raw_{end}"), shown,
+                     int(before.sum()))]
 
 
 def _attributes(groups: dict, spelt: dict[str, Spellings], results: dict) -> pl.DataFrame:

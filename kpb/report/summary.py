@@ -40,8 +40,10 @@ def load_summary(loaded) -> list[Section]:
 
 def _sources(loaded) -> Section:
     rows = []
-    for name in ("ledger", "aktivitet", "direkt", "nycklar"):
+    for name in ("ledger", "aktivitet", "direkt", "nycklar", "utfall"):
         frame = getattr(loaded, name)
+        if name == "utfall" and not frame.height:
+            continue  # an optional source
         files = frame["kalla_fil"].n_unique() if frame.height else 0
         text = f"{frame.height:>10,} rader i {files} fil(er)".replace(",", " ")
         if "belopp_ore" in frame.columns:
@@ -139,7 +141,28 @@ def compute_summary(allocation, warnings=()) -> list[Section]:
         ("brukare", str(allocation.brukare.height)),
         ("pooler", str(allocation.pool.height)),
         ("avstämning", status),
-    ]), warnings_section(list(warnings))]
+    ]), reconciliation_lines(posts), largest_insatser(allocation.insats),
+        warnings_section(list(warnings))]
+
+
+def reconciliation_lines(posts: pl.DataFrame) -> Section:
+    """What did not go to brukare, line by line: ej brukarrelaterat, ofördelat, exkluderat."""
+    kinds = ("Ej brukarrelaterat", "Ofördelat", "Exkluderat")
+    lines = posts.filter(pl.col("post").is_in(kinds) | pl.col("post").str.starts_with(
+        "Exkluderat"))
+    rows = [(f"{r['post'].lower()}" + (f" ({r['pool']})" if r["pool"] else ""),
+             f"{format_sek(r['belopp_ore'])} kr" + (f": {r['orsak']}" if r["orsak"] else ""))
+            for r in lines.iter_rows(named=True)]  # a handful of lines
+    return Section("Avstämning, utanför brukarna", rows or [("", "inget: allt gick till brukare")])
+
+
+def largest_insatser(insats: pl.DataFrame, n: int = 5) -> Section:
+    """The n insatser with the largest cost (over all their pools)."""
+    top = (insats.group_by("insats").agg(pl.col("kostnad_ore").sum())
+           .sort(["kostnad_ore", "insats"], descending=[True, False]).head(n))
+    return Section(f"De {n} största insatserna",
+                   [(r["insats"], f"{format_sek(r['kostnad_ore'])} kr")
+                    for r in top.iter_rows(named=True)])
 
 
 def _post(posts: pl.DataFrame, name: str) -> int:

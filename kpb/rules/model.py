@@ -94,6 +94,8 @@ class Pool:
     mottagare: tuple[str, ...] = ()  # as written; see Rules.receivers for the effective list
     rest: str = "redovisa"
     orsak: str = ""
+    rapportvolym: object = None  # kpb.rules.reporting.RapportVolym (direkt pools, report only)
+    regi: str = ""  # "egen" | "extern" | "" (not said): shown in the report only
 
     @property
     def label(self) -> str:
@@ -121,6 +123,7 @@ class Rules:
     metod: str = "stegvis"
     source: str = ""
     warnings: tuple = ()  # Problems of severity warning found while reading the rules
+    ytterfall: tuple = ()  # kpb.rules.reporting.Ytterfall per område (report only)
 
     def pool(self, namn: str) -> Pool:
         return next(p for p in self.pools if p.namn == namn)

@@ -16,15 +16,16 @@ from kpb.errors import Problem, error, raise_if_errors, warning
 from kpb.rules.model import (KEY_KINDS, MATCH_FIELDS, METHODS, POOL_TYPES, UNITS, Insats,
                              Nyckel, Pattern, Pool, Rules, Share)
 from kpb.rules.patterns import parse_pattern
+from kpb.rules.reporting import regi, reporting_volume, ytterfall_rules
 from kpb.rules.validate import check_rules
 
-TOP_KEYS = {"ar", "insatser", "pool", "gemensamma"}
+TOP_KEYS = {"ar", "insatser", "pool", "gemensamma", "ytterfall"}
 INSATS_KEYS = {"enhet", "omrade", "namn", "koder"}
 # Keys each pool type may carry besides namn, typ and the match fields.
 TYPE_KEYS = {
-    "verksamhet": {"insats", "utforare", "fordelning"},
+    "verksamhet": {"insats", "utforare", "fordelning", "regi"},
     "gemensam": {"nyckel", "mottagare"},
-    "direkt": {"insats", "utforare", "rest"},
+    "direkt": {"insats", "utforare", "rest", "rapportvolym", "regi"},
     "ej_brukar": set(),
     "exkludera": {"orsak"},
 }
@@ -74,14 +75,18 @@ def parse_rules(text: str, year: int, source: str) -> Rules:
         raise_if_errors("regler", found.problems)
     _check_year(raw.get("ar"), year, found)
     for key in sorted(raw.keys() - TOP_KEYS):
-        found.error(key, "okänd nyckel, väntade ar, insatser, [[pool]] eller [gemensamma]")
+        found.error(key, "okänd nyckel, väntade ar, insatser, [[pool]], [gemensamma] eller "
+                         "[ytterfall]")
     rules = Rules(ar=year, insatser=_insatser(raw.get("insatser", {}), found),
                   pools=_pools(raw.get("pool", []), found),
                   metod=_metod(raw.get("gemensamma", {}), found), source=source)
+    ytterfall = ytterfall_rules(raw.get("ytterfall"), found,
+                                {i.omrade for i in rules.insatser.values() if i.omrade})
     check_rules(rules, found)
     raise_if_errors("regler", found.problems)
     return Rules(rules.ar, rules.insatser, rules.pools, rules.metod, source,
-                 warnings=tuple(p for p in found.problems if not p.is_error))
+                 warnings=tuple(p for p in found.problems if not p.is_error),
+                 ytterfall=ytterfall)
 
 
 def _check_year(value, year: int, found: Found) -> None:
@@ -178,6 +183,8 @@ def _pool(block, index: int, found: Found) -> Pool | None:
         mottagare=_texts(block.get("mottagare", []), f"{where}.mottagare", found),
         rest=_rest(block.get("rest", "redovisa"), f"{where}.rest", found),
         orsak=str(block.get("orsak", "")),
+        rapportvolym=reporting_volume(block.get("rapportvolym"), f"{where}.rapportvolym", found),
+        regi=regi(block.get("regi"), f"{where}.regi", found),
     )
 
 

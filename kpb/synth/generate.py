@@ -46,14 +46,17 @@ class SynthSummary:
 
 
 def generate(out: Path, invanare: int, year: int = 2024, seed: int = 1,
-             progress: Progress = silent) -> SynthSummary:
+             progress: Progress = silent, population_of=None) -> SynthSummary:
+    """`population_of(children, adults, elderly)`, when given, replaces the drawn segments
+    (kpb.synth.years: an earlier year of the same people); the draws still happen, so every
+    later draw is the same as in the year it continues."""
     started = time.perf_counter()
     out = Path(out)
     _check_target(out, invanare)
     rng = np.random.default_rng(seed)
     org = organisation(invanare)
     progress(f"genererar {invanare} invånare, år {year}, seed {seed} ...")
-    part = _activities(rng, org, Year(year))
+    part = _activities(rng, org, Year(year), population_of)
     cost = ledger.gross_costs(org, part.cost)
     ledger_rows = ledger.ledger(rng, org, cost, Year(year))
     progress("skriver filer ...")
@@ -68,11 +71,13 @@ def generate(out: Path, invanare: int, year: int = 2024, seed: int = 1,
     return summary
 
 
-def _activities(rng, org: Organisation, year: Year) -> Part:
+def _activities(rng, org: Organisation, year: Year, population_of=None) -> Part:
     n = org.invanare
     children = population.children(rng, round(n * ifo.CHILDREN) + 3, year.ar)
     adults = population.adults(rng, round(n * ifo.ADULTS) + 3, year.ar)
     elderly = population.elderly(rng, aldreomsorg.segment_size(n), year.ar)
+    if population_of is not None:
+        children, adults, elderly = population_of(children, adults, elderly)
     part = ifo.barn(rng, n, children, year)
     part.add(ifo.vuxna(rng, n, adults, year)).add(ifo.lss(rng, n, adults, year))
     small = aldreomsorg.aldreomsorg_beslut(rng, org, elderly, year)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
+from kpb.report.effect import DELTAGARE_COLUMNS, UTFALL_COLUMNS
+from kpb.report.kolada import KOLADA_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
@@ -31,8 +33,17 @@ OUTPUT_COLUMNS = {
     "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
     "ledger_pool": ("kalla_fil", "kalla_rad", "pool", "regel", "belopp_ore"),
     "avstamning": ("post", "pool", "orsak", "belopp_ore"),
+    "hushall": ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlaggning_ore",
+                "ovriga_insatser_ore", "kostnad_ore", "manader_med_utbetalning",
+                "langvarigt_bistand", "andel_av_bistand", "kumulativ_andel_av_bistand"),
+    "hushall_insats": ("hushall", "insats", "antal_medlemmar", "kostnad_ore"),
+    "utfall_insats": UTFALL_COLUMNS,
+    "utfall_deltagare": DELTAGARE_COLUMNS,
+    "kolada": KOLADA_COLUMNS,
 }
 OUTPUTS = tuple(OUTPUT_COLUMNS)
+# `kpb jamfor FRAN TILL` writes these to ut/jamfor_FRAN_TILL/ (kpb.report.compare)
+COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_byten")
 
 
 def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],

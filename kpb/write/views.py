@@ -16,6 +16,10 @@ The view is sql/views/view.sql for every output; its comments (what each column 
 the users' words) are sql/comments/<name>.sql. Views are re-created on every compute, so a
 project folder that has moved still answers.
 
+The tables of `kpb jamfor` (ut/jamfor_<fran>_<till>/) are views the same way: the plain name
+shows the latest comparison (the folder that sorts last), `<name>_alla_ar` every comparison,
+each row with its `ar_fran` and `ar_till`.
+
 `readonly_connection` is what `kpb sql` queries through: kpb.duckdb opened read-only, file
 access limited to the year Parquet files (no key file, no COPY, ATTACH or extensions), the
 configuration locked, and the views as TEMP views over those files.
@@ -29,9 +33,10 @@ import duckdb
 
 from kpb.errors import KpbError, error
 from kpb.sqlfiles import sql
-from kpb.write.outputs import OUTPUTS
+from kpb.write.outputs import COMPARISONS, OUTPUTS
 
 YEAR_GLOB = "[0-9][0-9][0-9][0-9]"  # a year folder of ut/
+COMPARISON_GLOB = f"jamfor_{YEAR_GLOB}_{YEAR_GLOB}"  # a `kpb jamfor` folder of ut/
 
 
 ALL_YEARS = "_alla_ar"  # suffix of the views over every year
@@ -47,6 +52,10 @@ def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
         _create_view(con, name, _literal(str(paths[-1])), temp=False)
         _create_view(con, name + ALL_YEARS, _literal(f"{ut}/{YEAR_GLOB}/{name}.parquet"),
                      temp=False)
+        created.append(name)
+    for name, paths in comparison_files(ut_folder).items():
+        _create_view(con, name, _literal(str(paths[-1])), temp=False)
+        _create_view(con, name + ALL_YEARS, _file_list(paths), temp=False)
         created.append(name)
     return created
 
@@ -71,9 +80,12 @@ def readonly_connection(database: Path, ut_folder: Path,
     the plain names show `year` (default: the latest computed year)."""
     year = chosen_year(ut_folder, year)
     files = year_files(ut_folder)
+    comparisons = comparison_files(ut_folder)
     con = duckdb.connect(str(database), read_only=True)
     try:
-        con.execute("SET allowed_paths = ?", [[str(f) for fs in files.values() for f in fs]])
+        con.execute("SET allowed_paths = ?", [[str(f) for fs in [*files.values(),
+                                                                 *comparisons.values()]
+                                               for f in fs]])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         for name, paths in files.items():
@@ -81,6 +93,9 @@ def readonly_connection(database: Path, ut_folder: Path,
             _create_view(con, name + ALL_YEARS, _file_list(paths), temp=True)
             if of_year:
                 _create_view(con, name, _file_list(of_year), temp=True)
+        for name, paths in comparisons.items():
+            _create_view(con, name, _file_list(paths[-1:]), temp=True)
+            _create_view(con, name + ALL_YEARS, _file_list(paths), temp=True)
         _narrow_loaded_tables(con, year)
     except BaseException:
         con.close()
@@ -139,6 +154,14 @@ def year_files(ut_folder: Path) -> dict[str, list[Path]]:
     """Output name -> its Parquet file in every year folder, oldest year first."""
     found = {name: sorted(p.resolve() for p in ut_folder.glob(f"{YEAR_GLOB}/{name}.parquet"))
              for name in OUTPUTS}
+    return {name: paths for name, paths in found.items() if paths}
+
+
+def comparison_files(ut_folder: Path) -> dict[str, list[Path]]:
+    """`kpb jamfor` table -> its Parquet file in every comparison folder, in name order."""
+    found = {name: sorted(p.resolve()
+                          for p in ut_folder.glob(f"{COMPARISON_GLOB}/{name}.parquet"))
+             for name in COMPARISONS}
     return {name: paths for name, paths in found.items() if paths}
 
 

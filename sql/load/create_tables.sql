@@ -15,6 +15,11 @@ CREATE TABLE IF NOT EXISTS direkt (
     person_id VARCHAR, insats VARCHAR, period INTEGER, belopp_ore BIGINT, hushall VARCHAR,
     utforare VARCHAR, flagga VARCHAR
 );
+CREATE TABLE IF NOT EXISTS utfall (
+    ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
+    person_id VARCHAR, insats VARCHAR, utforare VARCHAR, start DATE, avslut DATE,
+    avslutsorsak VARCHAR, hushall VARCHAR, flagga VARCHAR
+);
 CREATE TABLE IF NOT EXISTS nycklar (
     ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
     nyckel VARCHAR, mottagare VARCHAR, varde VARCHAR

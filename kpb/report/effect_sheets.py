@@ -1,0 +1,146 @@
+"""The effect tables as sheets of the KPB report (kpb.report.tables): households, outcomes of
+arbetsmarknad insatser, the comparison with the last KPB and the Kolada comparison.
+
+`effect_frames` reads the outputs they need (each optional: a project without households,
+outcomes, a comparison or a Kolada file simply gets fewer sheets); each sheet function returns
+a `Table`, or None when its output is absent or empty.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from kpb.report.disclosure import Disclosure
+from kpb.report.tables import Column, ReportData, Table
+
+TOP_HOUSEHOLDS = 20
+YEAR_OUTPUTS = ("hushall", "utfall_insats", "kolada")
+
+
+def effect_frames(output_dir: Path, year: int) -> dict[str, pl.DataFrame]:
+    """hushall, utfall_insats and kolada of the year, and the latest comparison that ends in
+    the year (ut/jamfor_<fran>_<year>/jamfor_styckkostnad) as `jamfor_styckkostnad`."""
+    frames = {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in YEAR_OUTPUTS
+              if (output_dir / f"{name}.parquet").is_file()}
+    comparisons = sorted(output_dir.parent.glob(
+        f"jamfor_[0-9][0-9][0-9][0-9]_{year}/jamfor_styckkostnad.parquet"))
+    if comparisons:
+        frames["jamfor_styckkostnad"] = pl.read_parquet(comparisons[-1])
+    return frames
+
+
+def _present(data: ReportData, name: str) -> pl.DataFrame | None:
+    frame = data.frames.get(name)
+    return frame if frame is not None and frame.height else None
+
+
+def hushall(data: ReportData) -> Table | None:
+    households = _present(data, "hushall")
+    if households is None:
+        return None
+    frame = households.sort("rang").head(TOP_HOUSEHOLDS).with_columns(
+        langvarigt=pl.when(pl.col("langvarigt_bistand")).then(pl.lit("ja"))
+        .otherwise(pl.lit("nej")),
+        ett_hushall=pl.lit(1))  # a row is one family: never published (kpb rapport --publicera)
+    long_term = int(households["langvarigt_bistand"].sum())
+    return Table(
+        "hushall", "Hushåll", f"De dyraste hushållen med ekonomiskt bistånd {data.year}", frame,
+        (Column("rang", "Rang", "antal"), Column("antal_medlemmar", "Medlemmar", "antal"),
+         Column("bistand", "Ekonomiskt bistånd", "kr"),
+         Column("handlaggning", "Handläggning", "kr"),
+         Column("ovriga_insatser", "Övriga insatser", "kr"),
+         Column("kostnad", "Total kostnad", "kr"),
+         Column("manader_med_utbetalning", "Månader med utbetalning", "antal"),
+         Column("langvarigt", "Långvarigt bistånd"),
+         Column("andel_av_bistand", "Andel av biståndet", "andel"),
+         Column("kumulativ_andel_av_bistand", "Andel, ackumulerad", "andel")),
+        (f"{households.height} hushåll, varav {long_term} med långvarigt bistånd "
+         f"({_share_text(long_term, households.height)}). De "
+         f"{min(TOP_HOUSEHOLDS, households.height)} med högst total kostnad visas; i den "
+         "publicerade versionen visas inga enskilda hushåll.",
+         "Hushållets kostnad = summan av medlemmarnas kostnader (bistånd, handläggning och alla "
+         "andra insatser). En person som förekommer i två hushåll räknas i hushållet på sin "
+         "senast daterade rad.",
+         "Långvarigt bistånd (Socialstyrelsen) = utbetalning minst 10 av årets 12 månader "
+         "([hushall] langvarigt_manader i kpb.toml)."),
+        None, Disclosure("ett_hushall", ("antal_medlemmar", "bistand", "handlaggning",
+                                             "ovriga_insatser", "kostnad",
+                                             "manader_med_utbetalning", "langvarigt",
+                                             "andel_av_bistand", "kumulativ_andel_av_bistand")))
+
+
+def utfall(data: ReportData) -> Table | None:
+    frame = _present(data, "utfall_insats")
+    if frame is None:
+        return None
+    return Table(
+        "utfall", "Utfall arbetsmarknad",
+        f"Arbetsmarknadsinsatser: utfall och kostnad {data.year}", frame,
+        (Column("insats", "Insats"), Column("utforare", "Utförare"),
+         Column("deltagare", "Deltagare", "antal"), Column("avslut", "Avslut", "antal"),
+         Column("avslut_arbete_eller_studier", "Till arbete eller studier", "antal"),
+         Column("andel_arbete_eller_studier", "Andel till arbete eller studier", "andel"),
+         Column("kostnad", "Kostnad", "kr"),
+         Column("kostnad_per_deltagare", "Kostnad per deltagare", "kr"),
+         Column("kostnad_per_avslut", "Kostnad per avslut", "kr"),
+         Column("kostnad_per_avslut_arbete_eller_studier",
+                "Kostnad per avslut till arbete eller studier", "kr"),
+         Column("deltagare_med_bistand_fore", "Med bistånd 6 mån före start", "antal"),
+         Column("tackta_manader_fore", "Täckta månader före", "antal"),
+         Column("deltagare_med_bistand_efter", "Med bistånd 6 mån efter avslut", "antal"),
+         Column("tackta_manader_efter", "Täckta månader efter", "antal")),
+        ("Kostnad = deltagarnas KPB-kostnad för insatsen under året; kostnad per avslut till "
+         "arbete eller studier = kostnad ÷ sådana avslut (avslutsorsaker grupperade i "
+         "[utfall.avslutsorsak] i kpb.toml).",
+         "Bistånd före och efter: de sex kalendermånaderna före startmånaden och efter "
+         "avslutsmånaden, bara de månader som årets data täcker (personmånader visas); inget "
+         "räknas upp."),
+        None, Disclosure("deltagare", ("deltagare", "avslut", "avslut_arbete_eller_studier",
+                                       "andel_arbete_eller_studier", "kostnad",
+                                       "kostnad_per_deltagare", "kostnad_per_avslut",
+                                       "kostnad_per_avslut_arbete_eller_studier",
+                                       "deltagare_med_bistand_fore",
+                                       "deltagare_med_bistand_efter")))
+
+
+def jamforelse(data: ReportData) -> Table | None:
+    frame = _present(data, "jamfor_styckkostnad")
+    if frame is None:
+        return None
+    fran = int(frame["ar_fran"][0])
+    return Table(
+        "jamforelse", "Jämförelse", f"Styckkostnad {fran} och {data.year}", frame,
+        (Column("insats", "Insats"),
+         Column("styckkostnad_fran", f"Styckkostnad {fran}", "kr_ore"),
+         Column("styckkostnad_fran_fast", f"{fran} i {data.year} års priser", "kr_ore"),
+         Column("styckkostnad_till", f"Styckkostnad {data.year}", "kr_ore"),
+         Column("forandring_nominell", "Förändring, löpande priser", "andel"),
+         Column("forandring_fast", "Förändring, fasta priser", "andel")),
+        (f"Från kpb jamfor {fran} {data.year} (ut/jamfor_{fran}_{data.year}/): båda årens egna "
+         "resultat; fasta priser med prisindexet i kpb.toml [jamfor]. Flöden och byten mellan "
+         "insatser finns i jamfor_floden och jamfor_byten.",))
+
+
+def kolada(data: ReportData) -> Table | None:
+    frame = _present(data, "kolada")
+    if frame is None:
+        return None
+    return Table(
+        "kolada", "Jämförelsekommuner", f"Kolada-värden bredvid kpb:s nyckeltal {data.year}",
+        frame,
+        (Column("kpi", "Kolada-id"), Column("nyckeltal", "Nyckeltal i kpb"),
+         Column("kommun", "Kommun"), Column("kpb_varde", "kpb:s värde", "tal"),
+         Column("kolada_varde", "Kolada-värde", "tal")),
+        ("Kolada-värdena kommer ur kolada/*.csv; andelar i procent som Kolada anger dem. "
+         "Kolada bygger på räkenskapssammandraget, så skillnader mot kpb:s egna värden är "
+         "väntade och värda att förklara.",))
+
+
+def _share_text(part: int, whole: int) -> str:
+    tenths = (2000 * part + whole) // (2 * whole) if whole else 0
+    return f"{tenths // 10},{tenths % 10} %"
+
+
+EFFECT_TABLES = [hushall, utfall, jamforelse, kolada]

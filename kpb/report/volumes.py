@@ -1,0 +1,43 @@
+"""Reporting volumes of direct pools (rapportvolym in the rules), counted like the engine
+counts an operating insats: dygn clipped to the year with overlaps once, distinct months,
+summed hours or counts. Read from the aktivitet rows stored in kpb.duckdb."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from kpb.allocate.volumes import days, in_year, months, summed
+from kpb.project import Project
+from kpb.sqlfiles import sql
+
+SCHEMA = {"pool": pl.Utf8, "rapport_enhet": pl.Utf8, "rapport_volym": pl.Decimal(18, 3),
+          "rapport_personer": pl.UInt32}
+
+
+def reporting_volumes(project: Project, year: int, rules) -> pl.DataFrame:
+    """pool, rapport_enhet (e.g. "vårddygn"), rapport_volym, rapport_personer."""
+    wanted = [p for p in rules.pools if getattr(p, "rapportvolym", None)] if rules else []
+    if not wanted or not project.database.is_file():
+        return pl.DataFrame(schema=SCHEMA)
+    codes = sorted({p.rapportvolym.aktivitet for p in wanted})
+    with duckdb.connect(str(project.database), read_only=True) as con:
+        rows = con.sql(sql("report/aktivitet_rows"), params={"ar": year, "koder": codes}).pl()
+    frames = []
+    for pool in wanted:
+        volume = pool.rapportvolym
+        mine = rows.lazy().filter(pl.col("insats") == volume.aktivitet).with_columns(
+            pool=pl.lit(pool.namn))
+        counted = {"dygn": lambda r: days(r, year), "manader": lambda r: months(r, year),
+                   "timmar": lambda r: summed(r.filter(in_year(pl.col("from"), year)),
+                                              "timmar_milli"),
+                   "antal": lambda r: summed(r.filter(in_year(pl.col("from"), year)),
+                                             "antal_milli")}[volume.enhet](mine)
+        total = counted.collect()
+        frames.append(pl.DataFrame({
+            "pool": [pool.namn], "rapport_enhet": [volume.namn],
+            "rapport_volym": [int(total["volym_milli"].sum() or 0)],
+            "rapport_personer": [total.filter(pl.col("volym_milli") > 0).height]}))
+    return pl.concat(frames).with_columns(
+        (pl.col("rapport_volym").cast(pl.Decimal(18, 0)) / 1000).cast(pl.Decimal(18, 3)),
+        pl.col("rapport_personer").cast(pl.UInt32)).cast(SCHEMA)

@@ -1,0 +1,26 @@
+-- Arbetsmarknad outcomes: one row per insats × utförare (kpb.report.effect).
+COMMENT ON VIEW utfall_insats IS 'Utfall per insats och utförare: deltagare, avslut till arbete eller studier, kostnad per avslut, bistånd före och efter';
+COMMENT ON COLUMN utfall_insats.ar IS 'Verksamhetsår';
+COMMENT ON COLUMN utfall_insats.insats IS 'Insatskod';
+COMMENT ON COLUMN utfall_insats.utforare IS 'Utförare (enligt deltagarens senaste start)';
+COMMENT ON COLUMN utfall_insats.deltagare IS 'Personer med insatsen pågående under året';
+COMMENT ON COLUMN utfall_insats.avslut IS 'Avslut under året';
+COMMENT ON COLUMN utfall_insats.avslut_arbete IS 'Avslut till arbete';
+COMMENT ON COLUMN utfall_insats.avslut_studier IS 'Avslut till studier';
+COMMENT ON COLUMN utfall_insats.avslut_annan_insats IS 'Avslut till en annan insats';
+COMMENT ON COLUMN utfall_insats.avslut_avbrott IS 'Avslut genom avbrott';
+COMMENT ON COLUMN utfall_insats.avslut_ovrigt IS 'Övriga avslut (och avslut utan avslutsorsak)';
+COMMENT ON COLUMN utfall_insats.avslut_arbete_eller_studier IS 'Avslut till arbete eller studier';
+COMMENT ON COLUMN utfall_insats.andel_arbete_eller_studier IS 'Andel av avsluten som gick till arbete eller studier';
+COMMENT ON COLUMN utfall_insats.kostnad IS 'Deltagarnas KPB-kostnad för insatsen under året, i kronor';
+COMMENT ON COLUMN utfall_insats.kostnad_per_deltagare IS 'Kostnad per deltagare (kr)';
+COMMENT ON COLUMN utfall_insats.kostnad_per_avslut IS 'Kostnad per avslut (kr)';
+COMMENT ON COLUMN utfall_insats.kostnad_per_avslut_arbete_eller_studier IS 'Kostnad per avslut till arbete eller studier (kr)';
+COMMENT ON COLUMN utfall_insats.deltagare_med_bistand_fore IS 'Deltagare med ekonomiskt bistånd under de sex månaderna före start (de månader som data täcker)';
+COMMENT ON COLUMN utfall_insats.bistand_fore IS 'Utbetalt bistånd till dem under de sex månaderna före start, i kronor';
+COMMENT ON COLUMN utfall_insats.manader_med_bistand_fore IS 'Personmånader med bistånd före start';
+COMMENT ON COLUMN utfall_insats.tackta_manader_fore IS 'Personmånader före start som årets data täcker (högst 6 per deltagare)';
+COMMENT ON COLUMN utfall_insats.deltagare_med_bistand_efter IS 'Avslutade deltagare med bistånd under de sex månaderna efter avslut (de månader som data täcker)';
+COMMENT ON COLUMN utfall_insats.bistand_efter IS 'Utbetalt bistånd till dem efter avslut, i kronor';
+COMMENT ON COLUMN utfall_insats.manader_med_bistand_efter IS 'Personmånader med bistånd efter avslut';
+COMMENT ON COLUMN utfall_insats.tackta_manader_efter IS 'Personmånader efter avslut som årets data täcker';
