@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kpb.exact import decimal_ratio
+from kpb.money import decimal_ratio
 
 CATEGORY_COLUMNS = ("bistand_ore", "handlaggning_ore", "ovriga_insatser_ore")
 HUSHALL_COLUMNS = ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlaggning_ore",

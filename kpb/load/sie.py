@@ -35,6 +35,7 @@ import polars as pl
 
 from kpb.errors import Problem, error, warning
 from kpb.load.textfile import LINE, TextTable, sha256
+from kpb.money import swedish_decimal
 from kpb.project import DIMENSIONS, SieSettings
 
 TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\{([^}]*)\}|(\S+)')
@@ -190,7 +191,7 @@ def _unbalanced_warning(file: str, unbalanced: list) -> list[Problem]:
 
 
 def _kronor(amount: Decimal) -> str:
-    return format(amount, "f").replace(".", ",") + " kr"
+    return swedish_decimal(amount, max(0, -amount.as_tuple().exponent), thousands="") + " kr"
 
 
 def _split_objects(words: list, at: int) -> tuple[tuple, list] | None:

@@ -11,19 +11,20 @@ of theirs or a sum of them, and writes four tables to ut/jamfor_<fran>_<till>/:
                           one insats and got another of the same område (HVB → familjehem)
 
 Persons match across the years by pseudonym, so both years must be computed with the same
-key. Money stays integer öre until written; ratios are exact decimals (kpb.exact).
+key. Money stays integer öre until written; ratios are exact decimals (kpb.money).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
 
 from kpb.errors import error
-from kpb.exact import decimal_ratio
+from kpb.money import decimal_ratio, swedish_decimal
 
 
 @dataclass(frozen=True)
@@ -260,10 +261,7 @@ def sections(comparison: Comparison) -> list:
 
 
 def _kr(value) -> str:
-    if value is None:
-        return "–"
-    whole, _, decimals = f"{value:.2f}".partition(".")
-    return f"{int(whole):,}".replace(",", " ") + "," + decimals
+    return "–" if value is None else swedish_decimal(Decimal(value), 2)
 
 
 def _percent(share) -> str:

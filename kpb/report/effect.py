@@ -28,7 +28,7 @@ from datetime import date
 import polars as pl
 
 from kpb.errors import Problem, error, warning
-from kpb.exact import decimal_ratio
+from kpb.money import decimal_ratio
 
 CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
 WINDOW = 6  # months before the start and after the avslut

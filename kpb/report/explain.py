@@ -15,6 +15,7 @@ import polars as pl
 
 from kpb.errors import KpbError, error
 from kpb.load.personnummer import mask
+from kpb.money import swedish_decimal
 from kpb.project import Project
 
 
@@ -150,15 +151,14 @@ def _one(path: Path, condition: pl.Expr) -> dict | None:
 
 
 def _kr(value) -> str:
-    return _num(Decimal(value or 0).quantize(Decimal("0.01")))
+    return swedish_decimal(Decimal(value or 0), 2)
 
 
 def _num(value) -> str:
-    """Swedish display: space as thousands separator, decimal comma."""
-    text = f"{Decimal(value or 0):,f}"
-    whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0") if len(fraction) > 2 else fraction
-    return whole.replace(",", " ") + ("," + fraction if fraction else "")
+    """Swedish display; more than two decimals lose their trailing zeros."""
+    value = Decimal(value or 0)
+    return swedish_decimal(value, None if -value.as_tuple().exponent > 2 else
+                           max(0, -value.as_tuple().exponent))
 
 
 def _key_value(text) -> str:

@@ -9,10 +9,11 @@ a chart library would add a dependency and a JavaScript runtime for no gain.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 
+from kpb.money import swedish_decimal
 from kpb.report.disclosure import PROTECTED
 from kpb.report.tables import Table
 
@@ -112,11 +113,7 @@ def format_value(value, kind: str) -> str:
 
 
 def _number(value: Decimal, decimals: int) -> str:
-    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{abs(rounded):,.{decimals}f}"
-    whole, _, fraction = text.partition(".")
-    sign = "−" if rounded < 0 else ""
-    return sign + whole.replace(",", "\u00a0") + ("," + fraction if fraction else "")
+    return swedish_decimal(value, decimals, thousands="\u00a0", minus="−")
 
 
 # -- charts --------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kpb.money import swedish_decimal
+
 REPORTING_UNITS = ("dygn", "timmar", "antal", "manader")
 UNIT_NAMES = {"dygn": "dygn", "timmar": "timme", "antal": "st", "manader": "månad"}
 YTTERFALL_KINDS = ("belopp", "multipel_median", "multipel_medel", "percentil")
@@ -151,6 +153,4 @@ def _positive(value, where: str, found) -> Decimal | None:
 
 
 def _swedish(number: Decimal) -> str:
-    text = f"{number.normalize():,f}"
-    whole, _, fraction = text.partition(".")
-    return whole.replace(",", " ") + ("," + fraction if fraction else "")
+    return swedish_decimal(number)
