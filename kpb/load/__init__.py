@@ -127,7 +127,7 @@ def _read_by_type(project: Project, path: Path, file: str, source: str, year: in
     if suffix in (".se", ".si"):
         table, problems = read_sie(path, file, project.sie, year)
     else:
-        table, problems = read_csv(path, file, project.source(source))
+        table, problems = read_csv(path, file, project.source(source), True)  # Categorical
     return ([table] if table is not None else []), problems
 
 

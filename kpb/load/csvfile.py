@@ -31,8 +31,10 @@ MAX_SHAPE_PROBLEMS = 20
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
-def read_csv(path: Path, file: str, settings: SourceSettings
+def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool = False
              ) -> tuple[TextTable | None, list[Problem]]:
+    """`categorical`: columns as Categorical (the load types each distinct spelling once);
+    otherwise Utf8, for readers that take the text as it is (kolada)."""
     raw = path.read_bytes()
     encoding = settings.kodning if settings.kodning != "auto" else detect_encoding(raw)
     text = as_utf8(raw, encoding)
@@ -40,7 +42,7 @@ def read_csv(path: Path, file: str, settings: SourceSettings
         return None, [error(file, None, None, "filen är tom, väntade en rubrikrad och data")]
     separator = settings.separator if settings.separator != "auto" else detect_separator(text)
     try:
-        rows = _read_text(text, separator)
+        rows = _read_text(text, separator, categorical)
     except pl.exceptions.PolarsError:
         return None, _shape_problems(text, separator, file)
     short, problems = _short_lines(text, separator, rows, file)
@@ -90,15 +92,18 @@ def detect_separator(text: bytes) -> str:
     return best if counts[best] else ";"
 
 
-def _read_text(text: bytes, separator: str) -> pl.DataFrame:
-    """Every column Categorical: its codes tell parse.py which rows share a spelling, so each
-    distinct value is typed once (spellings.py). Polars reads an unquoted empty field of a
-    Categorical column as null, a quoted one as ""; parse.py treats both as empty."""
-    width = len(pl.read_csv(text, separator=separator, infer_schema=False, has_header=True,
-                            n_rows=0).columns)
+def _read_text(text: bytes, separator: str, categorical: bool) -> pl.DataFrame:
+    """Every column text. As Categorical its codes tell which rows share a spelling, so each
+    distinct value is typed once (spellings.py); Polars reads an unquoted empty field of a
+    Categorical column as null, a quoted one as "" (parse.py treats both as empty)."""
+    overrides = None
+    if categorical:
+        width = len(pl.read_csv(text, separator=separator, infer_schema=False,
+                                has_header=True, n_rows=0).columns)
+        overrides = [pl.Categorical] * width
     rows = pl.read_csv(text, separator=separator, infer_schema=False, has_header=True,
                        empty_string_is_null=False, row_index_name=LINE,
-                       schema_overrides=[pl.Categorical] * width,
+                       schema_overrides=overrides,
                        with_column_names=lambda names: [n.strip() for n in names])
     # one chunk per column (the reader leaves hundreds): later frames built from these
     # columns then line up, and selecting from them does not copy 25M rows again
