@@ -7,10 +7,8 @@ file's money. Random CSV shapes are left to the CSV reader's own tests.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

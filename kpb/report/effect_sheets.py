@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.report.disclosure import Disclosure
-from kpb.report.tables import Column, ReportData, Table
+from kpb.report.table_model import Column, ReportData, Table
 
 TOP_HOUSEHOLDS = 20
 YEAR_OUTPUTS = ("hushall", "utfall_insats", "kolada")

@@ -1,0 +1,237 @@
+"""The report's tables about persons: brukare per område, age and kön, per invånare, the
+distribution of cost over brukare and its curve, and ytterfall."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from kpb.report.disclosure import Disclosure
+from kpb.report.table_model import Chart, Column, ReportData, Table, gini, money_ratio
+
+
+def brukare(data: ReportData) -> Table:
+    figures = [pl.len().alias("antal"), pl.col("kostnad").sum().alias("summa"),
+               pl.col("kostnad").cast(pl.Float64).mean().alias("medel"),
+               pl.col("kostnad").cast(pl.Float64).median().alias("median"),
+               pl.col("kostnad").max().alias("storsta")]
+    people = data["brukare"].with_columns(pl.col("omrade", "aldersgrupp").fill_null("okänt"),
+                                          pl.col("kon").fill_null("okänt"))
+    groups = (people.group_by("omrade", "aldersgrupp", "kon").agg(figures)
+              .sort("omrade", "aldersgrupp", "kon"))
+    total = people.select(omrade=pl.lit("Alla"), aldersgrupp=pl.lit(""), kon=pl.lit(""),
+                          *figures)
+    frame = pl.concat([groups, total.select(groups.columns).cast(groups.schema)])
+    return Table(
+        "brukare", "Brukare", f"Brukare per område, åldersgrupp och kön {data.year}", frame,
+        (Column("omrade", "Område"), Column("aldersgrupp", "Åldersgrupp"), Column("kon", "Kön"),
+         Column("antal", "Antal brukare", "antal"), Column("summa", "Summa", "kr_ore"),
+         Column("medel", "Medel", "kr"), Column("median", "Median", "kr")),
+        ("Område = brukarens huvudområde (där störst del av kostnaden ligger). Ålder vid "
+         "årets slut.", "Medel = summa ÷ antal brukare; median = mittersta brukarens kostnad.",
+         "Sista raden (Alla) är summan av raderna ovanför."), None,
+        Disclosure("antal", ("antal", "summa", "medel", "median"), "summa", "storsta",
+                   total_row=True))
+
+
+def fordelning(data: ReportData) -> Table:
+    """Top shares and deciles of the cost per brukare."""
+    ranked = _ranked(data["brukare"])
+    n = ranked.height
+    total = ranked["kostnad"].sum() if n else 0
+    rows = []
+    for percent in (1, 5, 10, 20):
+        k = max(n * percent // 100, 1)  # floor, so the top 10 % are exactly decile 10
+        top = ranked.filter(pl.col("rang_fallande") <= k)
+        rows.append((f"Dyraste {percent} %", top.height, top["kostnad"].sum()))
+    deciles = (ranked.with_columns(decil=((pl.col("rang") - 1) * 10 // max(n, 1) + 1))
+               .group_by("decil").agg(pl.len().alias("antal"), pl.col("kostnad").sum())
+               .sort("decil"))
+    for row in deciles.iter_rows(named=True):
+        rows.append((f"Decil {row['decil']}" + (" (lägst)" if row["decil"] == 1 else
+                                                 " (högst)" if row["decil"] == 10 else ""),
+                     row["antal"], row["kostnad"]))
+    frame = pl.DataFrame({"grupp": [r[0] for r in rows], "antal": [r[1] for r in rows],
+                          "kostnad": pl.Series([r[2] for r in rows], dtype=pl.Decimal(18, 2))})
+    smallest_decile = int(deciles["antal"].min() or 0)
+    frame = frame.with_columns(
+        # for publication: the deciles stand or fall together, since the top groups are sums
+        # of deciles (top 10 % = decile 10, top 20 % = deciles 9 and 10)
+        skydd=pl.when(pl.col("grupp").str.starts_with("Decil")).then(pl.lit(smallest_decile))
+        .otherwise(pl.col("antal")),
+        andel_brukare=pl.col("antal") / n if n else pl.lit(None, pl.Float64),
+        andel_kostnad=(pl.col("kostnad").cast(pl.Float64) / float(total)) if total
+        else pl.lit(None, pl.Float64))
+    coefficient = gini(data["brukare"])
+    gini_text = "saknas" if coefficient is None else f"{coefficient:.3f}".replace(".", ",")
+    return Table(
+        "fordelning", "Fördelning", f"Kostnadens fördelning över brukare {data.year}", frame,
+        (Column("grupp", "Grupp"), Column("antal", "Antal brukare", "antal"),
+         Column("kostnad", "Kostnad", "kr_ore"), Column("andel_brukare", "Andel av brukarna",
+                                                         "andel"),
+         Column("andel_kostnad", "Andel av kostnaden", "andel")),
+        ("Dyraste p % = de ⌊p % × antal brukare⌋ brukare (minst en) med högst årskostnad; "
+         "dyraste 10 % är alltså decil 10.",
+         "Decil 1–10: brukarna sorterade efter årskostnad i tio lika stora grupper.",
+         f"Gini-koefficient: {gini_text} (0 = lika kostnad för alla, 1 = en bär allt)."), None,
+        Disclosure("skydd", ("antal", "kostnad", "andel_brukare", "andel_kostnad")))
+
+
+def _ranked(brukare_frame: pl.DataFrame) -> pl.DataFrame:
+    """Persons by cost: rang 1 = cheapest, rang_fallande 1 = most expensive (ties by id)."""
+    return (brukare_frame.select("person_id", "kostnad").sort("kostnad", "person_id")
+            .with_row_index("rang", offset=1)
+            .with_columns(rang_fallande=pl.len() - pl.col("rang") + 1))
+
+
+def fordelningskurva(data: ReportData, points: int = 20) -> Table:
+    """The Lorenz curve: the cheapest x % of brukare carry y % of the cost."""
+    ranked = _ranked(data["brukare"])
+    n = ranked.height
+    cumulative = ranked.select("rang", kumulativ=pl.col("kostnad").cast(pl.Float64).cum_sum())
+    total = cumulative["kumulativ"].max() if n else None
+    steps = pl.DataFrame({"steg": range(points + 1)}).with_columns(
+        andel_brukare=pl.col("steg") / points,
+        rang=(pl.col("steg") * n / points).ceil().cast(pl.UInt32))
+    frame = (steps.join(cumulative.with_columns(pl.col("rang").cast(pl.UInt32)), on="rang",
+                        how="left")
+             .with_columns(andel_kostnad=(pl.col("kumulativ").fill_null(0) / total)
+                           if total else pl.lit(None, pl.Float64))
+             .select("andel_brukare", "andel_kostnad", "rang").sort("andel_brukare"))
+    # for publication: two neighbouring points give the cost share of the persons between
+    # them, so inner points are shown only when every step holds at least 3 persons
+    smallest_step = int(frame["rang"].cast(pl.Int64).diff().drop_nulls().min() or 0)
+    inner = (pl.col("andel_brukare") > 0) & (pl.col("andel_brukare") < 1)
+    frame = frame.with_columns(
+        personer=pl.when(inner).then(pl.lit(smallest_step)).otherwise(pl.lit(0))).drop("rang")
+    return Table(
+        "fordelningskurva", "Fördelningskurva", f"Fördelningskurva {data.year}", frame,
+        (Column("andel_brukare", "Andel av brukarna (billigast först)", "andel"),
+         Column("andel_kostnad", "Andel av kostnaden", "andel")),
+        ("Lorenzkurva: de billigaste x % av brukarna bär y % av kostnaden. Diagonalen vore "
+         "lika kostnad för alla.",),
+        Chart("line", "Fördelningskurva", "andel_brukare", "andel_kostnad",
+              "andel av kostnaden", "andel av brukarna"),
+        Disclosure("personer", ("andel_kostnad",)))
+
+
+def per_invanare(data: ReportData) -> Table:
+    """Cost and brukare per inhabitant, overall and per age band (with a population file)."""
+    from kpb.report.population import AGE_BANDS, in_band
+
+    people = data["brukare"]
+    total_inh = data.invanare
+    if total_inh is None and data.population is not None:
+        total_inh = int(data.population["antal"].sum())
+    rows = [("Alla åldrar", total_inh, people.height, people["kostnad"].sum())]
+    if data.population is not None:
+        for label, low, high in AGE_BANDS:
+            inhabitants = data.population.filter(in_band(pl.col("alder"), low, high))
+            mine = people.filter(in_band(pl.col("alder"), low, high).fill_null(False))
+            rows.append((label, int(inhabitants["antal"].sum()), mine.height,
+                         mine["kostnad"].sum()))
+    frame = pl.DataFrame({"grupp": [r[0] for r in rows],
+                          "invanare": pl.Series([r[1] for r in rows], dtype=pl.Int64),
+                          "brukare": [r[2] for r in rows],
+                          "kostnad": pl.Series([r[3] for r in rows], dtype=pl.Decimal(18, 2))})
+    frame = frame.with_columns(
+        per_1000=money_ratio("brukare", "invanare") * 1000,
+        kr_per_invanare=money_ratio("kostnad", "invanare"))
+    notes = ["Invånare: alla åldrar = invanare i kpb.toml; åldersgrupperna ur "
+             f"data/{data.year}/befolkning.csv (ålder;antal, se formats.md).",
+             "Brukare per 1 000 invånare = brukare i gruppen × 1 000 ÷ invånare i gruppen; "
+             "kr per invånare = gruppens kostnad till brukare ÷ invånare i gruppen.",
+             "Brukarens ålder är åldern vid årets slut."]
+    if total_inh is None:
+        notes.insert(0, "Ingen invånaruppgift: ange invanare i kpb.toml för figurer per "
+                        "invånare.")
+    elif data.population is None:
+        notes.insert(0, f"Ingen befolkningsfil data/{data.year}/befolkning.csv: bara "
+                        "summan för alla åldrar.")
+    return Table(
+        "per_invanare", "Per invånare", f"Per invånare {data.year}", frame,
+        (Column("grupp", "Åldersgrupp"), Column("invanare", "Invånare", "antal"),
+         Column("brukare", "Brukare", "antal"), Column("per_1000", "Brukare per 1 000 invånare",
+                                                       "tal"),
+         Column("kostnad", "Kostnad till brukare", "kr_ore"),
+         Column("kr_per_invanare", "Kr per invånare", "kr")), tuple(notes), None,
+        Disclosure("brukare", ("brukare", "per_1000", "kostnad", "kr_per_invanare")))
+
+
+def ytterfall(data: ReportData) -> Table:
+    """Brukare whose annual cost is at or above their område's threshold (rules [ytterfall])."""
+    from kpb.rules.reporting import rule_for
+
+    people = data["brukare"].with_columns(pl.col("omrade").fill_null("okänt"))
+    rows = []
+    for omrade in sorted(people["omrade"].unique().to_list()):
+        rule = rule_for(data.ytterfall, omrade)
+        if rule is None:
+            continue
+        costs = people.filter(pl.col("omrade") == omrade)["kostnad"]
+        threshold = _threshold(rule, costs)
+        outliers = costs.filter(costs >= threshold)
+        rows.append((omrade, rule.definition, threshold, costs.len(), costs.sum(),
+                     outliers.len(), outliers.sum(), outliers.max()))
+    if rows:
+        rows.append(("Alla områden", "", None, sum(r[3] for r in rows),
+                     sum(Decimal(r[4]) for r in rows), sum(r[5] for r in rows),
+                     sum(Decimal(r[6]) for r in rows),
+                     max((r[7] for r in rows if r[7] is not None), default=None)))
+    money = pl.Decimal(18, 2)
+    frame = pl.DataFrame({
+        "omrade": [r[0] for r in rows], "regel": [r[1] for r in rows],
+        "troskel": pl.Series([r[2] for r in rows], dtype=money),
+        "brukare": pl.Series([r[3] for r in rows], dtype=pl.Int64),
+        "kostnad": pl.Series([r[4] for r in rows], dtype=money),
+        "antal": pl.Series([r[5] for r in rows], dtype=pl.Int64),
+        "ytterfall_kostnad": pl.Series([r[6] for r in rows], dtype=money),
+        "storsta": pl.Series([r[7] for r in rows], dtype=money)})
+    inhabitants = data.invanare
+    frame = frame.with_columns(
+        andel_brukare=money_ratio("antal", "brukare"),
+        andel_kostnad=money_ratio("ytterfall_kostnad", "kostnad"),
+        per_1000=(pl.col("antal").cast(pl.Float64) * 1000 / inhabitants) if inhabitants
+        else pl.lit(None, pl.Float64))
+    notes = ("Ytterfall = brukare vars årskostnad är minst områdets tröskel, enligt "
+             "[ytterfall] i regelfilen (standard gäller områden utan egen regel). Område = "
+             "brukarens huvudområde.",
+             "Median och medel räknas över områdets brukare; percentil med linjär "
+             "interpolation mellan närmaste brukare. Tröskeln avrundas uppåt till helt öre.",
+             "Ytterfall per 1 000 invånare = antal ytterfall × 1 000 ÷ invanare i kpb.toml.")
+    if not data.ytterfall:
+        notes = ("Ingen ytterfallsregel: lägg till [ytterfall] i regelfilen, t.ex. "
+                 "standard = { multipel_median = 5 }.",)
+    return Table(
+        "ytterfall", "Ytterfall", f"Ytterfall {data.year}", frame,
+        (Column("omrade", "Område"), Column("regel", "Regel"),
+         Column("troskel", "Tröskel", "kr"), Column("brukare", "Brukare i området", "antal"),
+         Column("antal", "Ytterfall", "antal"), Column("andel_brukare", "Andel av brukarna",
+                                                       "andel"),
+         Column("ytterfall_kostnad", "Ytterfallens kostnad", "kr_ore"),
+         Column("andel_kostnad", "Andel av kostnaden", "andel"),
+         Column("per_1000", "Ytterfall per 1 000 invånare", "tal")), notes, None,
+        Disclosure("antal", ("antal", "andel_brukare", "ytterfall_kostnad", "andel_kostnad",
+                             "per_1000"), "ytterfall_kostnad", "storsta", total_row=True))
+
+
+def _threshold(rule, costs: pl.Series) -> Decimal:
+    """The rule's threshold over one område's costs, exact, rounded up to whole öre."""
+    from decimal import ROUND_CEILING
+
+    ordered = [Decimal(v) for v in costs.sort().to_list()]  # one område's persons
+    n = len(ordered)
+    if rule.kind == "belopp":
+        value = rule.value * rule.index
+    elif rule.kind == "multipel_medel":
+        value = rule.value * sum(ordered) / n
+    elif rule.kind == "multipel_median":
+        middle = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
+        value = rule.value * middle
+    else:
+        position = rule.value / 100 * (n - 1)
+        low = int(position)
+        high = min(low + 1, n - 1)
+        value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
