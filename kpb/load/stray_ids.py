@@ -20,29 +20,33 @@ keeps the values with six digits in a row, the rest is never looked at again.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from kpb.errors import Problem, error
 from kpb.load.personnummer import is_valid, mask, mask_within, normalised
 from kpb.load.problems import CAP
 from kpb.load.pseudonym import person_id
+from kpb.load.sources import Typed
 from kpb.load.textfile import LINE
 from kpb.project import Project
 
-NOT_SCANNED = {"hushall", "kalla_fil", "varde"}  # hushall is hashed already; varde a number
+# person_id and hushall are pseudonyms already (hex: digits by chance), varde is a number
+NOT_SCANNED = {"person_id", "hushall", "flagga", "kalla_fil", "varde"}
 TOKEN = r"[0-9][0-9+\-]*[0-9]"  # a run of digits with - or + inside: one candidate number
 CANDIDATE = r"[0-9]{6}"
 
 
-def checked(rows: dict[str, list[pl.DataFrame]], project: Project, year: int, key: bytes,
-            problems: list[Problem]) -> dict[str, list[pl.DataFrame]]:
+def checked(rows: dict[str, list[Typed]], project: Project, year: int, key: bytes,
+            problems: list[Problem]) -> dict[str, list[Typed]]:
     """The typed rows with pseudonymised columns replaced; errors for the other numbers."""
     result = {}
-    for source, frames in rows.items():
+    for source, typed in rows.items():
         settings = project.source(source)
-        result[source] = [_checked_frame(frame, source, settings.pseudonymisera,
-                                         settings.kolumner, year, key, problems)
-                          for frame in frames]
+        result[source] = [replace(t, rows=_checked_frame(t.rows, source, settings.pseudonymisera,
+                                                         settings.kolumner, year, key, problems))
+                          for t in typed]
     return result
 
 
