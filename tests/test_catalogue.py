@@ -130,6 +130,8 @@ CASES = {
                              "huvudbok.csv:339: byten 0xFF är inte UTF-8"),
     "trasig UTF-16": (lambda r: write(r, LEDGER, (r / LEDGER).read_text().encode("utf-16")[:-1]),
                       "huvudbok.csv:337: ogiltig UTF-16-kodning"),
+    "siffra efter citattecken": (lambda r: append(r, LEDGER, '202401;3110;200;510;"1"5\n'),
+                                 "huvudbok.csv:338: ett fält har tecken efter sitt avslutande"),
     # -- SIE ----------------------------------------------------------------------------
     "SIE typ 1": (lambda r: replace_ledger(r, "bok.se", '#FLAGGA 0\n#SIETYP 1\n#UB 0 1930 1.00\n'),
                   "bok.se:2: #SIETYP: SIE typ 1"),

@@ -186,8 +186,8 @@ def test_one_invalid_byte_in_a_utf8_file_is_named_with_its_line(tmp_path):
     errors = errors_of(write_project(tmp_path, '[kalla.ledger]\nkodning = "utf-8"\n',
                                      **{"ledger/hb.csv": raw}))
     assert errors == ["data/2024/ledger/hb.csv:4: byten 0xFF är inte UTF-8: väntade UTF-8 som "
-                      "kodning i kpb.toml säger (spara om filen som UTF-8, eller ändra kodning, "
-                      't.ex. till "cp1252" eller "auto")']
+                      "kodning i kpb.toml säger (spara om filen som UTF-8, eller ändra kodning i "
+                      'kpb.toml, t.ex. till "cp1252")']
 
 
 @pytest.mark.parametrize("toml", ["", '[kalla.ledger]\nkodning = "cp1252"\n'])
@@ -230,3 +230,28 @@ def test_through_compute_a_pseudonymised_utforare_is_written_nowhere_as_a_number
         found = con.sql("select distinct utforare from aktivitet where kalla_fil like "
                         "'%hemtjanst.csv' and kalla_rad = 2").fetchall()
     assert found == [(pseudonym.person_id(TEST_KEY.encode(), "utforare:198112189876"),)]
+
+
+def test_an_invalid_byte_after_a_utf8_bom_is_named_with_its_line(tmp_path):
+    raw = b"\xef\xbb\xbf" + LEDGER_TEXT.encode("utf-8") + b"202403;5010;\xc3;1\n"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": raw}))
+    assert len(errors) == 1 and errors[0].startswith(
+        "data/2024/ledger/hb.csv:4: byten 0xC3 är inte UTF-8"), errors
+
+
+# -- text after a closing quote ---------------------------------------------------------------
+
+@pytest.mark.parametrize("field,separator", [('"1"5', ";"), ('"0,68"Á', ";"), ('"1" ', "\t"),
+                                             ('"1"5', "|")])
+def test_text_after_a_closing_quote_is_an_error_never_a_lost_digit(tmp_path, field, separator):
+    text = (f"period;konto;belopp\n202401;5010;1\n202401;5010;{field}\n"
+            ).replace(";", separator)
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text.encode("cp1252")}))
+    assert len(errors) == 1 and errors[0].startswith(
+        "data/2024/ledger/hb.csv:3: ett fält har tecken efter sitt avslutande citattecken"), errors
+
+
+def test_quotes_inside_an_unquoted_field_are_still_read(tmp_path):
+    text = 'period;konto;ansvar;belopp\n202401;5010;Rum "Norr" 2;1\n202401;5010;"a ""b""";2\n'
+    loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": text}), 2024)
+    assert loaded.ledger["ansvar"].to_list() == ['Rum "Norr" 2', 'a "b"']

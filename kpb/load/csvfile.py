@@ -22,6 +22,7 @@ import pyarrow.csv as pa_csv
 
 from kpb.errors import Problem, error, warning
 from kpb.load.encodings import readable
+from kpb.load.quotes import text_after_quote
 from kpb.load.spellings import TEXT, spellings
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows, sha256
 from kpb.project import SourceSettings
@@ -44,6 +45,9 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     if not text or text.isspace():  # not strip(): that would copy a 1 GB file
         return None, [error(file, None, None, "filen är tom, väntade en rubrikrad och data")]
     separator = settings.separator if settings.separator != "auto" else detect_separator(text)
+    refused = text_after_quote(text, separator, file)  # quotes.py: "1"5 would read as 1
+    if refused:
+        return None, refused
     try:
         rows = _read_text(text, separator, categorical)
     except pl.exceptions.PolarsError:
