@@ -255,3 +255,11 @@ def test_quotes_inside_an_unquoted_field_are_still_read(tmp_path):
     text = 'period;konto;ansvar;belopp\n202401;5010;Rum "Norr" 2;1\n202401;5010;"a ""b""";2\n'
     loaded = load_year(write_project(tmp_path, **{"ledger/hb.csv": text}), 2024)
     assert loaded.ledger["ansvar"].to_list() == ['Rum "Norr" 2', 'a "b"']
+
+
+@pytest.mark.parametrize("tail", ['"12', '"1ä\u3000'])
+def test_a_quote_never_closed_is_an_error_never_a_lost_digit(tmp_path, tail):
+    text = f"period;konto;belopp\n202401;5010;1\n202401;5010;{tail}"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text}))
+    assert len(errors) == 1 and errors[0].startswith(
+        "data/2024/ledger/hb.csv:3: ett citattecken stängs aldrig"), errors
