@@ -132,6 +132,10 @@ CASES = {
                       "huvudbok.csv:337: ogiltig UTF-16-kodning"),
     "siffra efter citattecken": (lambda r: append(r, LEDGER, '202401;3110;200;510;"1"5\n'),
                                  "huvudbok.csv:338: ett fält har tecken efter sitt avslutande"),
+    "rubriken *": (edit(LEDGER, "ansvar;verksamhet", "ansvar;*"),
+                   "huvudbok.csv:1: rubriken '*' kan inte användas"),
+    "citattecken sist i filen": (lambda r: append(r, LEDGER, '202401;3110;200;510;"12'),
+                                 "huvudbok.csv:338: ett citattecken stängs aldrig"),
     # -- SIE ----------------------------------------------------------------------------
     "SIE typ 1": (lambda r: replace_ledger(r, "bok.se", '#FLAGGA 0\n#SIETYP 1\n#UB 0 1930 1.00\n'),
                   "bok.se:2: #SIETYP: SIE typ 1"),

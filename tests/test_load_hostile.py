@@ -263,3 +263,12 @@ def test_a_quote_never_closed_is_an_error_never_a_lost_digit(tmp_path, tail):
     errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text}))
     assert len(errors) == 1 and errors[0].startswith(
         "data/2024/ledger/hb.csv:3: ett citattecken stängs aldrig"), errors
+
+
+@pytest.mark.parametrize("header", ["*", "^.*$"])
+def test_a_header_polars_reads_as_a_pattern_is_an_error(tmp_path, header):
+    text = f"period;konto;belopp;{header}\n202401;5010;1;\n"
+    errors = errors_of(write_project(tmp_path, **{"ledger/hb.csv": text}))
+    assert errors == [f"data/2024/ledger/hb.csv:1: rubriken {header!r} kan inte användas (den "
+                      "läses som ett mönster över alla kolumner): väntade ett kolumnnamn, döp om "
+                      "kolumnen i exporten"]

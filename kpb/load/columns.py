@@ -33,6 +33,9 @@ class Columns:
 
 def map_columns(table: TextTable, wanted: tuple[str, ...], required: tuple[str, ...],
                 settings: SourceSettings) -> tuple[Columns, list[Problem]]:
+    patterns = pattern_headers(table.headers, table.file)  # XLSX: CSV stops in read_csv
+    if patterns:
+        return Columns(table.rows.select(LINE), {}, frozenset()), patterns
     headers = {name: found for name in wanted
                if (found := _find_header(table.headers, settings.kolumner.get(name, name)))}
     problems = [_missing(table, name, settings) for name in required if name not in headers]
@@ -43,6 +46,16 @@ def map_columns(table: TextTable, wanted: tuple[str, ...], required: tuple[str, 
     rows = table.rows.select(pl.col(LINE), *selected)
     shown = {name: headers.get(name, settings.kolumner.get(name, name)) for name in wanted}
     return Columns(rows, shown, frozenset(headers)), problems
+
+
+def pattern_headers(headers: list[str], file: str) -> list[Problem]:
+    """Headers Polars would take for a pattern (`*` is every column, `^...$` a regex), an
+    error each: kpb selects columns by their header, and such a name would select others."""
+    return [error(file, 1, None, f"rubriken {header!r} kan inte användas (den läses som ett "
+                                 "mönster över alla kolumner): väntade ett kolumnnamn, döp om "
+                                 "kolumnen i exporten")
+            for header in headers if header == "*" or (header.startswith("^")
+                                                       and header.endswith("$"))]
 
 
 def _find_header(headers: list[str], expected: str) -> str | None:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from kpb.errors import Problem, error, warning
+from kpb.load.columns import pattern_headers
 from kpb.load.encodings import readable
 from kpb.load.quotes import text_after_quote
 from kpb.load.spellings import TEXT, spellings
@@ -52,6 +53,9 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
         rows = _read_text(text, separator, categorical)
     except pl.exceptions.PolarsError:
         return None, _shape_problems(text, separator, file)
+    refused = pattern_headers(rows.columns, file)  # columns.py: "*" would select every column
+    if refused:
+        return None, refused
     short, problems = _short_lines(text, separator, rows, file)
     if short:  # reported: their padded fields would only add misleading errors
         rows = rows.filter(~pl.col(LINE).is_in(short))
