@@ -49,14 +49,13 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent,
     """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb
     (the results in ut/<year> are left as they are). `new_key`: create a missing pseudonym
     key even though the project has earlier data."""
-    from kpb.load.database import store
-    from kpb.write.commit import recover
+    from kpb.write.commit import recover, store_inputs
 
     project = Project.open(project_dir)
     recover(project)
     timer = Timer(progress)
     loaded = _read(project, year, timer, progress, new_key)
-    timer.run("store", "Sparar i kpb.duckdb", store, project, year, loaded)
+    timer.run("store", "Sparar i kpb.duckdb", store_inputs, project, year, loaded)
     return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings,
                       loaded.warnings)
 
