@@ -1,4 +1,4 @@
-"""python -m benchmarks [--sizes 50000,600000,1000000] [--smoke] [--out FILE] [--data-dir DIR]"""
+"""python -m benchmarks [--sizes 50000,250000,1000000,2000000] [--smoke] [--out FILE] [--data-dir DIR]"""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from pathlib import Path
 
 from benchmarks.runner import Options, run
 
-DEFAULT_SIZES = "50000,600000,1000000"
+DEFAULT_SIZES = "50000,250000,1000000,2000000"
 SMOKE_SIZE = "1000"
 HERE = Path(__file__).resolve().parent
 
 
 def parse(argv=None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m benchmarks",
-                                     description="kpb benchmarks (issue 4): kpb compute per "
-                                                 "stage vs a plain DuckDB baseline kernel")
+                                     description="kpb benchmarks (issues 4 and 11): kpb compute "
+                                                 "per stage vs a plain DuckDB baseline kernel, "
+                                                 "and the whole run vs DuckDB and Polars by hand")
     parser.add_argument("--sizes", help=f"invånare, kommaseparerat (standard {DEFAULT_SIZES})")
     parser.add_argument("--smoke", action="store_true",
                         help=f"en liten körning ({SMOKE_SIZE} invånare) för CI: sekunder")

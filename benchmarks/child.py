@@ -3,6 +3,7 @@
     python -m benchmarks.child compute PROJECT YEAR     -> JSON on stdout
     python -m benchmarks.child baseline PROJECT YEAR OUT.parquet
     python -m benchmarks.child synth PROJECT YEAR INVANARE SEED
+    python -m benchmarks.child duckdb|polars PROJECT YEAR OUT.parquet   (the peers by hand)
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def baseline(project: Path, year: int, out: Path) -> dict:
     return result | {"topp_rss_mib": peak_rss_mib()}
 
 
+def peer(kind: str, project: Path, year: int, out: Path) -> dict:
+    from benchmarks import peers
+
+    return peers.run(kind, project, year, out) | {"topp_rss_mib": peak_rss_mib()}
+
+
 def synth(project: Path, year: int, invanare: int, seed: int) -> dict:
     from kpb.synth import generate
 
@@ -55,6 +62,8 @@ def main(argv: list[str]) -> None:
         result = compute(project, year)
     elif kind == "baseline":
         result = baseline(project, year, Path(argv[3]))
+    elif kind in ("duckdb", "polars"):
+        result = peer(kind, project, year, Path(argv[3]))
     else:
         result = synth(project, year, int(argv[3]), int(argv[4]))
     result["process_sekunder"] = time.perf_counter() - started

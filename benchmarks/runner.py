@@ -1,5 +1,6 @@
-"""The benchmark runner: generate or reuse projects, run kpb compute and the baseline kernel
-on each size in fresh processes, print a table, write JSON, check the targets of issue 4."""
+"""The benchmark runner: generate or reuse projects, run kpb compute, the baseline kernel and
+the two end-to-end peers (DuckDB and Polars by hand) on each size in fresh processes, print
+the tables, write JSON, check the targets of issues 4 and 11."""
 
 from __future__ import annotations
 
@@ -31,12 +32,14 @@ def run(options: Options) -> dict:
     results = {size: measure_size(size, options) for size in options.sizes}
     report = {"maskin": machine(), "ar": options.year, "seed": SEED,
               "storlekar": {str(size): r for size, r in results.items()},
-              "mal": targets.check(results)}
+              "mal": targets.check(results), "mal_issue_11": targets.check_issue_11(results)}
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
     print(table(results, report["maskin"]))
     print(verdicts(report["mal"]))
+    print(peer_table(results))
+    print(verdicts(report["mal_issue_11"], "Mål (issue 11)"))
     return report
 
 
@@ -49,7 +52,15 @@ def measure_size(size: int, options: Options) -> dict:
         out = project / "baslinje.parquet"
         result["baslinje"] = _child("baseline", project, options.year, out)
         result |= ratios(kpb_run, result["baslinje"])
+        for peer in PEERS:
+            done = _child(peer, project, options.year, project / f"{peer}_for_hand.parquet")
+            result[f"{peer}_for_hand"] = done
+            if done.get("sekunder"):
+                result[f"hela_mot_{peer}"] = kpb_run["sekunder"] / done["sekunder"]
     return result
+
+
+PEERS = ("duckdb", "polars")
 
 
 def ensure_project(project: Path, size: int, options: Options) -> dict:
@@ -167,8 +178,47 @@ def _line(size, name, seconds, rows, rss, ratio, cpu, limit) -> str:
             f"{ratio_text:>11} {cpu_text:>9}  {limit}")
 
 
-def verdicts(checks: list[dict]) -> str:
-    lines = ["", "Mål (issue 4):"]
+PEER_HEADER = (f"{'invånare':>10} {'kpb compute':>12} {'DuckDB hand':>12} {'Polars hand':>12} "
+               f"{'× DuckDB':>9} {'× Polars':>9} {'kpb RSS GiB':>12} {'DuckDB RSS':>11} "
+               f"{'Polars RSS':>11}  samma öre")
+
+
+def peer_table(results: dict[int, dict]) -> str:
+    """The whole run against what an analyst would write by hand (issue 11)."""
+    lines = ["", "Hela körningen mot för hand skrivna motsvarigheter (samma CSV, samma öre):",
+             PEER_HEADER, "-" * len(PEER_HEADER)]
+    for size, result in results.items():
+        kpb_run = result["kpb"]
+        if "fel" in kpb_run:
+            continue
+        duck, polars = (result.get(f"{p}_for_hand", {}) for p in PEERS)
+        lines.append(
+            f"{size:>10} {kpb_run['sekunder']:>11.2f}s {_seconds(duck):>12} {_seconds(polars):>12} "
+            f"{_ratio(result.get('hela_mot_duckdb')):>9} {_ratio(result.get('hela_mot_polars')):>9} "
+            f"{kpb_run['topp_rss_mib'] / 1024:>12.2f} {_gib(duck):>11} {_gib(polars):>11}  "
+            f"{_same(duck)} / {_same(polars)}")
+    return "\n".join(lines)
+
+
+def _seconds(run: dict) -> str:
+    return f"{run['sekunder']:.2f}s" if run.get("sekunder") else "fel" if "fel" in run else "-"
+
+
+def _ratio(value) -> str:
+    return f"{value:.2f}" if value is not None else "-"
+
+
+def _gib(run: dict) -> str:
+    return f"{run['topp_rss_mib'] / 1024:.2f}" if run.get("topp_rss_mib") else "-"
+
+
+def _same(run: dict) -> str:
+    same = run.get("stammer_med_kpb", {})
+    return f"{same.get('lika')}/{same.get('rader')}" if same else "-"
+
+
+def verdicts(checks: list[dict], title: str = "Mål (issue 4)") -> str:
+    lines = ["", f"{title}:"]
     for check in checks:
         detail = check.get("marginal") or ""
         lines.append(f"  {check['status']:<8} {check['mal']}  {detail}")

@@ -1,4 +1,4 @@
-"""The targets of issue 4, checked against one benchmark run's results."""
+"""The targets of issues 4 and 11, checked against one benchmark run's results."""
 
 from __future__ import annotations
 
@@ -51,3 +51,37 @@ def _linear(results) -> dict:
     growth = big["sekunder"] / small["sekunder"] if big and small else None
     return _verdict("linjär tillväxt: 1M-körningen högst 25 × 50 000-körningen", growth,
                     MAX_GROWTH, "×")
+
+
+# -- issue 11: the whole run against the peers by hand, memory, growth -------------------
+
+DOUBLE, LARGE = 2_000_000, 4_000_000
+MAX_VS_DUCKDB, MAX_VS_POLARS = 1.3, 2.5
+MAX_RSS_MIB_1M, MAX_RSS_MIB_4M = 3 * 1024, 6 * 1024
+MAX_GROWTH_2M = 2.2
+
+
+def check_issue_11(results: dict[int, dict]) -> list[dict]:
+    big = results.get(BIG, {})
+    return [
+        _verdict("1M invånare: hela kpb compute ≤ 1,3 × DuckDB för hand",
+                 big.get("hela_mot_duckdb"), MAX_VS_DUCKDB, "×"),
+        _verdict("1M invånare: hela kpb compute ≤ 2,5 × Polars för hand",
+                 big.get("hela_mot_polars"), MAX_VS_POLARS, "×"),
+        _verdict("1M invånare: topp-RSS ≤ 3 GiB", _rss(results, BIG), MAX_RSS_MIB_1M, "MiB"),
+        _verdict("4M invånare: topp-RSS ≤ 6 GiB", _rss(results, LARGE), MAX_RSS_MIB_4M, "MiB"),
+        _verdict("linjär tid: 2M-körningen högst 2,2 × 1M-körningen", _growth(results),
+                 MAX_GROWTH_2M, "×"),
+    ]
+
+
+def _rss(results, size):
+    run = results.get(size, {}).get("kpb")
+    return run["topp_rss_mib"] if run and "fel" not in run else None
+
+
+def _growth(results):
+    big, double = results.get(BIG, {}).get("kpb"), results.get(DOUBLE, {}).get("kpb")
+    if not big or not double or "fel" in big or "fel" in double:
+        return None
+    return double["sekunder"] / big["sekunder"]

@@ -80,3 +80,28 @@ def test_targets_say_by_how_much_a_run_misses():
     assert memory["status"] == "MISS" and "1024.00 MiB över" in memory["marginal"]
     assert allocate["status"] == "MISS" and allocate["storlek"] == 1_000_000
     assert linear["status"] == "MISS" and linear["uppmatt"] == 45.0
+
+
+def test_both_peers_by_hand_give_kpbs_costs_to_the_ore(smoke):
+    done, report = smoke
+    (result,) = report["storlekar"].values()
+    for peer in ("duckdb", "polars"):
+        agreement = result[f"{peer}_for_hand"]["stammer_med_kpb"]
+        assert agreement["rader"] > 0 and agreement["lika"] == agreement["rader"], peer
+        assert result[f"hela_mot_{peer}"] == pytest.approx(
+            result["kpb"]["sekunder"] / result[f"{peer}_for_hand"]["sekunder"])
+    assert "Mål (issue 11)" in done.stdout
+
+
+def test_issue_11_targets_compare_with_the_peers_and_the_1m_run():
+    from benchmarks import targets
+
+    def run(seconds, rss, vs_duckdb=None, vs_polars=None):
+        return {"kpb": {"sekunder": seconds, "topp_rss_mib": rss},
+                "hela_mot_duckdb": vs_duckdb, "hela_mot_polars": vs_polars}
+
+    checks = targets.check_issue_11({1_000_000: run(20.0, 4096.0, 1.2, 3.0),
+                                     2_000_000: run(50.0, 5000.0)})
+    statuses = [c["status"] for c in checks]
+    assert statuses == ["PASS", "MISS", "MISS", "EJ MÄTT", "MISS"]
+    assert checks[4]["uppmatt"] == 2.5

@@ -39,23 +39,49 @@ def volume_priced(rules: Rules) -> pl.Expr:
 
 
 def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
-    """Rows (aktivitet or direkt) joined to the pools they feed."""
-    return (rows.lazy().join(feeds.lazy(), on="insats", how="inner")
-            .filter(pl.col("utforare_krav").is_null() | (pl.col("utforare") == pl.col("utforare_krav"))))
+    """Rows (aktivitet or direkt) joined to the pools they feed.
+
+    Pools open to any utförare join on insats; pools that name their utförare join on
+    (insats, utförare), so a row meets only its own pools, never every pool of its insats
+    (49 hemtjänst pools at 1M invånare made that a join of rows × pools).
+    """
+    rows, feeds = rows.lazy(), feeds.lazy()
+    krav = pl.col("utforare_krav")
+    any_utforare = rows.join(feeds.filter(krav.is_null()), on="insats", how="inner")
+    named = (rows.join(feeds.filter(krav.is_not_null()).rename({"utforare_krav": "utforare"}),
+                       on=["insats", "utforare"], how="inner")
+             .with_columns(utforare_krav=pl.col("utforare")))
+    return pl.concat([any_utforare, named], how="vertical")
 
 
 def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
-    rows = matched_rows(aktivitet, pool_insatser(rules))
+    feeds = pool_insatser(rules)
+    of_unit = lambda unit: feeds.filter(pl.col("enhet") == unit)  # noqa: E731
+    # hours and counts are sums: summed per person, insats and utförare first (25M rows to a
+    # few hundred thousand), then joined to the pools, so no 25M-row join is held in memory
+    # (rows dated outside the year add nothing: the check stage warns about them)
+    dated = _of_insatser(aktivitet, pl.concat([of_unit(unit) for unit in DATED_UNITS]))
+    counted = per_person(dated.filter(in_year(pl.col("from"), year)))
     by_unit = [
-        summed(rows.filter((pl.col("enhet") == "timmar") & in_year(pl.col("from"), year)),
-               "timmar_milli"),
-        summed(rows.filter((pl.col("enhet") == "antal") & in_year(pl.col("from"), year)),
-               "antal_milli"),
-        days(rows.filter(pl.col("enhet") == "dygn"), year),
-        months(rows.filter(pl.col("enhet") == "manader"), year),
+        summed(matched_rows(counted, of_unit("timmar")), "timmar_milli"),
+        summed(matched_rows(counted, of_unit("antal")), "antal_milli"),
+        days(matched_rows(_of_insatser(aktivitet, of_unit("dygn")), of_unit("dygn")), year),
+        months(matched_rows(_of_insatser(aktivitet, of_unit("manader")), of_unit("manader")),
+               year),
         kronor(matched_rows(direkt, pool_insatser(rules)).filter(pl.col("enhet") == "kronor")),
     ]
     return pl.concat([v.select(KEYS + ["volym_milli"]).cast(VOLUME_SCHEMA) for v in by_unit])
+
+
+def per_person(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Σ timmar_milli and Σ antal_milli per person, insats and utförare."""
+    return (rows.group_by(["person_id", "insats", "utforare"])
+            .agg(pl.col("timmar_milli").sum(), pl.col("antal_milli").sum()))
+
+
+def _of_insatser(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
+    """The rows of the insatser these pools take (one insats has one unit)."""
+    return rows.lazy().filter(pl.col("insats").is_in(feeds["insats"].unique().implode()))
 
 
 def summed(rows: pl.LazyFrame, column: str) -> pl.LazyFrame:

@@ -22,7 +22,7 @@ from kpb.load.csvfile import read_csv
 from kpb.load.problems import masked
 from kpb.load.pseudonym import load_key
 from kpb.load.sie import read_sie
-from kpb.load.sources import Context, typed_rows
+from kpb.load.sources import Context, Typed, typed_rows
 from kpb.load.textfile import TextTable
 from kpb.load.xlsxfile import read_xlsx
 from kpb.project import SOURCES, Project, SourceSettings
@@ -56,8 +56,8 @@ class Loaded:
 def load_year(project: Project, year: int, progress: Progress = silent,
               new_key: bool = False) -> Loaded:
     """`new_key`: create a missing key file even though the project has earlier data."""
-    ctx = Context(year, project.pseudonym)
     key = load_key(project, progress, new_key)  # redan_pseudonym too: hushall is hashed
+    ctx = Context(year, project.pseudonym, key)
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     problems += _same_content(texts)
@@ -68,7 +68,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
     problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
     if any(p.is_error for p in problems):
         raise KpbError("inläsning", problems)
-    return _assemble(year, rows, files, key, project, problems)
+    return _assemble(year, rows, files, problems)
 
 
 def _read_source(project: Project, year: int, source: str, problems) -> list[TextTable]:
@@ -127,7 +127,7 @@ def _read_by_type(project: Project, path: Path, file: str, source: str, year: in
     if suffix in (".se", ".si"):
         table, problems = read_sie(path, file, project.sie, year)
     else:
-        table, problems = read_csv(path, file, project.source(source))
+        table, problems = read_csv(path, file, project.source(source), True)  # Categorical
     return ([table] if table is not None else []), problems
 
 
@@ -185,8 +185,8 @@ def _whole_file(name: str) -> str:
     return name.rsplit("[", 1)[0] if name.endswith("]") else name  # no sheet title has [ ]
 
 
-def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
-    frames = []
+def _typed_source(project, source, tables, ctx, problems) -> list[Typed]:
+    typed = []
     while tables:
         table = tables.pop(0)  # its text is let go as soon as it is typed
         # SIE rows already carry canonical names; kolumner in kpb.toml is for CSV/XLSX
@@ -194,19 +194,15 @@ def _typed_source(project, source, tables, ctx, problems) -> list[pl.DataFrame]:
         rows, found = typed_rows(source, table, settings, ctx)
         problems += found
         if rows is not None:
-            frames.append(rows)
-    return frames
+            typed.append(rows)
+    return typed
 
 
-def _assemble(year, rows, files, key, project, problems) -> Loaded:
-    redan = project.pseudonym.redan_pseudonym
+def _assemble(year, typed, files, problems) -> Loaded:
     frames, attributes = {}, []
     for source in SOURCES:
-        combined = pl.concat(rows[source], how="vertical") if rows[source] else None
-        if combined is not None and source in PERSON_SOURCES:
-            combined = persons.finish(combined, key, redan)
-            attributes.append(persons.attributes(combined, redan))
-        frames[source] = _table(combined, year, schemas.TABLES[source])
+        attributes += [t.attributes for t in typed[source] if t.attributes is not None]
+        frames[source] = _table(typed[source], year, schemas.TABLES[source])
     person = (persons.person_table(pl.concat(attributes), year) if attributes
               else schemas.empty(schemas.PERSON))
     return Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
@@ -214,10 +210,24 @@ def _assemble(year, rows, files, key, project, problems) -> Loaded:
                   files, sorted(problems, key=str), utfall=frames["utfall"])
 
 
-def _table(rows: pl.DataFrame | None, year: int, schema: dict) -> pl.DataFrame:
-    if rows is None:
+def _table(typed: list[Typed], year: int, schema: dict) -> pl.DataFrame:
+    """The files' rows as one table with `ar`, every column in one chunk.
+
+    Selecting from (or exporting) columns whose chunks do not line up makes Polars copy every
+    column again, seconds at 25M rows; rechunking the whole frame at once would hold two
+    copies of it (3 GB each at 1M invånare). So the files' frames are let go (the list is
+    emptied) and the columns are rechunked one at a time, each old column freed as it goes.
+    """
+    if not typed:
         return schemas.empty(schema)
-    return schemas.conform(rows.with_columns(pl.lit(year).alias("ar")), schema)
+    rows = pl.concat([t.rows for t in typed], how="vertical")
+    typed.clear()
+    columns = [*rows.get_columns(), pl.repeat(year, rows.height, dtype=pl.Int32, eager=True
+                                              ).alias("ar")]
+    del rows
+    for position, column in enumerate(columns):
+        columns[position] = column.rechunk()
+    return schemas.conform(pl.DataFrame(columns), schema)
 
 
 def _files_table(year: int, texts: dict) -> pl.DataFrame:

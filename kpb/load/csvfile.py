@@ -5,7 +5,7 @@ unless kpb.toml sets `kodning`. Separator: the most frequent of ; , tab | in the
 (ties go to ;), unless set. Every value stays text here; parse.py turns it into numbers.
 
 Nothing is coerced silently: a line with more or fewer fields than the header is an error
-(Polars pads short lines with "", so those are found with a second, streaming parse), and
+(Polars pads short lines with empty values, so those are found with a second, streaming parse), and
 bytes Windows-1252 leaves undefined are a warning (they are read as U+FFFD).
 """
 
@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from kpb.errors import Problem, error, warning
+from kpb.load.spellings import TEXT, spellings
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows, sha256
 from kpb.project import SourceSettings
 
@@ -30,16 +31,18 @@ MAX_SHAPE_PROBLEMS = 20
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
-def read_csv(path: Path, file: str, settings: SourceSettings
+def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool = False
              ) -> tuple[TextTable | None, list[Problem]]:
+    """`categorical`: columns as Categorical (the load types each distinct spelling once);
+    otherwise Utf8, for readers that take the text as it is (kolada)."""
     raw = path.read_bytes()
     encoding = settings.kodning if settings.kodning != "auto" else detect_encoding(raw)
     text = as_utf8(raw, encoding)
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): that would copy a 1 GB file
         return None, [error(file, None, None, "filen är tom, väntade en rubrikrad och data")]
     separator = settings.separator if settings.separator != "auto" else detect_separator(text)
     try:
-        rows = _read_text(text, separator)
+        rows = _read_text(text, separator, categorical)
     except pl.exceptions.PolarsError:
         return None, _shape_problems(text, separator, file)
     short, problems = _short_lines(text, separator, rows, file)
@@ -53,6 +56,8 @@ def read_csv(path: Path, file: str, settings: SourceSettings
 def detect_encoding(raw: bytes) -> str:
     if raw.startswith(BOM):
         return "utf-8-sig"
+    if raw.isascii():  # a fast scan, where decoding would build a 1 GB str
+        return "utf-8"
     try:
         raw.decode("utf-8")
         return "utf-8"
@@ -87,20 +92,48 @@ def detect_separator(text: bytes) -> str:
     return best if counts[best] else ";"
 
 
-def _read_text(text: bytes, separator: str) -> pl.DataFrame:
+def _read_text(text: bytes, separator: str, categorical: bool) -> pl.DataFrame:
+    """Every column text. As Categorical its codes tell which rows share a spelling, so each
+    distinct value is typed once (spellings.py); Polars reads an unquoted empty field of a
+    Categorical column as null, a quoted one as "" (parse.py treats both as empty)."""
+    overrides = None
+    if categorical:
+        width = len(pl.read_csv(text, separator=separator, infer_schema=False,
+                                has_header=True, n_rows=0).columns)
+        overrides = [pl.Categorical] * width
     rows = pl.read_csv(text, separator=separator, infer_schema=False, has_header=True,
                        empty_string_is_null=False, row_index_name=LINE,
+                       schema_overrides=overrides,
                        with_column_names=lambda names: [n.strip() for n in names])
-    return rows.with_columns(_line_numbers(rows))
+    # one chunk per column (the reader leaves hundreds): later frames built from these
+    # columns then line up, and selecting from them does not copy 25M rows again
+    return rows.with_columns(_line_numbers(rows, text)).rechunk()
 
 
-def _line_numbers(rows: pl.DataFrame) -> pl.Expr:
+def _line_numbers(rows: pl.DataFrame, text: bytes) -> pl.Expr:
     """Header is line 1; a quoted field holding newlines pushes every later row down."""
+    first = pl.col(LINE).cast(pl.Int64) + 2
+    if _one_line_per_row(text, rows.height):
+        return first.alias(LINE)
     fields = [name for name in rows.columns if name != LINE]
-    newlines = pl.sum_horizontal([pl.col(name).str.count_matches("\n", literal=True)
-                                  .fill_null(0) for name in fields])
+    newlines = pl.sum_horizontal([_newlines(rows[name]) for name in fields])
     earlier = newlines.cum_sum().shift(1, fill_value=0)
-    return (pl.col(LINE).cast(pl.Int64) + 2 + earlier).alias(LINE)
+    return (first + earlier).alias(LINE)
+
+
+def _one_line_per_row(text: bytes, rows: int) -> bool:
+    """True when no field holds a newline: the file's newlines end exactly its records (the
+    header and one per row), which counting them (fast, no copy) shows."""
+    records = rows + 1
+    return text.count(b"\n") == (records if text.endswith(b"\n") else records - 1)
+
+
+def _newlines(column: pl.Series) -> pl.Series:
+    """Newlines inside each row's value, counted once per distinct spelling."""
+    spelt = spellings(column)
+    counts = spelt.distinct.select(pl.col(TEXT).str.count_matches("\n", literal=True)
+                                   .fill_null(0).cast(pl.Int64))
+    return spelt.spread(counts).to_series()
 
 
 def _shape_problems(text: bytes, separator: str, file: str) -> list[Problem]:
@@ -139,7 +172,8 @@ def _short_lines(text: bytes, separator: str, rows: pl.DataFrame, file: str
     over just the rows whose field count is wrong (record numbers map to rows[LINE]).
     """
     last = rows.columns[-1]
-    if last == LINE or not rows.select((pl.col(last) == "").any()).item():
+    if last == LINE or not rows.select(
+            (pl.col(last).is_null() | (pl.col(last) == "")).any()).item():
         return [], []
     try:
         short = _short_records(text, separator)

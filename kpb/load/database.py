@@ -2,7 +2,8 @@
 
 `store` replaces one year's rows of all six tables in a single transaction: DuckDB commits
 it atomically (write-ahead log), so an exception or a killed process before the commit
-leaves the previous content as it was. Frames move through Arrow in both directions.
+leaves the previous content as it was. Frames move through Arrow in both directions (into
+DuckDB as string views, as Polars holds them: no copy).
 `kpb compute` stores only after the allocation succeeded and its results are staged, and
 records the staged folder in the same transaction (kpb/write/commit.py).
 """
@@ -38,7 +39,8 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
 def _replace_year(con, table: str, year: int, frame: pl.DataFrame) -> None:
     con.execute(sql("load/delete_year").format(table=table), [year]).fetchall()
     rows = schemas.conform(frame, schemas.TABLES[table])
-    con.register("incoming", rows.to_arrow())
+    # Arrow string views, as Polars holds them: no copy of 25M strings into large_string
+    con.register("incoming", rows.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         con.execute(sql("load/insert").format(table=table)).fetchall()
     finally:

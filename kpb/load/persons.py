@@ -1,9 +1,9 @@
 """The `person` column: personnummer -> checked, normalised -> pseudonym + attributes.
 
-While a source is parsed, rows carry private columns (`_pnr`, `_hash_input`, ...); `finish`
-replaces them with `person_id` (and `hushall` with its keyed pseudonym: a household id is
-often the applicant's personnummer) and `person_attributes` keeps only what KPB needs (kön,
-födelseår). No column that leaves this module holds a personnummer.
+Each distinct spelling of a person column is checked once and gets private columns (`_pnr`,
+`_hash_input`, ...); `pseudonyms` turns them into `person_id`, `flagga` and what KPB needs of
+the person (kön, födelseår), and only those reach the rows (sources.py). No column that
+leaves the load step holds a personnummer.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import polars as pl
 
 from kpb.load import personnummer as pnr
 from kpb.load.parse import Parsed, cleaned
-from kpb.load.pseudonym import household_pseudonyms, pseudonymise
+from kpb.load.pseudonym import pseudonymise
 from kpb.project import PseudonymSettings
 
 INVALID_FLAG = "ogiltigt_id"
@@ -87,29 +87,20 @@ def attribute_parsers(kon_raw: pl.Expr, fodelsear_raw: pl.Expr, settings: Pseudo
     }
 
 
-def finish(rows: pl.DataFrame, key: bytes, redan_pseudonym: bool) -> pl.DataFrame:
-    """person_id from the private columns; the personnummer itself is dropped here.
-
-    hushall is replaced by its keyed pseudonym in both modes: a household id given beside a
-    pseudonym may still be a personnummer.
+def pseudonyms(spelt: pl.DataFrame, key: bytes, redan_pseudonym: bool) -> pl.DataFrame:
+    """Per distinct spelling of `person` (with the private columns of `person_parsed`):
+    person_id and flagga; with personnummer also kön and födelseår, which follow from the
+    number (`_kon_in`, `_fodelsear_in`). Each distinct id is hashed once.
     """
-    ids = rows["_hash_input"]
+    ids = spelt["_hash_input"]
     person_id = ids if redan_pseudonym else pseudonymise(ids, key)
     flagga = pl.when(pl.col("_pnr").is_null() & (not redan_pseudonym)).then(
         pl.lit(INVALID_FLAG)).otherwise(pl.lit(""))
-    return rows.with_columns(person_id.alias("person_id"), flagga.alias("flagga"),
-                             household_pseudonyms(rows["hushall"], key))
-
-
-def attributes(rows: pl.DataFrame, redan_pseudonym: bool) -> pl.DataFrame:
-    """person_id, kon, fodelsear, flagga per row (before the private columns are dropped)."""
+    spelt = spelt.with_columns(person_id.alias("person_id"), flagga.alias("flagga"))
     if redan_pseudonym:  # checked by attribute_parsers
-        return rows.select("person_id", pl.col("_kon_in").alias("kon"),
-                           pl.col("_fodelsear_in").alias("fodelsear"), "flagga")
-    # kön and födelseår follow from the number itself: derive them once per distinct person
-    distinct = rows.select("person_id", "_pnr", "flagga").unique(maintain_order=True)
-    return distinct.select("person_id", pnr.kon(pl.col("_pnr")).fill_null("").alias("kon"),
-                           pnr.fodelsear(pl.col("_pnr")).alias("fodelsear"), "flagga")
+        return spelt
+    return spelt.with_columns(pnr.kon(pl.col("_pnr")).fill_null("").alias("_kon_in"),
+                              pnr.fodelsear(pl.col("_pnr")).alias("_fodelsear_in"))
 
 
 def person_table(attributes: pl.DataFrame, year: int) -> pl.DataFrame:

@@ -1,8 +1,11 @@
 """One file's text columns -> the typed rows of its source (formats.md §2), with problems.
 
-Each source is a table of output column -> (input column, parser). All parsers run in one
-`with_columns` over the whole file; checks that need parsed values (tom before from) run in a
-second; then only the failing rows become problems.
+Each source is a table of output column -> (input column, parser). A parser's value depends
+on its input column only, so it runs once per distinct spelling of that column (a 25M-row
+export has a few hundred dates and hour values, ~100 000 persons) and the results reach the
+rows by a gather (spellings.py). The person column's spellings are checked, pseudonymised
+and given kön and födelseår the same way. Checks across columns (tom before from) run on the
+typed rows; then only the failing rows become problems.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpb.errors import Problem, Severity
-from kpb.load import parse
+from kpb.load import parse, spellings
 from kpb.load.columns import Columns, map_columns
 from kpb.load.personnummer import mask
-from kpb.load.persons import attribute_parsers, person_parsed, prepare
-from kpb.load.problems import Check, all_failures, problems_of, quoted
+from kpb.load.persons import attribute_parsers, person_parsed, prepare, pseudonyms
+from kpb.load.problems import CAP, Check, Failures, problems_of, quoted
+from kpb.load.pseudonym import household_pseudonyms
+from kpb.load.spellings import Spellings
 from kpb.load.textfile import LINE, TextTable
 from kpb.project import DIMENSIONS, SOURCE_COLUMNS, PseudonymSettings, SourceSettings
 
@@ -25,6 +30,7 @@ from kpb.project import DIMENSIONS, SOURCE_COLUMNS, PseudonymSettings, SourceSet
 class Context:
     year: int
     pseudonym: PseudonymSettings
+    key: bytes = b""  # the pseudonym key: person and household ids are hashed while typed
 
 
 def raw(name: str) -> pl.Expr:
@@ -107,13 +113,16 @@ PARSERS = {"ledger": ledger_parsers, "aktivitet": aktivitet_parsers, "direkt": d
            "nycklar": nycklar_parsers, "utfall": utfall_parsers}
 
 
-# A large export is typed in pieces of this many rows, so that the text, the parsing stages
-# and the typed result of a 25M-row file never all sit in memory at once.
-PIECE_ROWS = 2_000_000
+@dataclass(frozen=True)
+class Typed:
+    """One file's typed rows and, for person sources, what the person table needs."""
+    rows: pl.DataFrame                      # LINE, the source's columns, kalla_fil
+    attributes: pl.DataFrame | None = None  # person_id, kon, fodelsear, flagga
 
 
 def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Context
-               ) -> tuple[pl.DataFrame | None, list[Problem]]:
+               ) -> tuple[Typed | None, list[Problem]]:
+    """Every parser runs over the distinct spellings of its input column, then spreads."""
     columns, problems = map_columns(table, WANTED[source], REQUIRED[source], settings)
     problems += _period_or_date(source, table, columns)
     if problems:
@@ -121,21 +130,124 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
     parsers = PARSERS[source](table.decimal, ctx, columns.present)
     if source in PERSON_SOURCES:
         parsers = parsers | _person_parsers(columns, ctx)
-    checks = _checks(source, columns, parsers, ctx)
-    kept = [LINE, *(name for name in parsers if name != "_person_check")]
-    pieces, found = [], []
-    for start in range(0, max(columns.rows.height, 1), PIECE_ROWS):
-        piece = columns.rows.slice(start, PIECE_ROWS)
-        rows = _apply(piece, parsers, source, ctx)
-        if source == "aktivitet":
-            rows = rows.with_columns(_tom_before_from().alias("_fel_tom_fore_from"))
-        if source == "utfall":
-            rows = rows.with_columns(_avslut_before_start().alias("_fel_avslut_fore_start"))
-        found += all_failures(rows, checks)
-        pieces.append(rows.select(kept))  # the text and the parsing stages go here
-    rows = pl.concat(pieces, how="vertical", rechunk=False)
-    return rows.with_columns(pl.lit(table.file).alias("kalla_fil")), problems_of(
-        table.file, found)
+    groups = _by_input(parsers)
+    spelt = {name: _spellings(columns, name) for name in groups}
+    results = {name: _parsed_spellings(name, spelt[name].distinct, group, ctx)
+               for name, group in groups.items()}
+    found = [failure for check in _checks(source, columns, parsers, ctx)
+             for failure in _failures(check, results, spelt, columns.rows[LINE])]
+    rows = _spread(columns.rows[LINE], table.file, groups, spelt, results)
+    if source in END_BEFORE_START:
+        found += _end_before_start(rows, *END_BEFORE_START[source], spelt, columns)
+    typed = Typed(rows, _attributes(groups, spelt, results) if source in PERSON_SOURCES
+                  else None)
+    return typed, problems_of(table.file, found)
+
+
+PERSON_OUTPUTS = ("person_id", "flagga")
+
+
+def _by_input(parsers: dict) -> dict[str, dict]:
+    """Parsers grouped by the column they read; the private person columns (no column of
+    their own) all follow from `person`."""
+    groups: dict[str, dict] = {}
+    for out, (src, parsed) in parsers.items():
+        groups.setdefault(src or "person", {})[out] = parsed
+    return groups
+
+
+def _spellings(columns: Columns, name: str) -> Spellings:
+    if name not in columns.present:  # map_columns reads an absent column as ""
+        return spellings.constant("", columns.rows.height)
+    return spellings.spellings(columns.rows[name])
+
+
+def _parsed_spellings(name: str, distinct: pl.DataFrame, group: dict, ctx: Context
+                      ) -> pl.DataFrame:
+    """One row per spelling: the raw text, each parser's value and error (`_fel_<out>`)."""
+    frame = distinct.select(pl.col(spellings.TEXT).alias(f"_raw_{name}"))
+    if name == "person":
+        frame = prepare(frame, raw("person"), ctx.year, ctx.pseudonym)
+    for stage in range(max(len(parsed.stages) for parsed in group.values())):
+        frame = frame.with_columns(**{column: expr for parsed in group.values()
+                                      if stage < len(parsed.stages)
+                                      for column, expr in parsed.stages[stage].items()})
+    frame = frame.with_columns(*[parsed.value.alias(out) for out, parsed in group.items()],
+                               *[parsed.error.alias(f"_fel_{out}")
+                                 for out, parsed in group.items()])
+    if name == "person":
+        frame = pseudonyms(frame, ctx.key, ctx.pseudonym.redan_pseudonym)
+    if name == "hushall":  # a household id is often the applicant's personnummer
+        frame = frame.with_columns(household_pseudonyms(frame["hushall"], ctx.key))
+    return frame
+
+
+def _spread(lines: pl.Series, file: str, groups: dict, spelt: dict[str, Spellings],
+            results: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """LINE, kalla_fil and every public output, one row per input row.
+
+    Built side by side from whole columns: with_columns on 25M rows would copy them all.
+    """
+    same_file = spellings.constant(file, lines.len())
+    return pl.concat([lines.to_frame(), same_file.spread(same_file.distinct).rename(
+        {spellings.TEXT: "kalla_fil"})] + [
+        spelt[name].spread(results[name].select(_row_outputs(results[name], group)))
+        for name, group in groups.items()], how="horizontal")
+
+
+def _row_outputs(results: pl.DataFrame, group: dict) -> list[str]:
+    """The columns every row gets: public outputs (private ones start with _)."""
+    outputs = [out for out in group if not out.startswith("_")]
+    return outputs + [name for name in PERSON_OUTPUTS if name in results.columns]
+
+
+def _failures(check: Check, results: dict[str, pl.DataFrame], spelt: dict[str, Spellings],
+              lines: pl.Series) -> list[Failures]:
+    """The rows whose spelling failed a check: the first CAP + 1 in file order and a count."""
+    name = check.found.removeprefix("_raw_")
+    failing = results[name][check.error].is_not_null()
+    if not failing.any():
+        return []
+    where = spelt[name].rows_where(failing)
+    first = pl.DataFrame([lines, spelt[name].codes]).filter(where).head(CAP + 1)
+    shown = results[name].select(pl.col(check.found, check.error).gather(first["_code"]))
+    return [Failures(check, pl.concat([first.select(LINE), shown], how="horizontal"),
+                     int(where.sum()))]
+
+
+# source -> (end column, start column): a row that ends before it starts is an error
+END_BEFORE_START = {"aktivitet": ("tom", "from"), "utfall": ("avslut", "start")}
+
+
+def _end_before_start(rows: pl.DataFrame, end: str, start: str, spelt: dict[str, Spellings],
+                      columns: Columns) -> list[Failures]:
+    before = (rows[end] < rows[start]).fill_null(False)
+    if not before.any():
+        return []
+    first = rows.select(LINE, start, spelt[end].codes).filter(before).head(CAP + 1)
+    error = f"_fel_{end}_fore_{start}"
+    shown = first.select(
+        LINE, spelt[end].distinct[spellings.TEXT].gather(first["_code"]).alias(f"_raw_{end}"),
+        (pl.lit(f"{end} är före {start} ") + pl.col(start).cast(pl.Utf8)).alias(error))
+    return [Failures(Check(columns.headers[end], error, f"_raw_{end}"), shown,
+                     int(before.sum()))]
+
+
+def _attributes(groups: dict, spelt: dict[str, Spellings], results: dict) -> pl.DataFrame:
+    """person_id, kon, fodelsear, flagga: each distinct combination once, in file order.
+
+    The person table takes each person's first known kön and födelseår in file order, which
+    the first row of each combination keeps.
+    """
+    kon = "person" if "_kon_in" in groups["person"] else "kon"
+    year = "person" if "_fodelsear_in" in groups["person"] else "fodelsear"
+    taken = {"person_id": ("person", "person_id"), "kon": (kon, "_kon_in"),
+             "fodelsear": (year, "_fodelsear_in"), "flagga": ("person", "flagga")}
+    inputs = list(dict.fromkeys(name for name, _ in taken.values()))
+    combinations = pl.DataFrame([spelt[name].codes.rename(name) for name in inputs]
+                                ).unique(maintain_order=True)
+    return pl.DataFrame([results[name][column].gather(combinations[name]).rename(out)
+                         for out, (name, column) in taken.items()])
 
 
 def _period_or_date(source: str, table: TextTable, columns: Columns) -> list[Problem]:
@@ -154,39 +266,11 @@ def _person_parsers(columns: Columns, ctx: Context) -> dict:
     return carried | {"_person_check": ("person", parse.Parsed(pl.lit(None), checked.error))}
 
 
-def _apply(text_rows: pl.DataFrame, parsers: dict, source: str, ctx: Context) -> pl.DataFrame:
-    rows = text_rows.select(LINE, *[pl.col(n).alias(f"_raw_{n}") for n in text_rows.columns
-                                    if n != LINE])
-    if source in PERSON_SOURCES:
-        rows = prepare(rows, raw("person"), ctx.year, ctx.pseudonym)
-    for stage in range(max(len(parsed.stages) for _, parsed in parsers.values())):
-        rows = rows.with_columns(**{name: expr for _, parsed in parsers.values()
-                                    if stage < len(parsed.stages)
-                                    for name, expr in parsed.stages[stage].items()})
-    return rows.lazy().with_columns(
-        *[parsed.value.alias(out) for out, (_, parsed) in parsers.items()],
-        *[parsed.error.alias(f"_fel_{out}") for out, (_, parsed) in parsers.items()]).collect()
-
-
-def _tom_before_from() -> pl.Expr:
-    before = pl.col("tom") < pl.col("from")
-    return pl.when(before).then(pl.lit("tom är före from ") + pl.col("from").cast(pl.Utf8))
-
-
-def _avslut_before_start() -> pl.Expr:
-    before = pl.col("avslut") < pl.col("start")
-    return pl.when(before).then(pl.lit("avslut är före start ") + pl.col("start").cast(pl.Utf8))
-
-
 def _checks(source: str, columns: Columns, parsers: dict, ctx: Context) -> list[Check]:
     checks = [Check(columns.headers[src], f"_fel_{out}", f"_raw_{src}")
               for out, (src, _) in parsers.items() if src is not None and src != "person"]
     if "_person_check" in parsers:
         checks.append(_person_check(columns, ctx))
-    if source == "aktivitet":
-        checks.append(Check(columns.headers["tom"], "_fel_tom_fore_from", "_raw_tom"))
-    if source == "utfall":
-        checks.append(Check(columns.headers["avslut"], "_fel_avslut_fore_start", "_raw_avslut"))
     return checks
 
 

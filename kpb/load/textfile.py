@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpb.load.spellings import TEXT, spellings
+
 LINE = "kalla_rad"
 
 
@@ -34,10 +36,24 @@ def sha256(raw: bytes) -> str:
 
 
 def drop_blank_rows(rows: pl.DataFrame) -> pl.DataFrame:
-    """Blank lines (every field empty) carry nothing: they are not data rows."""
+    """Blank lines (every field empty) carry nothing: they are not data rows.
+
+    Categorical columns (CSV) are checked once per distinct spelling; only when the first
+    column has blank rows at all are the others looked at.
+    """
     fields = [name for name in rows.columns if name != LINE]
     if not fields:
         return rows
-    blank = pl.all_horizontal([pl.col(name).fill_null("").str.strip_chars() == ""
-                               for name in fields])
+    blank = _blank(rows[fields[0]])
+    if not blank.any():
+        return rows
+    for name in fields[1:]:
+        blank = blank & _blank(rows[name])
     return rows.filter(~blank)
+
+
+def _blank(column: pl.Series) -> pl.Series:
+    if column.dtype != pl.Categorical:
+        return column.fill_null("").str.strip_chars() == ""
+    spelt = spellings(column)
+    return spelt.rows_where(spelt.distinct[TEXT].fill_null("").str.strip_chars() == "")
