@@ -75,8 +75,10 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
     if rules is not None:
         checked = _check(project, year, rules, loaded, timer, progress, strikt)
         warnings = [*loaded.warnings, *checked.warnings]
-    elif strikt:
-        _refuse_warnings(warnings)
+    else:  # the exports alone were checked: say so, since `compute` refuses to run
+        warnings = [*warnings, _without_rules(project, year)]
+        if strikt:
+            _refuse_warnings(warnings)
     sections = summary.check_summary(loaded, checked, rules, warnings)
     return LoadResult(project, year, loaded, sections, timer.timings, warnings)
 
@@ -268,6 +270,16 @@ def _with_effect_problems(project: Project, checked, rules, year: int):
 
     found = effect_problems(project, checked.tables, rules, year)
     return replace(checked, problems=[*checked.problems, *found]) if found else checked
+
+
+def _without_rules(project: Project, year: int) -> Problem:
+    from dataclasses import replace
+
+    from kpb.errors import warning
+
+    return replace(warning(_rules_name(project, year), None, None, (
+        "regelfilen saknas: bara exporterna kontrollerades, inte data mot reglerna, och "
+        f"`kpb compute {year}` kräver den")), kind="regler")
 
 
 def _refuse_warnings(warnings: list[Problem]) -> None:
