@@ -49,14 +49,13 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent,
     """Read, validate and pseudonymise the year's exports and store them in kpb.duckdb
     (the results in ut/<year> are left as they are). `new_key`: create a missing pseudonym
     key even though the project has earlier data."""
-    from kpb.load.database import store
-    from kpb.write.commit import recover
+    from kpb.write.commit import recover, store_inputs
 
     project = Project.open(project_dir)
     recover(project)
     timer = Timer(progress)
     loaded = _read(project, year, timer, progress, new_key)
-    timer.run("store", "Sparar i kpb.duckdb", store, project, year, loaded)
+    timer.run("store", "Sparar i kpb.duckdb", store_inputs, project, year, loaded)
     return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings,
                       loaded.warnings)
 
@@ -76,8 +75,10 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
     if rules is not None:
         checked = _check(project, year, rules, loaded, timer, progress, strikt)
         warnings = [*loaded.warnings, *checked.warnings]
-    elif strikt:
-        _refuse_warnings(warnings)
+    else:  # the exports alone were checked: say so, since `compute` refuses to run
+        warnings = [*warnings, _without_rules(project, year)]
+        if strikt:
+            _refuse_warnings(warnings)
     sections = summary.check_summary(loaded, checked, rules, warnings)
     return LoadResult(project, year, loaded, sections, timer.timings, warnings)
 
@@ -269,6 +270,16 @@ def _with_effect_problems(project: Project, checked, rules, year: int):
 
     found = effect_problems(project, checked.tables, rules, year)
     return replace(checked, problems=[*checked.problems, *found]) if found else checked
+
+
+def _without_rules(project: Project, year: int) -> Problem:
+    from dataclasses import replace
+
+    from kpb.errors import warning
+
+    return replace(warning(_rules_name(project, year), None, None, (
+        "regelfilen saknas: bara exporterna kontrollerades, inte data mot reglerna, och "
+        f"`kpb compute {year}` kräver den")), kind="regler")
 
 
 def _refuse_warnings(warnings: list[Problem]) -> None:

@@ -281,12 +281,11 @@ def test_publicera_protects_small_cells_and_leaves_the_internal_report(exempel, 
     assert '<td class="tal">..</td>' in page and "för publicering" in page
 
 
-def test_compute_with_a_bad_population_file_keeps_the_results_and_says_so(tmp_path):
+def test_compute_with_a_bad_population_file_is_refused_by_the_check_before_writing(tmp_path):
     project = copy_project("exempelkommun", tmp_path)
     (project / "data/2024/befolkning.csv").write_text("alder;antal\n0;x\n", encoding="utf-8")
     result = run("compute", "2024", "--project", str(project), "--tyst")
     assert result.exit_code == 1
     assert "data/2024/befolkning.csv:2: antal: fann 'x'" in result.output
-    assert "resultaten för 2024 är skrivna, men rapporten kunde inte skrivas" in result.output
-    assert (project / "ut/2024/brukare.parquet").is_file()
-    assert not (project / "ut/2024/kpb_2024.xlsx").exists()
+    assert "steget kontroll misslyckades" in result.output
+    assert not (project / "ut/2024").exists()

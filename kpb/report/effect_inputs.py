@@ -1,15 +1,16 @@
 """The inputs that only kpb's effect tables read, checked with the rest in the check stage:
-utfall rows (kpb.report.effect), kolada files (kpb.report.kolada) and bistånd paid outside
-any household (kpb.allocate.households). `kpb check` and `kpb compute` report the same."""
+utfall rows (kpb.report.effect), kolada files (kpb.report.kolada), the population file
+(kpb.report.population) and bistånd paid outside any household (kpb.allocate.households). `kpb check` and `kpb compute` report the same."""
 
 from __future__ import annotations
 
 from kpb.allocate.households import payments_without_household, settings_for
 from kpb.check.codes import code_map
 from kpb.check.stage import tagged
-from kpb.errors import Problem
+from kpb.errors import KpbError, Problem
 from kpb.report.effect import utfall_problems
 from kpb.report.kolada import kolada_problems
+from kpb.report.population import read_population
 
 
 def effect_problems(project, tables: dict, rules, year: int) -> list[Problem]:
@@ -19,4 +20,15 @@ def effect_problems(project, tables: dict, rules, year: int) -> list[Problem]:
             *tagged("kolada", kolada_problems(project.root, project.relative,
                                               project.kolada.nyckeltal, year)),
             *tagged("hushåll", payments_without_household(tables["aktivitet"], tables["direkt"],
-                                                          bistand))]
+                                                          bistand)),
+            *tagged("befolkning", population_problems(project, year))]
+
+
+def population_problems(project, year: int) -> list[Problem]:
+    """The problems of data/<year>/befolkning.csv, which only the report reads: found here so
+    that `check` refuses what would make `compute` stop after writing, at the report."""
+    try:
+        read_population(project, year)
+    except KpbError as failure:
+        return failure.problems
+    return []

@@ -11,12 +11,18 @@ staged folder is removed at the next start). A kill after it leaves a committed 
 results wait in the staged folder: `recover`, run at the start of every command that reads or
 writes a project, finishes the swap. A kill between the two renames of a swap is finished the
 same way, so `ut/<year>` always holds the results of the inputs in kpb.duckdb.
+
+`commit` and the store of `kpb load` hold the project lock (`.kpb.lock`, an flock the kernel
+releases when the process dies); `recover` skips while another process holds it, since the
+staging folder it finds then belongs to a live run, not a dead one. A second writer waits.
 """
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from kpb.load.database import clear_pending_run, pending_runs, store
@@ -27,21 +33,57 @@ _LEFTOVER = re.compile(r"^\.(\d{4})\.(tmp|old)-[0-9a-f-]+$")
 
 
 def commit(project: Project, year: int, loaded, frames: dict, manifest: dict) -> Path:
-    target = project.output_dir(year)
-    staging = stage_outputs(target, year, frames, manifest)
+    with project_lock(project):
+        target = project.output_dir(year)
+        staging = stage_outputs(target, year, frames, manifest)
+        try:
+            store(project, year, loaded, results_folder=staging.name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        swap_in(staging, target)
+        clear_pending_run(project, year)
+        return target
+
+
+def store_inputs(project: Project, year: int, loaded) -> None:
+    """`kpb load`: replace the year's inputs under the project lock, so that a load never
+    clears the record of a compute that is between its commit and its swap."""
+    with project_lock(project):
+        store(project, year, loaded)
+
+
+@contextmanager
+def project_lock(project: Project, wait: bool = True):
+    """Hold the project's write lock; yields False (not held) when `wait` is False and another
+    process holds it. A project folder where the lock file cannot be made is not locked."""
     try:
-        store(project, year, loaded, results_folder=staging.name)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_in(staging, target)
-    clear_pending_run(project, year)
-    return target
+        handle = open(project.root / ".kpb.lock", "a+b")
+    except OSError:
+        yield True
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover(project: Project) -> None:
+def recover(project: Project, locked: bool = False) -> None:
     """Finish committed runs that were cut before their swap, undo half swaps of runs that
-    never committed, and remove staging folders of runs that died before their commit."""
+    never committed, and remove staging folders of runs that died before their commit.
+    `locked`: the caller holds the project lock; otherwise recovery skips while a live run
+    holds it."""
+    if not locked:
+        with project_lock(project, wait=False) as held:
+            if held:
+                recover(project, locked=True)
+        return
     ut = project.root / "ut"
     leftovers = sorted(p for p in ut.iterdir() if _LEFTOVER.match(p.name)) if ut.is_dir() else []
     if not leftovers:

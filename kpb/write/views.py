@@ -93,6 +93,9 @@ def readonly_connection(database: Path, ut_folder: Path,
             _create_view(con, name + ALL_YEARS, _file_list(paths), temp=True)
             if of_year:
                 _create_view(con, name, _file_list(of_year), temp=True)
+            else:  # never the stored view of the latest year under the chosen year's name
+                con.execute(sql("views/year_without_file").replace("{name}", name)
+                            .replace("{files}", _file_list(paths)))
         for name, paths in comparisons.items():
             _create_view(con, name, _file_list(paths[-1:]), temp=True)
             _create_view(con, name + ALL_YEARS, _file_list(paths), temp=True)
