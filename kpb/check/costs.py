@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.allocate.volumes import volume_priced
+from kpb.allocate.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.errors import Problem, warning
 from kpb.money import format_sek
 from kpb.rules import Rules
+from kpb.rules.model import PoolType
 
 
 def _per_pool_insats(volume_rows: pl.DataFrame) -> pl.DataFrame:
@@ -26,6 +27,21 @@ def cost_without_volume(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules:
     return [warning(rules.source, None, f"pool {pool}",
                     f"insats {insats!r} har kostnad {format_sek(ore)} kr men ingen volym i "
                     "aktivitetsdata: beloppet redovisas som ofördelat")
+            for pool, insats, ore in idle.select("pool", "insats", "kostnad_ore").iter_rows()]
+
+
+def direct_pool_without_rows(amounts: pl.DataFrame, direkt: pl.DataFrame, rules: Rules) -> list[Problem]:
+    """A direkt pool with cost and not one direkt row (an invoice file forgotten): its whole
+    cost would reach no person and be reported as ofördelat."""
+    feeds = pool_insatser(rules, (PoolType.DIREKT,))
+    fed = matched_rows(direkt.select("insats", "utforare"), feeds).select("pool").unique().collect()
+    idle = (amounts.filter(pl.col("pool").is_in([p.namn for p in rules.of_type(PoolType.DIREKT)])
+                           & (pl.col("kostnad_ore") != 0))
+            .join(fed, on="pool", how="anti").sort("pool", "insats"))
+    return [warning(rules.source, None, f"pool {pool}",
+                    f"direktpoolen har kostnad {format_sek(ore)} kr för insats {insats!r} men inga "
+                    "direktrader (t.ex. fakturor per brukare): hela beloppet redovisas som "
+                    "ofördelat")
             for pool, insats, ore in idle.select("pool", "insats", "kostnad_ore").iter_rows()]
 
 

@@ -79,6 +79,8 @@ def check_inputs(tables: dict[str, pl.DataFrame], rules: Rules, year: int,
     if att_fordela is not None:
         amounts = insats_amounts(rules, att_fordela)
         problems += tagged("kostnad utan volym", costs.cost_without_volume(amounts, volume_rows, rules))
+        problems += tagged("kostnad utan volym",
+                           costs.direct_pool_without_rows(amounts, tables["direkt"], rules))
         problems += tagged("volym utan kostnad", costs.volume_without_cost(amounts, volume_rows, rules))
     progress(f"kontrollen fann {sum(p.is_error for p in problems)} fel och "
              f"{sum(not p.is_error for p in problems)} varningar")
