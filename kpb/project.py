@@ -19,6 +19,7 @@ kpb.toml (all keys optional except where said):
     separator = "auto"                    # auto | ";" | "," | "\t"
     decimal = "auto"                      # auto | "," | "."
     kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
+    period = "helar"                      # ledger only: a yearly export without a period column
     pseudonymisera = ["motpart"]          # personnummer there become pseudonyms, not errors
 
     [kontroll]
@@ -42,6 +43,7 @@ SOURCES = ("ledger", "aktivitet", "direkt", "nycklar", "utfall")  # utfall: opti
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "cp437", "latin-1")
 SEPARATORS = ("auto", ";", ",", "\t", "|")
 DECIMALS = ("auto", ",", ".")
+PERIOD_KINDS = ("kolumn", "helar")
 DIMENSIONS = ("ansvar", "verksamhet", "aktivitet", "projekt", "motpart")
 # The canonical columns of each source (formats.md §2) that `kolumner` may map.
 SOURCE_COLUMNS = {
@@ -69,6 +71,9 @@ class SourceSettings:
     kolumner: dict[str, str] = field(default_factory=dict)  # canonical -> file header
     # text columns whose personnummer-shaped values become keyed pseudonyms (stray_ids.py)
     pseudonymisera: tuple[str, ...] = ()
+    # ledger only: "kolumn" = a period column YYYYMM is required; "helar" = a yearly
+    # kontoutfall without one, its rows booked on the whole year (period empty)
+    period: str = "kolumn"
 
 
 @dataclass(frozen=True)
@@ -288,8 +293,8 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
                                   f"okänd källa, väntade en av {', '.join(SOURCES)}"))
             continue
         conf = _table(table, name, where, problems)
-        _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner", "pseudonymisera"),
-                      where, problems)
+        _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner", "pseudonymisera")
+                      + (("period",) if name == "ledger" else ()), where, problems)
         columns = conf.get("kolumner", {})
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
             problems.append(error("kpb.toml", None, f"{where}.kolumner",
@@ -302,6 +307,7 @@ def _sources(table, problems) -> dict[str, SourceSettings]:
             decimal=_choice(conf, "decimal", DECIMALS, "auto", where, problems),
             kolumner={k.lower(): v for k, v in columns.items()},
             pseudonymisera=_pseudonymised_columns(conf, name, where, problems),
+            period=_choice(conf, "period", PERIOD_KINDS, "kolumn", where, problems),
         )
     return sources
 

@@ -70,7 +70,9 @@ def _missing(table: TextTable, name: str, settings: SourceSettings) -> Problem:
     tried = (f"rubriken {mapped!r} enligt kolumner i kpb.toml" if mapped
              else f"rubriken {name!r} (ingen mappning i kpb.toml)")
     found = ", ".join(repr(h) for h in table.headers) or "inga"
-    return error(table.file, 1, name, f"kolumnen saknas: letade efter {tried}, fann {found}")
+    hint = (" (en helårsexport utan period läses som helår med period = \"helar\" under "
+            "[kalla.ledger] i kpb.toml)" if name == "period" else "")
+    return error(table.file, 1, name, f"kolumnen saknas: letade efter {tried}, fann {found}{hint}")
 
 
 def _repeated(table: TextTable, expected: str) -> Problem | None:

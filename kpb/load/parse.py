@@ -101,6 +101,11 @@ def period(raw: pl.Expr, year: int) -> Parsed:
     return Parsed(pl.when(error.is_null()).then(number), error)
 
 
+def whole_year() -> Parsed:
+    """A yearly kontoutfall without a period column (`period = "helar"`): no period, no error."""
+    return Parsed(pl.lit(None, pl.Int32), pl.lit(None, pl.Utf8))
+
+
 def exact_decimal(raw: pl.Expr, decimal: str, what: str) -> Parsed:
     """A non-negative decimal kept exactly as text with a point: "1 500,50" -> "1500.50"."""
     number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")

@@ -50,7 +50,8 @@ PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
 
 def ledger_parsers(decimal: str, ctx: Context, present) -> dict[str, tuple[str, parse.Parsed]]:
     parsers = {
-        "period": ("period", parse.period(raw("period"), ctx.year)),
+        "period": ("period", parse.period(raw("period"), ctx.year) if "period" in present
+                   else parse.whole_year()),
         "konto": ("konto", parse.text(raw("konto"), True, "ett konto")),
         "belopp_ore": ("belopp", parse.money_ore(raw("belopp"), decimal)),
     }
@@ -123,7 +124,9 @@ class Typed:
 def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Context
                ) -> tuple[Typed | None, list[Problem]]:
     """Every parser runs over the distinct spellings of its input column, then spreads."""
-    columns, problems = map_columns(table, WANTED[source], REQUIRED[source], settings)
+    required = tuple(c for c in REQUIRED[source]
+                     if not (c == "period" and settings.period == "helar"))
+    columns, problems = map_columns(table, WANTED[source], required, settings)
     problems += _period_or_date(source, table, columns)
     if problems:
         return None, problems  # without its columns a file's rows cannot be read at all

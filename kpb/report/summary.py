@@ -76,10 +76,14 @@ def _persons(loaded) -> Section:
 
 
 def _periods(ledger: pl.DataFrame, year: int) -> Section:
-    present = set(ledger["period"].unique().to_list()) if ledger.height else set()
+    periods = ledger["period"] if ledger.height else pl.Series([], dtype=pl.Int32)
+    present = set(periods.drop_nulls().unique().to_list())
     expected = {year * 100 + month for month in range(1, 13)}
     missing = sorted(expected - present)
-    text = "alla 12 månader" if not missing else "saknas: " + ", ".join(map(str, missing))
+    if periods.len() and periods.null_count() == periods.len():
+        text = 'helårsbelopp utan period (period = "helar" i kpb.toml)'
+    else:
+        text = "alla 12 månader" if not missing else "saknas: " + ", ".join(map(str, missing))
     return Section("Periodtäckning", [("huvudbok", text)])
 
 
