@@ -9,21 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-SCHEMAS = {
-    "ledger": {"ar": pl.Int32, "kalla_fil": pl.Utf8, "kalla_rad": pl.Int64, "period": pl.Int32,
-               "konto": pl.Utf8, "ansvar": pl.Utf8, "verksamhet": pl.Utf8, "aktivitet": pl.Utf8,
-               "projekt": pl.Utf8, "motpart": pl.Utf8, "belopp_ore": pl.Int64},
-    "aktivitet": {"ar": pl.Int32, "kalla_fil": pl.Utf8, "kalla_rad": pl.Int64, "person_id": pl.Utf8,
-                  "insats": pl.Utf8, "from": pl.Date, "tom": pl.Date, "timmar_milli": pl.Int64,
-                  "antal_milli": pl.Int64, "utforare": pl.Utf8, "hushall": pl.Utf8, "flagga": pl.Utf8},
-    "direkt": {"ar": pl.Int32, "kalla_fil": pl.Utf8, "kalla_rad": pl.Int64, "person_id": pl.Utf8,
-               "insats": pl.Utf8, "period": pl.Int32, "belopp_ore": pl.Int64, "hushall": pl.Utf8,
-               "utforare": pl.Utf8, "flagga": pl.Utf8},
-    "nycklar": {"ar": pl.Int32, "kalla_fil": pl.Utf8, "kalla_rad": pl.Int64, "nyckel": pl.Utf8,
-                "mottagare": pl.Utf8, "varde": pl.Utf8},
-    "person": {"ar": pl.Int32, "person_id": pl.Utf8, "kon": pl.Utf8, "fodelsear": pl.Int32,
-               "alder": pl.Int32, "aldersgrupp": pl.Utf8, "flagga": pl.Utf8},
-}
+from kpb.load import schemas
+
+# The loaded tables' schemas (kpb/load/schemas.py is the one place they are spelt out).
+SCHEMAS = {name: schemas.TABLES[name] for name in ("ledger", "aktivitet", "direkt", "nycklar", "person")}
 _TEXT_DEFAULT = ("konto", "ansvar", "verksamhet", "aktivitet", "projekt", "motpart", "utforare",
                  "hushall", "flagga", "kon")
 
