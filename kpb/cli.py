@@ -150,10 +150,11 @@ def main():
     \b
     Ett projekt är en mapp med kpb.toml, regler/<år>.toml och data/<år>/{ledger,
     aktivitet,direkt,nycklar}/. Vanligt arbetsflöde:
-      kpb check 2024      läs in och validera exporterna, se en sammanfattning
-      kpb compute 2024    räkna KPB och skriv ut/2024/*.parquet
-      kpb sql "select insats, styckkostnad from insats"
-      kpb explain PERSON_ID    visa kedjan huvudbok → pool → styckkostnad → kostnad
+      kpb check 2024      allt som compute skulle vägra, på en gång; skriver inget
+      kpb compute 2024    räkna KPB: ut/2024/*.parquet, kpb_2024.xlsx, rapport.html
+      kpb sql "select insats, styckkostnad from insats"     (senaste året; --ar ÅR)
+      kpb explain PERSON_ID 2024   kedjan huvudbok → pool → styckkostnad → kostnad
+      kpb jamfor 2022 2024         ett KPB mot det förra
     """
 
 
