@@ -162,10 +162,10 @@ def reconciliation_lines(posts: pl.DataFrame) -> Section:
 
 def largest_insatser(insats: pl.DataFrame, n: int = 5) -> Section:
     """The n insatser with the largest cost (over all their pools)."""
-    top = (insats.group_by("insats").agg(pl.col("kostnad_ore").sum())
+    top = (insats.group_by("insats").agg(pl.col("kostnad_ore").sum(), pl.col("namn").first())
            .sort(["kostnad_ore", "insats"], descending=[True, False]).head(n))
     return Section(f"De {n} största insatserna",
-                   [(r["insats"], f"{format_sek(r['kostnad_ore'])} kr")
+                   [(r["namn"] or r["insats"], f"{format_sek(r['kostnad_ore'])} kr")
                     for r in top.iter_rows(named=True)])
 
 
