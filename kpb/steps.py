@@ -1,6 +1,6 @@
 """Run named steps in order, timing each and telling the user what is happening.
 
-Steps are a plain ordered list run by one loop (STYLE.md: beancount's loader). The runner
+Steps are a plain ordered list run by one loop (as beancount's loader runs its stages). The runner
 labels a failure with the step it came from and keeps the timings for the manifest and the
 benchmarks.
 """

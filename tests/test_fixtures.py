@@ -1,4 +1,4 @@
-"""The example projects in fixtures/ say what their READMEs and kpb-method.md say.
+"""The example projects in fixtures/ say what their READMEs and the KPB method say.
 
 Most tests read the files with the standard library only (plus kpb.project for the column
 mapping), so they check the fixtures themselves whatever state the engine is in; the last
@@ -122,7 +122,7 @@ def test_every_personnummer_passes_luhn(root):
     assert [p for p in set(people) if not luhn_ok(p)] == []
 
 
-# -- Lillby: the worked example of kpb-method.md --------------------------------------------
+# -- Lillby: the KPB method's worked example --------------------------------------------
 
 def lillby_ledger_by(key) -> Counter:
     totals = Counter()

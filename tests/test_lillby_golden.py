@@ -1,4 +1,4 @@
-"""The public Lillby 2024 example of kpb-method.md, checked to the öre (stegvis and reciprok)."""
+"""The public Lillby 2024 example of the KPB method, checked to the öre (stegvis and reciprok)."""
 
 import datetime as dt
 

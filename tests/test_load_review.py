@@ -14,7 +14,7 @@ from kpb.project import Project
 
 from builders import TEST_KEY, write_project
 
-PNR = "196408233234"  # valid (kpb-method.md test vector 640823-3234)
+PNR = "196408233234"  # valid (the KPB method's test vector 640823-3234)
 REDAN = "[pseudonym]\nredan_pseudonym = true\n"
 
 

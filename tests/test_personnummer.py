@@ -21,7 +21,7 @@ def test_vectors_from_the_method_brief_have_a_valid_check_digit(number):
 
 
 def test_750510_1837_is_a_personnummer_but_not_a_samordningsnummer():
-    # kpb-method.md: "not a valid samordningsnummer": the day must be over 60
+    # the KPB method brief: "not a valid samordningsnummer": the day must be over 60
     number = pnr.normalised(pl.col("raw"), 2024)
     frame = pl.DataFrame({"raw": ["750510-1837", "750570-1834"]}).select(
         pnr.is_samordningsnummer(number).alias("samordning"))

@@ -35,7 +35,7 @@ def _aktivitet(summary) -> pl.DataFrame:
 
 
 def test_known_personnummer_get_their_check_digit():
-    # kpb-method.md: 640823-3234, 811218-9876, 701063-2391 (samordningsnummer)
+    # the KPB method brief: 640823-3234, 811218-9876, 701063-2391 (samordningsnummer)
     assert personnummer.luhn_check_digit(np.array([640823323, 811218987, 701063239])
                                          ).tolist() == [4, 6, 1]
 

@@ -1,6 +1,6 @@
 """The allocation: checked inputs -> every KPB table, exact to the öre.
 
-`AllocationFlow` is the dataflow as a list of named steps (STYLE.md: Hamilton). Each step is a
+`AllocationFlow` is the dataflow as a list of named steps (in the manner of Hamilton). Each step is a
 property named after the table it holds; the names it reads in its body are its inputs. A step
 runs once, when first asked for, and is timed (the timings reach the manifest and the
 benchmarks). Reading the class top to bottom follows a krona: ledger rows to pools, overhead,

@@ -1,4 +1,4 @@
-"""The checks as one ordered list of named steps (STYLE.md: beancount's loader).
+"""The checks as one ordered list of named steps (as beancount's loader runs its stages).
 
 Each check is a function of the facts computed so far returning problems; the runner tags
 every problem with the check's kind (what the summaries count) and keeps going, so the user

@@ -1,7 +1,7 @@
 """Valid Swedish personnummer and samordningsnummer, made for whole arrays at once.
 
 A number is YYYYMMDD NNN C: birth date, a three-digit birth number whose last digit is odd
-for men and even for women, and a Luhn check digit over the ten digits YYMMDDNNN (kpb-method.md,
+for men and even for women, and a Luhn check digit over the ten digits YYMMDDNNN (the KPB method,
 "Personnummer"). A samordningsnummer adds 60 to the day. Everything is numpy arithmetic on
 integer arrays; strings are made once, by Polars, at the end.
 """
