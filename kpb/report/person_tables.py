@@ -217,21 +217,24 @@ def ytterfall(data: ReportData) -> Table:
 
 
 def _threshold(rule, costs: pl.Series) -> Decimal:
-    """The rule's threshold over one område's costs, exact, rounded up to whole öre."""
+    """The rule's threshold over one område's costs, exact, rounded up to whole öre. The
+    sum is a DECIMAL sum in Polars; a median or percentile picks its one or two persons from
+    the sorted column, so no område's costs are copied into Python."""
     from decimal import ROUND_CEILING
 
-    ordered = [Decimal(v) for v in costs.sort().to_list()]  # one område's persons
-    n = len(ordered)
+    n = costs.len()
     if rule.kind == "belopp":
         value = rule.value * rule.index
     elif rule.kind == "multipel_medel":
-        value = rule.value * sum(ordered) / n
-    elif rule.kind == "multipel_median":
-        middle = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
-        value = rule.value * middle
+        value = rule.value * Decimal(costs.sum()) / n
     else:
-        position = rule.value / 100 * (n - 1)
-        low = int(position)
-        high = min(low + 1, n - 1)
-        value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+        ordered = costs.sort()
+        at = lambda i: Decimal(ordered[i])  # noqa: E731
+        if rule.kind == "multipel_median":
+            value = rule.value * (at((n - 1) // 2) + at(n // 2)) / 2
+        else:
+            position = rule.value / 100 * (n - 1)
+            low = int(position)
+            high = min(low + 1, n - 1)
+            value = at(low) + (at(high) - at(low)) * (position - low)
     return value.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
