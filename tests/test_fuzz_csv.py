@@ -127,6 +127,9 @@ def independent_total(content: bytes, files, written: str | None = None) -> int:
         kodning = written if written.endswith(("le", "be")) or kept_bom else written + "-le"
     text = content.decode("utf-8-sig" if kodning.startswith("utf-8") else kodning,
                           errors="strict" if written in WIDE else "replace")
+    # the reader ends records at \n (or \r\n) only: a lone \r is part of a field, where the
+    # csv module would end the record; \x0b is as inert to csv and as strippable as \r
+    text = re.sub("\r(?!\n)", "\x0b", text)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     header = [name.strip().casefold() for name in rows[0]]
     column = header.index("belopp")

@@ -7,7 +7,7 @@ import polars as pl
 from kpb.load import schemas
 from kpb.sqlfiles import sql
 
-DUCKDB_TYPE = {pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Utf8: "VARCHAR", pl.Date: "DATE"}
+DUCKDB_TYPE = {pl.Categorical: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Utf8: "VARCHAR", pl.Date: "DATE"}
 
 
 def test_the_ddl_matches_the_python_schemas():

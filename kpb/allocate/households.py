@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpb.load.schemas import text
 from kpb.money import decimal_ratio
 
 CATEGORY_COLUMNS = ("bistand_ore", "handlaggning_ore", "ovriga_insatser_ore")
@@ -65,11 +66,12 @@ def hushall(aktivitet: pl.DataFrame, direkt: pl.DataFrame, brukare_insats: pl.Da
 def household_rows(aktivitet: pl.DataFrame, direkt: pl.DataFrame) -> pl.DataFrame:
     """person_id, hushall, datum: every row naming a household, with its date (an aktivitet
     row's `from`, the first day of a direkt row's payment month)."""
-    activity = aktivitet.lazy().select("person_id", "hushall", datum=pl.col("from"))
-    payments = direkt.lazy().select(
+    named = pl.col("hushall") != ""
+    activity = text(aktivitet.lazy().filter(named).select("person_id", "hushall",
+                                                          datum=pl.col("from")))
+    payments = direkt.lazy().filter(named).select(
         "person_id", "hushall", datum=pl.date(pl.col("period") // 100, pl.col("period") % 100, 1))
-    return (pl.concat([activity, payments]).filter(pl.col("hushall") != "")
-            .unique().collect())
+    return pl.concat([activity, payments]).unique().collect()
 
 
 def membership(seen: pl.DataFrame) -> pl.DataFrame:
@@ -165,9 +167,9 @@ def payments_without_household(aktivitet: pl.DataFrame, direkt: pl.DataFrame,
     from kpb.errors import warning
     from kpb.money import format_sek
 
-    with_household = pl.concat([aktivitet.lazy().select("person_id", "hushall"),
-                                direkt.lazy().select("person_id", "hushall")]).filter(
-        pl.col("hushall") != "").select("person_id").unique()
+    named = pl.col("hushall") != ""
+    with_household = pl.concat([text(aktivitet.lazy().filter(named).select("person_id")),
+                                direkt.lazy().filter(named).select("person_id")]).unique()
     outside = (direkt.lazy().filter(pl.col("insats").is_in(list(bistand)))
                .join(with_household, on="person_id", how="anti")
                .select(pl.col("belopp_ore").sum(), pl.col("person_id").n_unique()).collect())

@@ -45,7 +45,10 @@ def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
     (insats, utförare), so a row meets only its own pools, never every pool of its insats
     (49 hemtjänst pools at 1M invånare made that a join of rows × pools).
     """
-    rows, feeds = rows.lazy(), feeds.lazy()
+    rows = rows.lazy()
+    types = rows.collect_schema()  # loaded rows hold their codes as Categorical
+    feeds = feeds.lazy().with_columns(pl.col("insats").cast(types["insats"]),
+                                      pl.col("utforare_krav").cast(types["utforare"]))
     krav = pl.col("utforare_krav")
     any_utforare = rows.join(feeds.filter(krav.is_null()), on="insats", how="inner")
     named = (rows.join(feeds.filter(krav.is_not_null()).rename({"utforare_krav": "utforare"}),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpb.errors import Problem, Severity
-from kpb.load import parse, spellings
+from kpb.load import parse, schemas, spellings
 from kpb.load.columns import Columns, map_columns
 from kpb.load.personnummer import mask
 from kpb.load.persons import attribute_parsers, person_parsed, prepare, pseudonyms
@@ -139,7 +139,8 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
                for name, group in groups.items()}
     found = [failure for check in _checks(source, columns, parsers, ctx)
              for failure in _failures(check, results, spelt, columns.rows[LINE])]
-    rows = _spread(columns.rows[LINE], table.file, groups, spelt, results)
+    rows = _spread(columns.rows[LINE], table.file, groups, spelt, results,
+                   schemas.TABLES[source])
     if source in END_BEFORE_START:
         found += _end_before_start(rows, *END_BEFORE_START[source], spelt, columns)
     typed = Typed(rows, _attributes(groups, spelt, results) if source in PERSON_SOURCES
@@ -186,15 +187,21 @@ def _parsed_spellings(name: str, distinct: pl.DataFrame, group: dict, ctx: Conte
 
 
 def _spread(lines: pl.Series, file: str, groups: dict, spelt: dict[str, Spellings],
-            results: dict[str, pl.DataFrame]) -> pl.DataFrame:
+            results: dict[str, pl.DataFrame], types: dict) -> pl.DataFrame:
     """LINE, kalla_fil and every public output, one row per input row.
 
     Built side by side from whole columns: with_columns on 25M rows would copy them all.
+    Columns the table holds as Categorical are cast per spelling, before the gather: the
+    rows then get 4-byte codes without hashing 25M strings.
     """
+    def typed(per_spelling: pl.DataFrame) -> pl.DataFrame:
+        return per_spelling.cast({name: types[name] for name in per_spelling.columns
+                                  if types.get(name) == schemas.CODE})
+
     same_file = spellings.constant(file, lines.len())
-    return pl.concat([lines.to_frame(), same_file.spread(same_file.distinct).rename(
-        {spellings.TEXT: "kalla_fil"})] + [
-        spelt[name].spread(results[name].select(_row_outputs(results[name], group)))
+    return pl.concat([lines.to_frame(), same_file.spread(typed(same_file.distinct.rename(
+        {spellings.TEXT: "kalla_fil"})))] + [
+        spelt[name].spread(typed(results[name].select(_row_outputs(results[name], group))))
         for name, group in groups.items()], how="horizontal")
 
 

@@ -54,17 +54,20 @@ def _checked_frame(frame: pl.DataFrame, source: str, pseudonymised: tuple[str, .
                    headers: dict[str, str], year: int, key: bytes, problems: list[Problem]
                    ) -> pl.DataFrame:
     columns = [name for name, dtype in frame.schema.items()
-               if dtype == pl.Utf8 and name not in NOT_SCANNED and not name.startswith("_")]
+               if dtype in (pl.Utf8, pl.Categorical) and name not in NOT_SCANNED
+               and not name.startswith("_")]
     if not columns or frame.height == 0:
         return frame
-    candidates = frame.select(pl.col(name).filter(pl.col(name).str.contains(CANDIDATE))
-                              .unique().implode() for name in columns).row(0)
-    for name, values in zip(columns, candidates):
-        numbers = _holding_a_number(pl.Series(name, values, dtype=pl.Utf8), year)
+    # each distinct value once (a Categorical column's are its categories, no row is read)
+    distinct = [frame[name].unique().cast(pl.Utf8) for name in columns]
+    for name, values in zip(columns, distinct):
+        values = values.filter(values.str.contains(CANDIDATE))
+        numbers = _holding_a_number(values.rename(name), year)
         if numbers.is_empty():
             continue
         if name in pseudonymised:
-            frame = frame.with_columns(_pseudonyms(frame[name], numbers, name, year, key))
+            frame = frame.with_columns(_pseudonyms(frame[name], numbers, name, year, key)
+                                       .cast(frame.schema[name]))
         else:
             problems += _errors(frame, name, numbers, source, headers.get(name, name), year)
     return frame
@@ -87,7 +90,7 @@ def _pseudonyms(column: pl.Series, numbers: pl.Series, name: str, year: int, key
         number=normalised(pl.col("value"), year)).select(
         pl.when(is_valid(number)).then(number).otherwise(pl.col("value")))
     hashed = [person_id(key, f"{name}:{text}") for text in keyed.to_series().to_list()]
-    return column.replace(numbers, pl.Series(hashed, dtype=pl.Utf8))
+    return column.cast(pl.Utf8).replace(numbers, pl.Series(hashed, dtype=pl.Utf8))
 
 
 def _errors(frame: pl.DataFrame, name: str, numbers: pl.Series, source: str, header: str,
