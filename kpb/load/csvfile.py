@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +29,9 @@ from kpb.load.spellings import TEXT, spellings
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows, sha256
 from kpb.project import SourceSettings
 
+# One thread hashes a file (0.6 s a GB) while Polars parses it, which leaves a core idle
+# part of the time.
+HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpb-sha256")
 CANDIDATE_SEPARATORS = (";", ",", "\t", "|")
 BOM = b"\xef\xbb\xbf"
 MAX_SHAPE_PROBLEMS = 20
@@ -41,6 +45,7 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     raw, refused = readable(path.read_bytes(), file, settings.kodning)  # encodings.py
     if refused:
         return None, refused
+    digest = HASHING.submit(sha256, raw)  # beside the parse: hashlib lets go of the GIL
     encoding = settings.kodning if settings.kodning != "auto" else detect_encoding(raw)
     text = as_utf8(raw, encoding)
     if not text or text.isspace():  # not strip(): that would copy a 1 GB file
@@ -59,7 +64,7 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     short, problems = _short_lines(text, separator, rows, file)
     if short:  # reported: their padded fields would only add misleading errors
         rows = rows.filter(~pl.col(LINE).is_in(short))
-    table = TextTable(file, drop_blank_rows(rows), sha256(raw), encoding, separator,
+    table = TextTable(file, drop_blank_rows(rows), digest.result(), encoding, separator,
                       settings.decimal)
     return table, _undefined_bytes(raw, encoding, file) + problems
 
@@ -116,9 +121,11 @@ def _read_text(text: bytes, separator: str, categorical: bool) -> pl.DataFrame:
                        empty_string_is_null=False, row_index_name=LINE,
                        schema_overrides=overrides,
                        with_column_names=lambda names: [n.strip() for n in names])
-    # one chunk per column (the reader leaves hundreds): later frames built from these
-    # columns then line up, and selecting from them does not copy 25M rows again
-    return rows.with_columns(_line_numbers(rows, text)).rechunk()
+    # The text columns stay in the reader's chunks (hundreds): spellings.py reads each once
+    # into one-chunk codes. The line numbers become a column of the typed rows, so they are
+    # one chunk too, lined up with the rest. (Rechunking it all held two copies of the text.)
+    rows = rows.with_columns(_line_numbers(rows, text))
+    return rows.with_columns(rows.get_column(LINE).rechunk())
 
 
 def _line_numbers(rows: pl.DataFrame, text: bytes) -> pl.Expr:
@@ -135,6 +142,8 @@ def _line_numbers(rows: pl.DataFrame, text: bytes) -> pl.Expr:
 def _one_line_per_row(text: bytes, rows: int) -> bool:
     """True when no field holds a newline: the file's newlines end exactly its records (the
     header and one per row), which counting them (fast, no copy) shows."""
+    if b'"' not in text:  # no quoted field, so no field holds a newline (no 1 GB count)
+        return True
     records = rows + 1
     return text.count(b"\n") == (records if text.endswith(b"\n") else records - 1)
 
