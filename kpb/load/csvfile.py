@@ -36,13 +36,15 @@ CANDIDATE_SEPARATORS = (";", ",", "\t", "|")
 BOM = b"\xef\xbb\xbf"
 MAX_SHAPE_PROBLEMS = 20
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+GLOB = re.compile(r"[*?\[\]{}]")  # Polars would read such a path as a pattern
 
 
 def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool = False
              ) -> tuple[TextTable | None, list[Problem]]:
     """`categorical`: columns as Categorical (the load types each distinct spelling once);
     otherwise Utf8, for readers that take the text as it is (kolada)."""
-    raw, refused = readable(path.read_bytes(), file, settings.kodning)  # encodings.py
+    original = path.read_bytes()
+    raw, refused = readable(original, file, settings.kodning)  # encodings.py
     if refused:
         return None, refused
     digest = HASHING.submit(sha256, raw)  # beside the parse: hashlib lets go of the GIL
@@ -54,19 +56,29 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     refused = text_after_quote(text, separator, file)  # quotes.py: "1"5 would read as 1
     if refused:
         return None, refused
+    problems = _undefined_bytes(raw, encoding, file)
+    newlines = _record_newlines(text)
+    # A file whose bytes are the UTF-8 Polars reads is parsed from disk, so its bytes (1 GB
+    # at 1M invånare) are not held beside the parse; they are read again only for a broken
+    # file. Converted text (Windows-1252, a BOM, UTF-16) is parsed from memory.
+    source = path if text is original and not GLOB.search(str(path)) else text
+    del raw, original
+    if source is path:
+        text = None
+    again = lambda: text if text is not None else as_utf8(path.read_bytes(), encoding)  # noqa: E731
     try:
-        rows = _read_text(text, separator, categorical)
+        rows = _read_text(source, separator, categorical, newlines)
     except pl.exceptions.PolarsError:
-        return None, _shape_problems(text, separator, file)
+        return None, _shape_problems(again(), separator, file)
     refused = pattern_headers(rows.columns, file)  # columns.py: "*" would select every column
     if refused:
         return None, refused
-    short, problems = _short_lines(text, separator, rows, file)
+    short, found = _short_lines(again, separator, rows, file)
     if short:  # reported: their padded fields would only add misleading errors
         rows = rows.filter(~pl.col(LINE).is_in(short))
     table = TextTable(file, drop_blank_rows(rows), digest.result(), encoding, separator,
                       settings.decimal)
-    return table, _undefined_bytes(raw, encoding, file) + problems
+    return table, problems + found
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -108,44 +120,42 @@ def detect_separator(text: bytes) -> str:
     return best if counts[best] else ";"
 
 
-def _read_text(text: bytes, separator: str, categorical: bool) -> pl.DataFrame:
+def _read_text(source: bytes | Path, separator: str, categorical: bool,
+               newlines: int | None) -> pl.DataFrame:
     """Every column text. As Categorical its codes tell which rows share a spelling, so each
     distinct value is typed once (spellings.py); Polars reads an unquoted empty field of a
     Categorical column as null, a quoted one as "" (parse.py treats both as empty)."""
     overrides = None
     if categorical:
-        width = len(pl.read_csv(text, separator=separator, infer_schema=False,
+        width = len(pl.read_csv(source, separator=separator, infer_schema=False,
                                 has_header=True, n_rows=0).columns)
         overrides = [pl.Categorical] * width
-    rows = pl.read_csv(text, separator=separator, infer_schema=False, has_header=True,
+    rows = pl.read_csv(source, separator=separator, infer_schema=False, has_header=True,
                        empty_string_is_null=False, row_index_name=LINE,
                        schema_overrides=overrides,
                        with_column_names=lambda names: [n.strip() for n in names])
     # The text columns stay in the reader's chunks (hundreds): spellings.py reads each once
     # into one-chunk codes. The line numbers become a column of the typed rows, so they are
     # one chunk too, lined up with the rest. (Rechunking it all held two copies of the text.)
-    rows = rows.with_columns(_line_numbers(rows, text))
+    rows = rows.with_columns(_line_numbers(rows, newlines))
     return rows.with_columns(rows.get_column(LINE).rechunk())
 
 
-def _line_numbers(rows: pl.DataFrame, text: bytes) -> pl.Expr:
+def _record_newlines(text: bytes) -> int | None:
+    """The newlines before the file's last line when a quoted field could hold one, else None
+    (no `"`: no count of a 1 GB file)."""
+    return text.count(b"\n") - text.endswith(b"\n") if b'"' in text else None
+
+
+def _line_numbers(rows: pl.DataFrame, newlines: int | None) -> pl.Expr:
     """Header is line 1; a quoted field holding newlines pushes every later row down."""
     first = pl.col(LINE).cast(pl.Int64) + 2
-    if _one_line_per_row(text, rows.height):
+    if newlines is None or newlines == rows.height:  # one line a row: no field holds one
         return first.alias(LINE)
     fields = [name for name in rows.columns if name != LINE]
-    newlines = pl.sum_horizontal([_newlines(rows[name]) for name in fields])
-    earlier = newlines.cum_sum().shift(1, fill_value=0)
+    newlines_in = pl.sum_horizontal([_newlines(rows[name]) for name in fields])
+    earlier = newlines_in.cum_sum().shift(1, fill_value=0)
     return (first + earlier).alias(LINE)
-
-
-def _one_line_per_row(text: bytes, rows: int) -> bool:
-    """True when no field holds a newline: the file's newlines end exactly its records (the
-    header and one per row), which counting them (fast, no copy) shows."""
-    if b'"' not in text:  # no quoted field, so no field holds a newline (no 1 GB count)
-        return True
-    records = rows + 1
-    return text.count(b"\n") == (records if text.endswith(b"\n") else records - 1)
 
 
 def _newlines(column: pl.Series) -> pl.Series:
@@ -183,18 +193,20 @@ def _field_count(file: str, line: int | None, found: int, expected: int) -> Prob
     return error(file, line, None, f"fann {found} fält, väntade {expected} som rubrikraden")
 
 
-def _short_lines(text: bytes, separator: str, rows: pl.DataFrame, file: str
+def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str
                  ) -> tuple[list[int], list[Problem]]:
     """Lines with fewer fields than the header: their lines, and capped errors for them.
 
     Polars reads a short line as if its missing fields were "", so every short line ends in
     an empty last column: only a file with such rows is parsed again, by pyarrow, which hands
     over just the rows whose field count is wrong (record numbers map to rows[LINE]).
+    `text_again()` gives the file's text (read again when it was parsed from disk).
     """
     last = rows.columns[-1]
     if last == LINE or not rows.select(
             (pl.col(last).is_null() | (pl.col(last) == "")).any()).item():
         return [], []
+    text = text_again()
     try:
         short = _short_records(text, separator)
     except pa.ArrowException:  # pyarrow disagrees about the file: the slow exact way
