@@ -1,6 +1,8 @@
 """Readers and parsing: encodings, separators, decimal marks, mappings, XLSX, warnings."""
 
 
+import hashlib
+
 import openpyxl
 import polars as pl
 import pytest
@@ -128,3 +130,20 @@ def test_ragged_line_is_reported_with_its_line(tmp_path):
     with pytest.raises(KpbError) as raised:
         load_year(project(tmp_path, **{"ledger/hb.csv": text}), 2024)
     assert str(raised.value.errors[0]).startswith("data/2024/ledger/hb.csv:3:")
+
+
+@pytest.mark.parametrize("name", ["hb.csv", "hb [2024].csv", "hb*{1}?.csv"])
+def test_a_file_parsed_from_disk_or_from_memory_gives_the_same_rows(tmp_path, name):
+    """ASCII/UTF-8 files are parsed from disk, converted ones from memory, names Polars would
+    take for a pattern from memory too: the rows, lines and SHA-256 are the same."""
+    text = ('period;konto;ansvar;belopp\n202401;5010;"Hem\ntjänst";1 234,50\n\n'
+            "202402;3110;Äldre;-50 000\n")
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    utf8 = load_year(project(tmp_path / "a", **{f"ledger/{name}": text.encode("utf-8")}), 2024)
+    cp1252 = load_year(project(tmp_path / "b", **{"ledger/hb.csv": text.encode("cp1252")}), 2024)
+    ours = pl.col("kalla_fil") == f"data/2024/ledger/{name}"  # beside the builder's hb.csv
+    columns = ["kalla_rad", "ansvar", "belopp_ore"]
+    assert utf8.ledger.filter(ours).select(columns).rows() == cp1252.ledger.select(
+        columns).rows() == [(2, "Hem\ntjänst", 123450), (5, "Äldre", -5000000)]
+    assert utf8.files.filter(ours)["sha256"].to_list() == [
+        hashlib.sha256(text.encode("utf-8")).hexdigest()]
