@@ -1,4 +1,4 @@
-"""python -m benchmarks [--sizes 50000,250000,1000000,2000000] [--smoke] [--out FILE] [--data-dir DIR]"""
+"""python -m benchmarks [--sizes 50000,250000,1000000,2000000,4000000] [--smoke] [--out FILE] [--data-dir DIR]"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.runner import Options, run
 
-DEFAULT_SIZES = "50000,250000,1000000,2000000"
+DEFAULT_SIZES = "50000,250000,1000000,2000000,4000000"  # 4M: the memory bound (issue 11)
 SMOKE_SIZE = "1000"
 HERE = Path(__file__).resolve().parent
 
