@@ -55,9 +55,12 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent,
     recover(project)
     timer = Timer(progress)
     loaded = _read(project, year, timer, progress, new_key)
-    timer.run("store", "Sparar i kpb.duckdb", store_inputs, project, year, loaded)
-    return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings,
-                      loaded.warnings)
+    try:
+        timer.run("store", "Sparar i kpb.duckdb", store_inputs, project, year, loaded)
+        return LoadResult(project, year, loaded, summary.load_summary(loaded), timer.timings,
+                          loaded.warnings)
+    finally:
+        loaded.close()  # the files of a source read in pieces (kpb.load.spill)
 
 
 def check(project_dir: str | Path, year: int, progress: Progress = silent,
@@ -70,17 +73,20 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
         rules = _read_rules(project, year, timer)
     loaded = _read(project, year, timer, progress, new_key)
-    warnings = loaded.warnings
-    checked = None
-    if rules is not None:
-        checked = _check(project, year, rules, loaded, timer, progress, strikt)
-        warnings = [*loaded.warnings, *checked.warnings]
-    else:  # the exports alone were checked: say so, since `compute` refuses to run
-        warnings = [*warnings, _without_rules(project, year)]
-        if strikt:
-            _refuse_warnings(warnings)
-    sections = summary.check_summary(loaded, checked, rules, warnings)
-    return LoadResult(project, year, loaded, sections, timer.timings, warnings)
+    try:
+        warnings = loaded.warnings
+        checked = None
+        if rules is not None:
+            checked = _check(project, year, rules, loaded, timer, progress, strikt)
+            warnings = [*loaded.warnings, *checked.warnings]
+        else:  # the exports alone were checked: say so, since `compute` refuses to run
+            warnings = [*warnings, _without_rules(project, year)]
+            if strikt:
+                _refuse_warnings(warnings)
+        sections = summary.check_summary(loaded, checked, rules, warnings)
+        return LoadResult(project, year, loaded, sections, timer.timings, warnings)
+    finally:
+        loaded.close()
 
 
 def compute(project_dir: str | Path, year: int, progress: Progress = silent,
@@ -88,8 +94,7 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     """rules → read → check → allocate → write and store: the whole KPB run for one
     verksamhetsår. Nothing is written until the allocation has succeeded; then the inputs
     (kpb.duckdb) and the results (ut/<year>) change together (kpb/write/commit.py)."""
-    from kpb.allocate.engine import allocate_checked
-    from kpb.write.commit import commit, recover
+    from kpb.write.commit import recover
 
     started = time.perf_counter()
     project = Project.open(project_dir)
@@ -97,6 +102,17 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     timer = Timer(progress)
     rules = _read_rules(project, year, timer)
     loaded = _read(project, year, timer, progress, new_key)
+    try:
+        return _compute_loaded(project, year, rules, loaded, timer, progress, strikt, started)
+    finally:
+        loaded.close()  # the files of a source read in pieces (kpb.load.spill)
+
+
+def _compute_loaded(project, year, rules, loaded, timer, progress, strikt, started
+                    ) -> RunResult:
+    from kpb.allocate.engine import allocate_checked
+    from kpb.write.commit import commit
+
     checked = _check(project, year, rules, loaded, timer, progress, strikt)
     allocation = timer.run("allocate", "Fördelar kostnader", allocate_checked, checked, rules,
                            year, progress)
@@ -238,10 +254,10 @@ def _read_rules(project: Project, year: int, timer: Timer):
 
 
 def _read(project: Project, year: int, timer: Timer, progress: Progress, new_key: bool = False):
-    from kpb.load import load_year
+    from kpb.load import height, load_year
 
     return timer.run("load", "Läser in exporter", load_year, project, year, progress, new_key,
-                     rows_of=lambda l: l.ledger.height + l.aktivitet.height + l.direkt.height)
+                     rows_of=lambda l: l.ledger.height + height(l.aktivitet) + l.direkt.height)
 
 
 def _check(project: Project, year: int, rules, loaded, timer: Timer, progress: Progress,

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -19,10 +19,13 @@ import polars as pl
 from kpb.errors import KpbError, Problem, error, warning
 from kpb.load import persons, schemas, stray_ids
 from kpb.load.csvfile import read_csv
+from kpb.load.csvpieces import PiecedCsv, ReadWhole, too_big
 from kpb.load.problems import masked
 from kpb.load.pseudonym import load_key
 from kpb.load.sie import read_sie
-from kpb.load.sources import Context, Typed, typed_rows
+from kpb.load.problems import Failures, problems_of
+from kpb.load.sources import Context, Typed, typed_piece, typed_rows
+from kpb.load.spill import Spill
 from kpb.load.textfile import TextTable
 from kpb.load.xlsxfile import read_xlsx
 from kpb.project import SOURCES, Project, SourceSettings
@@ -38,19 +41,36 @@ PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
 class Loaded:
     year: int
     ledger: pl.DataFrame
-    aktivitet: pl.DataFrame
+    aktivitet: pl.DataFrame | pl.LazyFrame  # lazy over the spill when read in pieces
     direkt: pl.DataFrame
     nycklar: pl.DataFrame
     person: pl.DataFrame
     files: pl.DataFrame  # the inlast_fil table
     warnings: list[Problem] = field(default_factory=list)
     utfall: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.UTFALL))
+    spill: Spill | None = None  # where a source read in pieces waits for the store
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Table name in kpb.duckdb -> frame."""
         return {"ledger": self.ledger, "aktivitet": self.aktivitet, "direkt": self.direkt,
                 "nycklar": self.nycklar, "person": self.person, "inlast_fil": self.files,
                 "utfall": self.utfall}
+
+    def spilled(self, table: str) -> list[Path]:
+        """The Parquet files holding `table`, when it was spilled."""
+        return self.spill.files.get(table, []) if self.spill is not None else []
+
+    def close(self) -> None:
+        """Remove the spilled files (the caller is done with the lazy tables)."""
+        if self.spill is not None:
+            self.spill.close()
+
+
+def height(frame: pl.DataFrame | pl.LazyFrame) -> int:
+    """Rows of a loaded table, in memory or spilled (Parquet knows its row count)."""
+    if isinstance(frame, pl.LazyFrame):
+        return frame.select(pl.len()).collect().item()
+    return frame.height
 
 
 def load_year(project: Project, year: int, progress: Progress = silent,
@@ -60,16 +80,23 @@ def load_year(project: Project, year: int, progress: Progress = silent,
     ctx = Context(year, project.pseudonym, key)
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
-    problems += _same_content(texts)
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
-    files = _files_table(year, texts)
-    rows = {source: _typed_source(project, source, texts[source], ctx, problems)
-            for source in SOURCES}
-    rows = stray_ids.checked(rows, project, year, key, problems)  # personnummer elsewhere
-    problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
-    if any(p.is_error for p in problems):
-        raise KpbError("inläsning", problems)
-    return _assemble(year, rows, files, problems)
+    spill = (Spill(project.root) if any(isinstance(t, PiecedCsv) for ts in texts.values()
+                                        for t in ts) else None)
+    listed = {source: [_Listed.of(t) for t in tables] for source, tables in texts.items()}
+    try:
+        typed = _Typing(project, ctx, spill, problems)
+        rows = {source: typed.source(source, texts[source]) for source in SOURCES}
+        problems += stray_ids.problems(typed.strays, year)  # personnummer elsewhere
+        problems += _same_content(listed)  # a file read in pieces knows its SHA-256 now
+        problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
+        if any(p.is_error for p in problems):
+            raise KpbError("inläsning", problems)
+        return _assemble(year, rows, _files_table(year, listed), problems, spill)
+    except BaseException:
+        if spill is not None:
+            spill.close()
+        raise
 
 
 def _read_source(project: Project, year: int, source: str, problems) -> list[TextTable]:
@@ -115,7 +142,7 @@ def _read_file(project: Project, path: Path, source: str, year: int
     except csv.Error as exc:  # the reader's fallback for files pyarrow refuses
         return [], [error(file, None, None, f"filen kunde inte läsas som CSV ({exc}): väntade "
                           "en textfil med en rubrikrad och rader med avgränsare")]
-    if (source == "ledger" and tables and sum(t.rows.height for t in tables) == 0
+    if (source == "ledger" and tables and sum(t.height for t in tables) == 0
             and not any(p.is_error for p in problems)):
         problems = [*problems, _no_rows(file)]
     return tables, problems
@@ -127,6 +154,8 @@ def _read_by_type(project: Project, path: Path, file: str, source: str, year: in
         return read_xlsx(path, file, project.source(source))
     if suffix in (".se", ".si"):
         table, problems = read_sie(path, file, project.sie, year)
+    elif too_big(path):  # read and typed a piece at a time (csvpieces.py)
+        return [PiecedCsv(path, file, project.source(source))], []
     else:
         table, problems = read_csv(path, file, project.source(source), True)  # Categorical
     return ([table] if table is not None else []), problems
@@ -171,7 +200,8 @@ def _same_content(texts: dict[str, list[TextTable]]) -> list[Problem]:
     twice."""
     first: dict[str, str] = {}
     problems = []
-    files = sorted({_whole_file(t.file): t.sha256 for ts in texts.values() for t in ts}.items())
+    files = sorted({_whole_file(t.file): t.sha256 for ts in texts.values() for t in ts
+                    if t.sha256}.items())  # "": a big file whose reading stopped early
     for file, digest in files:
         if digest in first:
             problems.append(error(file, None, None, f"har samma innehåll som {first[digest]} "
@@ -186,29 +216,99 @@ def _whole_file(name: str) -> str:
     return name.rsplit("[", 1)[0] if name.endswith("]") else name  # no sheet title has [ ]
 
 
-def _typed_source(project, source, tables, ctx, problems) -> list[Typed]:
-    typed = []
-    while tables:
-        table = tables.pop(0)  # its text is let go as soon as it is typed
-        # SIE rows already carry canonical names; kolumner in kpb.toml is for CSV/XLSX
-        settings = SourceSettings() if table.canonical_headers else project.source(source)
-        rows, found = typed_rows(source, table, settings, ctx)
-        problems += found
-        if rows is not None:
-            typed.append(rows)
-    return typed
+@dataclass(frozen=True)
+class _Listed:
+    """What inlast_fil records of a file, without its rows (let go once typed)."""
+    file: str
+    sha256: str
+    height: int
+    kodning: str
+    separator: str
+    decimal: str
+
+    @staticmethod
+    def of(table):
+        """A big file's facts are known once it is read: it is kept as it is."""
+        if isinstance(table, PiecedCsv):
+            return table
+        return _Listed(table.file, table.sha256, table.height, table.kodning, table.separator,
+                       table.decimal)
 
 
-def _assemble(year, typed, files, problems) -> Loaded:
+class _Typing:
+    """Every table of a source typed in turn, its personnummer outside `person` found; the
+    pieces of a big file one at a time, spilled to Parquet when the source is spilled."""
+
+    def __init__(self, project: Project, ctx: Context, spill: Spill | None, problems: list):
+        self.project, self.ctx, self.spill, self.problems = project, ctx, spill, problems
+        self.strays: list[stray_ids.Stray] = []
+
+    def source(self, source: str, tables: list) -> list[Typed]:
+        spilled = self.spill is not None and any(isinstance(t, PiecedCsv) for t in tables)
+        typed = []
+        while tables:
+            table = tables.pop(0)  # its text is let go as soon as it is typed
+            for rows in self._tables(source, table):
+                if spilled:
+                    self.spill.write(source, _table([rows], self.ctx.year,
+                                                    schemas.TABLES[source]))
+                    rows = replace(rows, rows=rows.rows.clear())  # attributes stay
+                typed.append(rows)
+        return typed
+
+    def _tables(self, source: str, table):
+        """The typed rows of one table, or of each piece of a big file, checked."""
+        if not isinstance(table, PiecedCsv):
+            # SIE rows already carry canonical names; kolumner in kpb.toml is for CSV/XLSX
+            settings = (SourceSettings() if table.canonical_headers
+                        else self.project.source(source))
+            rows, found = typed_rows(source, table, settings, self.ctx)
+            self.problems += found
+            if rows is not None:
+                yield self._checked(source, rows)
+            return
+        try:
+            yield from self._pieces(source, table)
+        except ReadWhole:  # a byte order mark or UTF-16: read as any other file
+            whole, problems = read_csv(table.path, table.file, table.settings, True)
+            self.problems += problems
+            if whole is not None:
+                table.sha256, table.kodning = whole.sha256, whole.kodning
+                table.separator, table.height = whole.separator, whole.height
+                yield from self._tables(source, whole)
+
+    def _pieces(self, source: str, table: PiecedCsv):
+        found: list[Failures] = []
+        settings = self.project.source(source)
+        for piece, problems in table.pieces():
+            self.problems += problems
+            if piece is None:
+                continue
+            rows, problems, failures = typed_piece(source, piece, settings, self.ctx)
+            del piece
+            self.problems += problems
+            found += failures
+            if problems:  # its columns are wrong: so are every piece's
+                break
+            yield self._checked(source, rows)
+        self.problems += problems_of(table.file, found)
+
+    def _checked(self, source: str, rows: Typed) -> Typed:
+        return stray_ids.checked(rows, source, self.project, self.ctx.year, self.ctx.key,
+                                 self.strays)
+
+
+def _assemble(year, typed, files, problems, spill) -> Loaded:
     frames, attributes = {}, []
     for source in SOURCES:
         attributes += [t.attributes for t in typed[source] if t.attributes is not None]
-        frames[source] = _table(typed[source], year, schemas.TABLES[source])
+        frames[source] = (spill.scan(source) if spill is not None and source in spill.files
+                          else _table(typed[source], year, schemas.TABLES[source]))
     person = (persons.person_table(pl.concat(attributes), year) if attributes
               else schemas.empty(schemas.PERSON))
     return Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
                   frames["nycklar"], schemas.conform(person, schemas.PERSON),
-                  files, sorted(problems, key=str), utfall=frames["utfall"])
+                  files, sorted(problems, key=str), utfall=frames["utfall"], spill=spill)
 
 
 def _table(typed: list[Typed], year: int, schema: dict) -> pl.DataFrame:
@@ -233,7 +333,7 @@ def _table(typed: list[Typed], year: int, schema: dict) -> pl.DataFrame:
 
 def _files_table(year: int, texts: dict) -> pl.DataFrame:
     records = [{"ar": year, "kalla": source, "kalla_fil": t.file, "sha256": t.sha256,
-                "rader": t.rows.height, "kodning": t.kodning, "separator": t.separator,
+                "rader": t.height, "kodning": t.kodning, "separator": t.separator,
                 "decimal": t.decimal}
                for source, tables in texts.items() for t in tables]
     return pl.DataFrame(records, schema=schemas.INLAST_FIL)

@@ -53,11 +53,9 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     if not text or text.isspace():  # not strip(): that would copy a 1 GB file
         return None, [error(file, None, None, "filen är tom, väntade en rubrikrad och data")]
     separator = settings.separator if settings.separator != "auto" else detect_separator(text)
-    refused = text_after_quote(text, separator, file)  # quotes.py: "1"5 would read as 1
-    if refused:
-        return None, refused
-    problems = _undefined_bytes(raw, encoding, file)
-    newlines = _record_newlines(text)
+    problems, newlines = checked_text(text, raw, file, encoding, separator)
+    if problems and any(p.is_error for p in problems):
+        return None, problems
     # A file whose bytes are the UTF-8 Polars reads is parsed from disk, so its bytes (1 GB
     # at 1M invånare) are not held beside the parse; they are read again only for a broken
     # file. Converted text (Windows-1252, a BOM, UTF-16) is parsed from memory.
@@ -66,6 +64,28 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     if source is path:
         text = None
     again = lambda: text if text is not None else as_utf8(path.read_bytes(), encoding)  # noqa: E731
+    rows, found = parsed_rows(source, again, separator, categorical, newlines, file)
+    if rows is None:
+        return None, found
+    table = TextTable(file, rows, digest.result(), encoding, separator, settings.decimal)
+    return table, problems + found
+
+
+def checked_text(text: bytes, raw: bytes, file: str, encoding: str, separator: str
+                 ) -> tuple[list[Problem], int | None]:
+    """What the bytes say before any parse: a field with text after its closing quote (an
+    error), bytes Windows-1252 leaves undefined (a warning); and the newline count the line
+    numbers need (`_record_newlines`)."""
+    refused = text_after_quote(text, separator, file)  # quotes.py: "1"5 would read as 1
+    if refused:
+        return refused, None
+    return _undefined_bytes(raw, encoding, file), _record_newlines(text)
+
+
+def parsed_rows(source: bytes | Path, again, separator: str, categorical: bool,
+                newlines: int | None, file: str) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """The text's rows, numbered from line 2, without short and blank lines; or None and the
+    problems that refuse the text. `again()` gives the text when `source` is a path."""
     try:
         rows = _read_text(source, separator, categorical, newlines)
     except pl.exceptions.PolarsError:
@@ -76,9 +96,7 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     short, found = _short_lines(again, separator, rows, file)
     if short:  # reported: their padded fields would only add misleading errors
         rows = rows.filter(~pl.col(LINE).is_in(short))
-    table = TextTable(file, drop_blank_rows(rows), digest.result(), encoding, separator,
-                      settings.decimal)
-    return table, problems + found
+    return drop_blank_rows(rows), found
 
 
 def detect_encoding(raw: bytes) -> str:

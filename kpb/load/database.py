@@ -26,7 +26,7 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
         con.begin()
         try:
             for table, frame in loaded.tables().items():  # six tables
-                _replace_year(con, table, year, frame)
+                _replace_year(con, table, year, frame, loaded.spilled(table))
             con.execute(sql("load/clear_pending_run"), [year]).fetchall()
             if results_folder is not None:
                 con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
@@ -36,8 +36,12 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
             raise
 
 
-def _replace_year(con, table: str, year: int, frame: pl.DataFrame) -> None:
+def _replace_year(con, table: str, year: int, frame: pl.DataFrame, spilled: list) -> None:
     con.execute(sql("load/delete_year").format(table=table), [year]).fetchall()
+    if spilled:  # DuckDB reads the pieces' Parquet files itself, out of core
+        con.execute(sql("load/insert_parquet").format(table=table),
+                    [[str(path) for path in spilled]]).fetchall()
+        return
     rows = schemas.conform(frame, schemas.TABLES[table])
     # Arrow string views, as Polars holds them: no copy of 25M strings into large_string
     con.register("incoming", rows.to_arrow(compat_level=pl.CompatLevel.newest()))

@@ -124,12 +124,20 @@ class Typed:
 def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Context
                ) -> tuple[Typed | None, list[Problem]]:
     """Every parser runs over the distinct spellings of its input column, then spreads."""
+    typed, problems, found = typed_piece(source, table, settings, ctx)
+    return typed, problems + problems_of(table.file, found)
+
+
+def typed_piece(source: str, table: TextTable, settings: SourceSettings, ctx: Context
+                ) -> tuple[Typed | None, list[Problem], list[Failures]]:
+    """typed_rows of one piece of a file: the value errors stay `Failures`, so that the
+    pieces' can be capped together (problems_of)."""
     required = tuple(c for c in REQUIRED[source]
                      if not (c == "period" and settings.period == "helar"))
     columns, problems = map_columns(table, WANTED[source], required, settings)
     problems += _period_or_date(source, table, columns)
     if problems:
-        return None, problems  # without its columns a file's rows cannot be read at all
+        return None, problems, []  # without its columns a file's rows cannot be read at all
     parsers = PARSERS[source](table.decimal, ctx, columns.present)
     if source in PERSON_SOURCES:
         parsers = parsers | _person_parsers(columns, ctx)
@@ -145,7 +153,7 @@ def typed_rows(source: str, table: TextTable, settings: SourceSettings, ctx: Con
         found += _end_before_start(rows, *END_BEFORE_START[source], spelt, columns)
     typed = Typed(rows, _attributes(groups, spelt, results) if source in PERSON_SOURCES
                   else None)
-    return typed, problems_of(table.file, found)
+    return typed, problems, found
 
 
 PERSON_OUTPUTS = ("person_id", "flagga")

@@ -20,7 +20,7 @@ keeps the values with six digits in a row, the rest is never looked at again.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -38,20 +38,29 @@ TOKEN = r"[0-9][0-9+\-]*[0-9]"  # a run of digits with - or + inside: one candid
 CANDIDATE = r"[0-9]{6}"
 
 
-def checked(rows: dict[str, list[Typed]], project: Project, year: int, key: bytes,
-            problems: list[Problem]) -> dict[str, list[Typed]]:
-    """The typed rows with pseudonymised columns replaced; errors for the other numbers."""
-    result = {}
-    for source, typed in rows.items():
-        settings = project.source(source)
-        result[source] = [replace(t, rows=_checked_frame(t.rows, source, settings.pseudonymisera,
-                                                         settings.kolumner, year, key, problems))
-                          for t in typed]
-    return result
+@dataclass(frozen=True)
+class Stray:
+    """Rows of one file (or piece of a file) whose column holds a number: the first CAP."""
+    file: str
+    header: str
+    name: str
+    source: str
+    lines: list[int]
+    values: list[str]
+    count: int
+
+
+def checked(typed: Typed, source: str, project: Project, year: int, key: bytes,
+            found: list[Stray]) -> Typed:
+    """The typed rows with pseudonymised columns replaced; the other numbers join `found`
+    (`problems` turns them into capped errors once every piece of every file is seen)."""
+    settings = project.source(source)
+    return replace(typed, rows=_checked_frame(typed.rows, source, settings.pseudonymisera,
+                                              settings.kolumner, year, key, found))
 
 
 def _checked_frame(frame: pl.DataFrame, source: str, pseudonymised: tuple[str, ...],
-                   headers: dict[str, str], year: int, key: bytes, problems: list[Problem]
+                   headers: dict[str, str], year: int, key: bytes, found: list[Stray]
                    ) -> pl.DataFrame:
     columns = [name for name, dtype in frame.schema.items()
                if dtype in (pl.Utf8, pl.Categorical) and name not in NOT_SCANNED
@@ -69,7 +78,7 @@ def _checked_frame(frame: pl.DataFrame, source: str, pseudonymised: tuple[str, .
             frame = frame.with_columns(_pseudonyms(frame[name], numbers, name, year, key)
                                        .cast(frame.schema[name]))
         else:
-            problems += _errors(frame, name, numbers, source, headers.get(name, name), year)
+            found += _strays(frame, name, numbers, source, headers.get(name, name))
     return frame
 
 
@@ -93,23 +102,37 @@ def _pseudonyms(column: pl.Series, numbers: pl.Series, name: str, year: int, key
     return column.cast(pl.Utf8).replace(numbers, pl.Series(hashed, dtype=pl.Utf8))
 
 
-def _errors(frame: pl.DataFrame, name: str, numbers: pl.Series, source: str, header: str,
-            year: int) -> list[Problem]:
-    found = (frame.filter(pl.col(name).is_in(numbers.implode()))
-             .group_by("kalla_fil", maintain_order=True)
-             .agg(pl.col(LINE).head(CAP), pl.col(name).head(CAP).alias("fann"),
-                  pl.len().alias("rader")))
-    fix = (f"väntade inget personnummer eller samordningsnummer i kolumnen (ta bort det ur "
-           f"exporten, eller skriv pseudonymisera = [\"{name}\"] under [kalla.{source}] i "
-           "kpb.toml)")
-    problems = []
-    for file, lines, values, count in found.iter_rows():
-        problems += [error(file, line, header, f"fann {_masked(value, year)!r}: {fix}")
-                     for line, value in zip(lines, values)]
+def _strays(frame: pl.DataFrame, name: str, numbers: pl.Series, source: str, header: str
+            ) -> list[Stray]:
+    per_file = (frame.filter(pl.col(name).is_in(numbers.implode()))
+                .group_by("kalla_fil", maintain_order=True)
+                .agg(pl.col(LINE).head(CAP), pl.col(name).cast(pl.Utf8).head(CAP).alias("fann"),
+                     pl.len().alias("rader")))
+    return [Stray(file, header, name, source, lines, values, count)
+            for file, lines, values, count in per_file.iter_rows()]
+
+
+def problems(found: list[Stray], year: int) -> list[Problem]:
+    """Errors for the numbers found, the first CAP per file and column (pieces of a file in
+    order), and a line for the rest."""
+    merged: dict[tuple[str, str], list[Stray]] = {}
+    for stray in found:
+        merged.setdefault((stray.file, stray.header), []).append(stray)
+    result = []
+    for (file, header), strays in merged.items():
+        name, source = strays[0].name, strays[0].source
+        fix = (f"väntade inget personnummer eller samordningsnummer i kolumnen (ta bort det ur "
+               f"exporten, eller skriv pseudonymisera = [\"{name}\"] under [kalla.{source}] i "
+               "kpb.toml)")
+        lines = [line for stray in strays for line in stray.lines][:CAP]
+        values = [value for stray in strays for value in stray.values][:CAP]
+        count = sum(stray.count for stray in strays)
+        result += [error(file, line, header, f"fann {_masked(value, year)!r}: {fix}")
+                   for line, value in zip(lines, values)]
         if count > CAP:
-            problems.append(error(file, lines[-1], header, f"... och {count - CAP} fler rader "
-                                                           "med personnummer i kolumnen"))
-    return problems
+            result.append(error(file, lines[-1], header, f"... och {count - CAP} fler rader "
+                                                         "med personnummer i kolumnen"))
+    return result
 
 
 def _masked(value: str, year: int) -> str:

@@ -27,6 +27,10 @@ class TextTable:
     canonical_headers: bool = False  # SIE: columns already carry kpb's names
 
     @property
+    def height(self) -> int:
+        return self.rows.height
+
+    @property
     def headers(self) -> list[str]:
         return [name for name in self.rows.columns if name != LINE]
 

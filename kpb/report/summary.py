@@ -41,13 +41,16 @@ def load_summary(loaded) -> list[Section]:
 def _sources(loaded) -> Section:
     rows = []
     for name in ("ledger", "aktivitet", "direkt", "nycklar", "utfall"):
-        frame = getattr(loaded, name)
-        if name == "utfall" and not frame.height:
+        # a spilled source is lazy: one streaming pass counts it (kpb.load.spill)
+        height, files, total = getattr(loaded, name).lazy().select(
+            pl.len(), pl.col("kalla_fil").n_unique(),
+            (pl.col("belopp_ore").sum() if name in ("ledger", "direkt") else pl.lit(None))
+        ).collect().row(0)
+        if name == "utfall" and not height:
             continue  # an optional source
-        files = frame["kalla_fil"].n_unique() if frame.height else 0
-        text = f"{frame.height:>10,} rader i {files} fil(er)".replace(",", " ")
-        if "belopp_ore" in frame.columns:
-            text += f", summa {format_sek(frame['belopp_ore'].sum() or 0)} kr"
+        text = f"{height:>10,} rader i {files} fil(er)".replace(",", " ")
+        if total is not None:
+            text += f", summa {format_sek(total or 0)} kr"
         rows.append((name, text))
     return Section("Inläst", rows)
 

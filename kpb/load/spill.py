@@ -1,0 +1,68 @@
+"""Typed rows too many to hold: written to Parquet beside kpb.duckdb, scanned back lazily.
+
+When a source has a file read in pieces (csvpieces.py), each typed piece is written to
+`.kpb-tmp/<pid>-<random>/` in the project as soon as it is typed, so the load holds one
+piece at a time. The source is then a `pl.LazyFrame` over those files: the check, volume and
+household steps are lazy queries that Polars' streaming engine runs in morsels, and the store
+into kpb.duckdb reads the files with DuckDB (kpb.load.database). The folder is removed when
+the command ends; a folder left by a killed process (its pid no longer running) is removed by
+the next load.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import polars as pl
+
+FOLDER = ".kpb-tmp"
+
+
+class Spill:
+    def __init__(self, root: Path):
+        base = root / FOLDER
+        _remove_stale(base)
+        self.folder = base / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.folder.mkdir(parents=True)
+        self.files: dict[str, list[Path]] = {}
+
+    def write(self, source: str, frame: pl.DataFrame) -> None:
+        """One piece of `source`, in order. lz4: a tenth of zstd's time, and these files live
+        only for one run."""
+        files = self.files.setdefault(source, [])
+        path = self.folder / f"{source}-{len(files):05d}.parquet"
+        frame.write_parquet(path, compression="lz4", statistics=False)
+        files.append(path)
+
+    def scan(self, source: str) -> pl.LazyFrame:
+        return pl.scan_parquet(self.files[source])
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            self.folder.parent.rmdir()  # only when no other run has a folder there
+        except OSError:
+            pass
+
+
+def _remove_stale(base: Path) -> None:
+    """Folders of processes that no longer run (killed mid-run)."""
+    if not base.is_dir():
+        return
+    for folder in base.iterdir():
+        pid = folder.name.split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
