@@ -24,6 +24,7 @@ key in both places:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -130,6 +131,7 @@ def _create_key(path: Path, name: str, progress: Progress) -> bytes:
     return bytes.fromhex(text)
 
 
+@functools.lru_cache(maxsize=2**19)  # a file read in pieces meets its persons again
 def person_id(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256
                     ).hexdigest()[:PERSON_ID_LENGTH]
