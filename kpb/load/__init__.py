@@ -35,6 +35,9 @@ SUFFIXES = {"ledger": (".csv", ".xlsx", ".se", ".si"), "aktivitet": (".csv", ".x
             "direkt": (".csv", ".xlsx"), "nycklar": (".csv", ".xlsx"),
             "utfall": (".csv", ".xlsx")}
 PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
+# The source whose rows can outgrow memory (25 per inhabitant): spilled when a file of it is
+# read in pieces. The others are a few rows per person and stay in memory, pieces joined.
+SPILLED = ("aktivitet",)
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ def load_year(project: Project, year: int, progress: Progress = silent,
     problems: list[Problem] = []
     texts = {source: _read_source(project, year, source, problems) for source in SOURCES}
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
-    spill = (Spill(project.root) if any(isinstance(t, PiecedCsv) for ts in texts.values()
-                                        for t in ts) else None)
+    spill = (Spill(project.root) if any(isinstance(t, PiecedCsv) for source in SPILLED
+                                        for t in texts[source]) else None)
     listed = {source: [_Listed.of(t) for t in tables] for source, tables in texts.items()}
     try:
         typed = _Typing(project, ctx, spill, problems)
@@ -142,7 +145,8 @@ def _read_file(project: Project, path: Path, source: str, year: int
     except csv.Error as exc:  # the reader's fallback for files pyarrow refuses
         return [], [error(file, None, None, f"filen kunde inte läsas som CSV ({exc}): väntade "
                           "en textfil med en rubrikrad och rader med avgränsare")]
-    if (source == "ledger" and tables and sum(t.height for t in tables) == 0
+    if (source == "ledger" and tables and not any(isinstance(t, PiecedCsv) for t in tables)
+            and sum(t.height for t in tables) == 0
             and not any(p.is_error for p in problems)):
         problems = [*problems, _no_rows(file)]
     return tables, problems
@@ -244,7 +248,8 @@ class _Typing:
         self.strays: list[stray_ids.Stray] = []
 
     def source(self, source: str, tables: list) -> list[Typed]:
-        spilled = self.spill is not None and any(isinstance(t, PiecedCsv) for t in tables)
+        spilled = (self.spill is not None and source in SPILLED
+                   and any(isinstance(t, PiecedCsv) for t in tables))
         typed = []
         while tables:
             table = tables.pop(0)  # its text is let go as soon as it is typed

@@ -237,7 +237,7 @@ def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str
     return lines.to_list(), _capped_shape_problems(found.with_columns(lines), file)
 
 
-def _short_records(text: bytes, separator: str) -> list[tuple[int, int, int]]:
+def _short_records(text: bytes | Path, separator: str) -> list[tuple[int, int, int]]:
     """(record number counting the header as 1, fields found, fields expected) per bad row."""
     found = []
 
@@ -246,7 +246,8 @@ def _short_records(text: bytes, separator: str) -> list[tuple[int, int, int]]:
             found.append((row.number, row.actual_columns, row.expected_columns))
         return "skip"
 
-    batches = pa_csv.open_csv(io.BytesIO(text), read_options=pa_csv.ReadOptions(
+    source = io.BytesIO(text) if isinstance(text, bytes) else str(text)  # or a path
+    batches = pa_csv.open_csv(source, read_options=pa_csv.ReadOptions(
         use_threads=False, autogenerate_column_names=True),  # one thread numbers the rows
         parse_options=pa_csv.ParseOptions(delimiter=separator, newlines_in_values=True,
                                           ignore_empty_lines=False, invalid_row_handler=keep),

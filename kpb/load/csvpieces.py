@@ -21,25 +21,32 @@ The pieces' value errors are merged into one capped list per column by the calle
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import mmap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
 import polars as pl
 
-from kpb.errors import Problem
+from kpb.errors import Problem, error
+from kpb.load.columns import pattern_headers
 from kpb.load.csvfile import (
+    MAX_SHAPE_PROBLEMS,
     BOM,
     HASHING,
     as_utf8,
+    _capped_shape_problems,
+    _field_count,
+    _short_records,
     checked_text,
     detect_encoding,
     detect_separator,
     parsed_rows,
 )
-from kpb.load.encodings import _is_utf8, _wide_encoding, readable
-from kpb.load.textfile import LINE, TextTable
+from kpb.load.encodings import DOUBLE_ENCODED, SAMPLE, _is_utf8, _wide_encoding, readable
+from kpb.load.textfile import LINE, TextTable, drop_blank_rows
 from kpb.project import SourceSettings
 
 # At most this many bytes a piece: the read's memory is about twice a piece, whatever the
@@ -49,10 +56,6 @@ PIECE_BYTES = 1280 * 2**20
 
 class ReadWhole(Exception):
     """The file cannot be cut (a byte order mark, UTF-16/32): read it whole instead."""
-
-
-class _NotUtf8(Exception):
-    """A later piece is not UTF-8 although the first was: the file is Windows-1252."""
 
 
 @dataclass
@@ -74,13 +77,67 @@ class PiecedCsv:
                ) -> Iterator[tuple[TextTable | None, list[Problem]]]:
         """Each piece's rows (or None) and problems, in file order. Raises ReadWhole before
         the first piece when the file must be read whole."""
+        plain = _plain(self.path, self.settings)
+        if plain is not None:
+            yield from self._from_disk(*plain, categorical)
+            return
         kodning = self.settings.kodning
-        while True:
-            try:
-                yield from self._pieces(kodning, categorical)
-                return
-            except _NotUtf8:
-                kodning = "cp1252"  # as detect_encoding decides for the whole file
+        if kodning == "auto" and not _utf8(self.path):
+            kodning = "cp1252"  # as detect_encoding decides for the whole file
+        yield from self._pieces(kodning, categorical)
+
+    def _from_disk(self, separator: str, lines: int, categorical: bool):
+        """Plain text (_plain) parsed by Polars from disk in batches: no byte of the file is
+        copied into Python, and the batches make pieces of about PIECE_BYTES."""
+        kodning = self.settings.kodning
+        self.kodning = kodning if kodning != "auto" else "utf-8"  # as detect_encoding says
+        self.separator = separator
+        digest = HASHING.submit(_file_sha256, self.path)
+        scan = _scan(self.path, separator, categorical)
+        columns = scan.collect_schema().names()
+        refused = pattern_headers(columns, self.file)
+        if refused:
+            digest.result()
+            yield None, refused
+            return
+        pieces = -(-self.path.stat().st_size // PIECE_BYTES)
+        rows_per_piece = max(1, -(-lines // pieces))
+        self.height, self._short = 0, None
+        parts, count = [], 0
+        try:
+            for batch in scan.collect_batches(maintain_order=True):
+                parts.append(batch)
+                count += batch.height
+                if count >= rows_per_piece:
+                    yield self._disk_piece(parts, separator), []
+                    parts, count = [], 0
+            if parts:
+                yield self._disk_piece(parts, separator), []
+        except pl.exceptions.PolarsError:  # a line with more fields than the header
+            yield None, _ragged_on_disk(self.path, separator, self.file)
+        if self._short:
+            found = pl.DataFrame(self._short, schema={LINE: pl.Int64, "fann": pl.Int64,
+                                                      "vantade": pl.Int64}, orient="row")
+            yield None, _capped_shape_problems(found, self.file)
+        self.sha256 = digest.result()
+
+    def _disk_piece(self, parts: list[pl.DataFrame], separator: str) -> TextTable:
+        """Batches as one piece, numbered as the whole file's read (csvfile._read_text: one
+        line a row, since the file has no quotes), without short and blank lines."""
+        rows = pl.concat(parts, rechunk=False)
+        parts.clear()
+        rows = rows.with_columns((rows.get_column(LINE).cast(pl.Int64) + 2).rechunk())
+        last = rows.columns[-1]
+        if self._short is None and last != LINE and rows.select(
+                (pl.col(last).is_null() | (pl.col(last) == "")).any()).item():
+            # a short line reads as one with an empty last field: the file's field counts are
+            # taken once, by pyarrow streaming from disk (record numbers are line numbers here)
+            self._short = _short_records(self.path, separator)
+        if self._short:
+            rows = rows.filter(~pl.col(LINE).is_in([line for line, _, _ in self._short]))
+        rows = drop_blank_rows(rows)
+        self.height += rows.height
+        return TextTable(self.file, rows, "", self.kodning, separator, self.decimal)
 
     def _pieces(self, kodning: str, categorical: bool):
         hasher = hashlib.sha256()
@@ -94,12 +151,9 @@ class PiecedCsv:
                 if first:
                     if piece.startswith(BOM) or _wide_encoding(piece) is not None:
                         raise ReadWhole
-                    encoding = kodning if kodning != "auto" else detect_encoding(piece)
+                    encoding = kodning if kodning != "auto" else "utf-8"  # _utf8 decided
                     header = piece[:piece.find(b"\n") + 1]
                     raw = piece
-                elif kodning == "auto" and encoding == "utf-8" and not (
-                        piece.isascii() or _is_utf8(piece)):
-                    raise _NotUtf8
                 else:
                     raw = b"".join((header, piece))
                 hashed.append(HASHING.submit(hasher.update, piece))
@@ -138,6 +192,88 @@ class PiecedCsv:
             rows = rows.with_columns(pl.col(LINE) + offset)
         table = TextTable(self.file, rows, "", encoding, separator, self.decimal)
         return table, _moved(problems + found, offset)
+
+
+WINDOW = 16 * 2**20  # bytes looked at a time by _plain: small enough to stay in the cache
+
+
+def _plain(path: Path, settings: SourceSettings) -> tuple[str, int] | None:
+    """(separator, lines) when Polars can parse the file from disk as it stands, so nothing
+    need be copied: no byte order mark, no quote (then every line is one row), and ASCII, or
+    UTF-8 without mojibake where kodning allows UTF-8. Else None: read by copied pieces,
+    which report whatever stands in the way. Looks at the file through mmap, a window at a
+    time, and stops at the first reason."""
+    utf8 = settings.kodning in ("auto", "utf-8", "utf-8-sig")
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        head = mm[:SAMPLE]
+        end = mm.find(b"\n")
+        if head.startswith(BOM) or _wide_encoding(head) is not None or end < 0:
+            return None
+        separator = (settings.separator if settings.separator != "auto"
+                     else detect_separator(mm[:end + 1]))
+    lines = 0
+    for window in _windows(path):
+        if b'"' in window:
+            return None
+        if not window.isascii():
+            if not utf8 or not _is_utf8(window) or DOUBLE_ENCODED.search(window):
+                return None
+        lines += window.count(b"\n")
+    return separator, lines
+
+
+def _utf8(path: Path) -> bool:
+    """Is the whole file UTF-8 (detect_encoding's test), a window of whole lines at a time."""
+    for window in _windows(path):
+        if not window.isascii() and not _is_utf8(window):
+            return False
+    return True
+
+
+def _windows(path: Path) -> Iterator[bytes]:
+    """The file's bytes, WINDOW at a time, each ending after a line break (a UTF-8 character
+    is never cut)."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        position, size = 0, len(mm)
+        while position < size:
+            stop = min(position + WINDOW, size)
+            if stop < size:
+                cut = mm.rfind(b"\n", position, stop)
+                stop = cut + 1 if cut >= 0 else (mm.find(b"\n", stop) + 1 or size)
+            yield mm[position:stop]
+            position = stop
+
+
+def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
+    """The lazy twin of csvfile._read_text's read (glob=False: the name is a name)."""
+    width = len(pl.scan_csv(path, separator=separator, infer_schema=False, glob=False
+                            ).collect_schema())
+    return pl.scan_csv(path, separator=separator, infer_schema=False, has_header=True,
+                       empty_string_is_null=False, row_index_name=LINE, glob=False,
+                       schema_overrides=[pl.Categorical] * width if categorical else None,
+                       with_column_names=lambda names: [n.strip() for n in names])
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _ragged_on_disk(path: Path, separator: str, file: str) -> list[Problem]:
+    """Lines whose field count differs from the header's, streamed (csvfile._ragged_records
+    holds the text; only a broken file gets here)."""
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        expected = None
+        for record in reader:
+            if expected is None:
+                expected = len(record)
+            elif record and len(record) != expected:
+                problems.append(_field_count(file, reader.line_num, len(record), expected))
+                if len(problems) == MAX_SHAPE_PROBLEMS:
+                    break
+    return problems or [error(file, None, None, "kunde inte läsas som CSV")]
 
 
 def _moved(problems: list[Problem], offset: int) -> list[Problem]:
