@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import mmap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
@@ -201,16 +200,16 @@ def _plain(path: Path, settings: SourceSettings) -> tuple[str, int] | None:
     """(separator, lines) when Polars can parse the file from disk as it stands, so nothing
     need be copied: no byte order mark, no quote (then every line is one row), and ASCII, or
     UTF-8 without mojibake where kodning allows UTF-8. Else None: read by copied pieces,
-    which report whatever stands in the way. Looks at the file through mmap, a window at a
-    time, and stops at the first reason."""
+    which report whatever stands in the way. Looks at the file a window at a time and stops
+    at the first reason."""
     utf8 = settings.kodning in ("auto", "utf-8", "utf-8-sig")
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        head = mm[:SAMPLE]
-        end = mm.find(b"\n")
-        if head.startswith(BOM) or _wide_encoding(head) is not None or end < 0:
-            return None
-        separator = (settings.separator if settings.separator != "auto"
-                     else detect_separator(mm[:end + 1]))
+    with path.open("rb") as handle:
+        head = handle.read(max(SAMPLE, 2**16))
+    end = head.find(b"\n")
+    if head.startswith(BOM) or _wide_encoding(head[:SAMPLE]) is not None or end < 0:
+        return None
+    separator = (settings.separator if settings.separator != "auto"
+                 else detect_separator(head[:end + 1]))
     lines = 0
     for window in _windows(path):
         if b'"' in window:
@@ -231,17 +230,23 @@ def _utf8(path: Path) -> bool:
 
 
 def _windows(path: Path) -> Iterator[bytes]:
-    """The file's bytes, WINDOW at a time, each ending after a line break (a UTF-8 character
-    is never cut)."""
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        position, size = 0, len(mm)
-        while position < size:
-            stop = min(position + WINDOW, size)
-            if stop < size:
-                cut = mm.rfind(b"\n", position, stop)
-                stop = cut + 1 if cut >= 0 else (mm.find(b"\n", stop) + 1 or size)
-            yield mm[position:stop]
-            position = stop
+    """The file's bytes, about WINDOW at a time, each ending after a line break (a UTF-8
+    character is never cut). Read, not mapped: the pages of a mapped file would count in the
+    process's memory until it is unmapped, the whole 4 GB of it."""
+    carry = b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(WINDOW)
+            if not block:
+                if carry:
+                    yield carry
+                return
+            cut = block.rfind(b"\n") + 1
+            if not cut:
+                carry = b"".join((carry, block))
+                continue
+            yield b"".join((carry, memoryview(block)[:cut])) if carry else block[:cut]
+            carry = block[cut:]
 
 
 def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
