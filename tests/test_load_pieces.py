@@ -221,3 +221,17 @@ def test_compute_in_pieces_writes_the_same_outputs(tmp_path, monkeypatch, piece)
            if f.stat().st_size > piece]
     assert big, "the test must cut at least one export"
     assert os.path.getsize(big[0]) > piece
+
+
+def test_any_command_removes_what_a_killed_run_spilled(tmp_path):
+    project = tmp_path / "lillby"
+    shutil.copytree(FIXTURES / "lillby", project,
+                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    dead = project / FOLDER / "999999999-deadbeef"
+    dead.mkdir(parents=True)
+    (dead / "aktivitet-00000.parquet").write_bytes(b"left by a killed run")
+    alive = project / FOLDER / f"{os.getpid()}-0a1b2c3d"  # a live run's: kept
+    alive.mkdir()
+    result = run("load", "2024", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    assert not dead.exists() and alive.is_dir()

@@ -6,7 +6,7 @@ piece at a time. The source is then a `pl.LazyFrame` over those files: the check
 household steps are lazy queries that Polars' streaming engine runs in morsels, and the store
 into kpb.duckdb reads the files with DuckDB (kpb.load.database). The folder is removed when
 the command ends; a folder left by a killed process (its pid no longer running) is removed by
-the next load.
+the next command (kpb.write.commit.recover) or the next spill.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpb-spill")
 class Spill:
     def __init__(self, root: Path):
         base = root / FOLDER
-        _remove_stale(base)
+        remove_stale(root)
         self.folder = base / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.folder.mkdir(parents=True)
         self.files: dict[str, list[Path]] = {}
@@ -65,8 +65,9 @@ class Spill:
             pass
 
 
-def _remove_stale(base: Path) -> None:
+def remove_stale(root: Path) -> None:
     """Folders of processes that no longer run (killed mid-run)."""
+    base = root / FOLDER
     if not base.is_dir():
         return
     for folder in base.iterdir():

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kpb.load.database import clear_pending_run, pending_runs, store
+from kpb.load.spill import remove_stale
 from kpb.project import Project
 from kpb.write.outputs import stage_outputs, swap_in
 
@@ -80,6 +81,7 @@ def recover(project: Project, locked: bool = False) -> None:
     `locked`: the caller holds the project lock; otherwise recovery skips while a live run
     holds it."""
     if not locked:
+        remove_stale(project.root)  # spilled rows of killed runs (kpb.load.spill)
         with project_lock(project, wait=False) as held:
             if held:
                 recover(project, locked=True)
