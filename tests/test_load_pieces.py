@@ -98,7 +98,8 @@ def plain_aktivitet(rows: int = 400) -> bytes:
 def test_plain_file_from_disk_cut_anywhere_reports_as_whole(tmp_path, monkeypatch):
     project = write_project(tmp_path, MAPPED, **{"aktivitet/hemtjanst.csv": plain_aktivitet()})
     path = tmp_path / "data" / "2024" / "aktivitet" / "hemtjanst.csv"
-    assert csvpieces._plain(path, project.source("aktivitet")) is not None  # the disk path
+    head = path.read_bytes()[:2**16]
+    assert csvpieces._plain(path, project.source("aktivitet"), head) is not None  # disk path
     _, whole = loaded_or_problems(project)
     assert sum("fält" in p for p in whole) == 5 and any("fler rader" in p for p in whole)
     for size in (300, 2000, 9000):
@@ -235,3 +236,64 @@ def test_any_command_removes_what_a_killed_run_spilled(tmp_path):
     result = run("load", "2024", "--project", str(project))
     assert result.exit_code == 0, result.output
     assert not dead.exists() and alive.is_dir()
+
+
+H = b"person;insats;from;tom;timmar;antal;utforare;hushall\n"
+
+
+def row(utforare: bytes = b"Norr", date: bytes = b"2024-03-01") -> bytes:
+    return b"19581088-8239;hemtjanst;%s;;1,5;;%s;\n" % (date, utforare)
+
+
+SHORT = b"19581088-8239;hemtjanst;2024-03-01\n"
+LONG = b"19581088-8239;hemtjanst;2024-03-01;;1;;N;;extra\n"
+# Files a review found read differently in pieces: (name, files, kpb.toml, piece sizes)
+CASES = [
+    ("quoted line break in a header", {"aktivitet/a.csv": b'person;insats;from;tom;timmar;'
+     b'antal;utforare;"hus\nhall"\n' + row() * 20}, "", (300,)),
+    ("only blank lines", {"aktivitet/a.csv": b"\n" * 400}, "", (100,)),
+    ("only white space", {"aktivitet/a.csv": b"  \r\n" * 400}, "", (100,)),
+    ("a ledger without rows", {"ledger/hb.csv": b"period;konto;belopp\n" + b";;\n" * 50}, "",
+     (64,)),
+    ("short and long lines, plain", {"aktivitet/a.csv": H + row() * 2 + SHORT + row() * 3000
+                                     + LONG}, "", (20_000,)),
+    ("undefined Windows-1252 bytes", {"aktivitet/a.csv": H + row(b"S\xf6der\x81") + row() * 20
+                                      + row(b"N\x81")}, "", (300,)),
+    ("not UTF-8 though kodning says so", {"aktivitet/a.csv": H + row(date=b"2024-13-01")
+                                          + row() * 20 + row(b"S\xf6der") + row() * 20
+                                          + row(b"S\xf6der")},
+     '[kalla.aktivitet]\nkodning = "utf-8"\n', (300,)),
+    ("more short lines than shown", {"aktivitet/a.csv": H + (row(b"S\xf6der") * 3 + SHORT) * 25},
+     "", (300,)),
+    ("an undefined byte in the header", {"aktivitet/a.csv": H[:-1] + b";Anteckning\x81\n"
+     + b"19581088-8239;hemtjanst;2024-03-01;;1,5;;S\xf6der;;x\n" * 20}, "", (400,)),
+    ("a header of patterns", {"aktivitet/a.csv": H[:-1] + b";*\n" + row(b"S\xf6der")[:-1]
+                              * 1 + b";x\n" + (row(b"S\xf6der")[:-1] + b";x\n") * 30},
+     "", (200,)),
+    ("two same files with a wrong column", {
+        "aktivitet/a.csv": H.replace(b"insats", b"insatz") + row() * 20,
+        "aktivitet/b.csv": H.replace(b"insats", b"insatz") + row() * 20}, "", (300,)),
+    ("two same files refused", {"aktivitet/a.csv": H + row(b'"N"x') + row() * 20,
+                                "aktivitet/b.csv": H + row(b'"N"x') + row() * 20}, "", (300,)),
+    ("an inch mark before a quoted line break", {
+        "aktivitet/a.csv": H + row() * 3 + row(b'Rum 5" Norr') + row() * 5
+        + row(b'"Hem\nNorr"') + row() * 10}, "", (300,)),
+]
+
+
+@pytest.mark.parametrize("name,files,toml,sizes", CASES, ids=[c[0] for c in CASES])
+def test_reviewed_cases_read_in_pieces_as_whole(tmp_path, monkeypatch, name, files, toml,
+                                                sizes):
+    project = write_project(tmp_path, toml, **files)
+    monkeypatch.setattr(csvpieces, "PIECE_BYTES", 10**9)
+    whole = loaded_or_problems(project)
+    for size in sizes:
+        monkeypatch.setattr(csvpieces, "PIECE_BYTES", size)
+        pieced = loaded_or_problems(project)
+        if whole[0] is None:
+            assert pieced[0] is None and pieced[1] == whole[1], size
+        else:
+            assert pieced[1] is None
+            for got, expected in zip(pieced[0], whole[0]):
+                assert got == expected if isinstance(got, list) else got.equals(expected)
+        assert not (tmp_path / FOLDER).exists()

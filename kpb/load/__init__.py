@@ -91,7 +91,10 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         typed = _Typing(project, ctx, spill, problems)
         rows = {source: typed.source(source, texts[source]) for source in SOURCES}
         problems += stray_ids.problems(typed.strays, year)  # personnummer elsewhere
-        problems += _same_content(listed)  # a file read in pieces knows its SHA-256 now
+        # a big file refused as a whole is left out, as a file read whole and refused is
+        listed = {source: [t for t in tables if getattr(t, "refusal", None) is None]
+                  for source, tables in listed.items()}
+        problems += _same_content(listed)
         problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
         if any(p.is_error for p in problems):
             raise KpbError("inläsning", problems)
@@ -204,8 +207,7 @@ def _same_content(texts: dict[str, list[TextTable]]) -> list[Problem]:
     twice."""
     first: dict[str, str] = {}
     problems = []
-    files = sorted({_whole_file(t.file): t.sha256 for ts in texts.values() for t in ts
-                    if t.sha256}.items())  # "": a big file whose reading stopped early
+    files = sorted({_whole_file(t.file): t.sha256 for ts in texts.values() for t in ts}.items())
     for file, digest in files:
         if digest in first:
             problems.append(error(file, None, None, f"har samma innehåll som {first[digest]} "
@@ -283,24 +285,34 @@ class _Typing:
                 yield from self._tables(source, whole)
 
     def _pieces(self, source: str, table: PiecedCsv):
+        """Each piece typed as it comes; the file's problems are kept until its end, since a
+        file refused as a whole (table.refusal) reports only that, as read whole it would."""
+        problems: list[Problem] = []
         found: list[Failures] = []
+        strays: list[stray_ids.Stray] = []
         settings = self.project.source(source)
-        for piece, problems in table.pieces():
-            self.problems += problems
+        for piece, read in table.pieces():
+            problems += read
             if piece is None:
                 continue
-            rows, problems, failures = typed_piece(source, piece, settings, self.ctx)
+            rows, wrong, failures = typed_piece(source, piece, settings, self.ctx)
             del piece
-            self.problems += problems
+            problems += wrong
             found += failures
-            if problems:  # its columns are wrong: so are every piece's
+            if wrong:  # its columns are wrong: so are every piece's
                 break
-            yield self._checked(source, rows)
-        self.problems += problems_of(table.file, found)
+            yield self._checked(source, rows, strays)
+        if table.refusal is not None:
+            self.problems += table.refusal
+            return
+        self.problems += problems + problems_of(table.file, found)
+        self.strays += strays
+        if source == "ledger" and table.height == 0 and not any(p.is_error for p in problems):
+            self.problems.append(_no_rows(table.file))
 
-    def _checked(self, source: str, rows: Typed) -> Typed:
+    def _checked(self, source: str, rows: Typed, strays: list | None = None) -> Typed:
         return stray_ids.checked(rows, source, self.project, self.ctx.year, self.ctx.key,
-                                 self.strays)
+                                 self.strays if strays is None else strays)
 
 
 def _assemble(year, typed, files, problems, spill) -> Loaded:

@@ -71,29 +71,35 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     return table, problems + found
 
 
-def checked_text(text: bytes, raw: bytes, file: str, encoding: str, separator: str
-                 ) -> tuple[list[Problem], int | None]:
+def checked_text(text: bytes, raw: bytes, file: str, encoding: str, separator: str,
+                 undefined: bool = True) -> tuple[list[Problem], int | None]:
     """What the bytes say before any parse: a field with text after its closing quote (an
-    error), bytes Windows-1252 leaves undefined (a warning); and the newline count the line
+    error), bytes Windows-1252 leaves undefined (a warning, unless `undefined` is False: a
+    file read in pieces counts them over the whole file); and the newline count the line
     numbers need (`_record_newlines`)."""
     refused = text_after_quote(text, separator, file)  # quotes.py: "1"5 would read as 1
     if refused:
         return refused, None
-    return _undefined_bytes(raw, encoding, file), _record_newlines(text)
+    return (_undefined_bytes(raw, encoding, file) if undefined else []), _record_newlines(text)
 
 
 def parsed_rows(source: bytes | Path, again, separator: str, categorical: bool,
-                newlines: int | None, file: str) -> tuple[pl.DataFrame | None, list[Problem]]:
+                newlines: int | None, file: str, short_lines: list | None = None,
+                raise_refused: bool = False) -> tuple[pl.DataFrame | None, list[Problem]]:
     """The text's rows, numbered from line 2, without short and blank lines; or None and the
-    problems that refuse the text. `again()` gives the text when `source` is a path."""
+    problems that refuse the text. `again()` gives the text when `source` is a path;
+    `raise_refused`: a text Polars refuses raises the PolarsError. `short_lines`: a list that takes the short lines (LINE, fann, vantade) instead of their
+    capped errors, for a file read in pieces to cap them once."""
     try:
         rows = _read_text(source, separator, categorical, newlines)
     except pl.exceptions.PolarsError:
+        if raise_refused:
+            raise
         return None, _shape_problems(again(), separator, file)
     refused = pattern_headers(rows.columns, file)  # columns.py: "*" would select every column
     if refused:
         return None, refused
-    short, found = _short_lines(again, separator, rows, file)
+    short, found = _short_lines(again, separator, rows, file, short_lines)
     if short:  # reported: their padded fields would only add misleading errors
         rows = rows.filter(~pl.col(LINE).is_in(short))
     return drop_blank_rows(rows), found
@@ -211,8 +217,8 @@ def _field_count(file: str, line: int | None, found: int, expected: int) -> Prob
     return error(file, line, None, f"fann {found} fält, väntade {expected} som rubrikraden")
 
 
-def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str
-                 ) -> tuple[list[int], list[Problem]]:
+def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str,
+                 short_lines: list | None = None) -> tuple[list[int], list[Problem]]:
     """Lines with fewer fields than the header: their lines, and capped errors for them.
 
     Polars reads a short line as if its missing fields were "", so every short line ends in
@@ -234,7 +240,11 @@ def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str
                                         "vantade": pl.Int64}, orient="row")
     found = found.filter(pl.col("post").is_between(2, rows.height + 1))
     lines = rows[LINE].gather(found["post"] - 2)  # record 2 is the first data row
-    return lines.to_list(), _capped_shape_problems(found.with_columns(lines), file)
+    found = found.with_columns(lines).select(LINE, "fann", "vantade")
+    if short_lines is not None:
+        short_lines.append(found)
+        return lines.to_list(), []
+    return lines.to_list(), _capped_shape_problems(found, file)
 
 
 def _short_records(text: bytes | Path, separator: str) -> list[tuple[int, int, int]]:

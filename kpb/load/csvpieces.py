@@ -2,21 +2,29 @@
 with the file.
 
 A big city's hemtjänst export is gigabytes (4.3 GB at 4 000 000 invånare). Read whole, its
-bytes, its parse and its typed rows were all held at once. Here the file is cut into pieces of
-about `PIECE_BYTES`, each ending at a line break outside any quoted field (an even number of
-`"` before it), and each piece is read exactly as a whole file would be (csvfile.py: byte
-checks, parse, short and blank lines) with the header line put before it, then handed on to
-be typed while the next is read. What the user sees does not depend on the cut:
+bytes, its parse and its typed rows were all held at once. Here each piece is read, typed and
+handed on before the next is read, by one of two paths:
 
-- line numbers are the file's: each piece's are moved down by the line breaks before it;
-- the SHA-256 is of the whole file, hashed piece by piece beside the parse;
-- the encoding is decided once for the file, as for a whole read: `kodning`, else the first
-  piece decides between UTF-8 and Windows-1252, and should a later piece not be UTF-8 the
-  file is read again from the start as Windows-1252 (what reading it whole would have done);
-- a file whose first piece starts with a byte order mark or is UTF-16/32 is read whole.
+- plain text (ASCII, or UTF-8 where `kodning` allows it; no byte order mark; no `"`, so one
+  line is one row) is looked at a window at a time for those facts, then parsed by Polars
+  from disk in batches: none of its bytes is copied into Python;
+- anything else (Windows-1252, quoted fields) is cut into byte pieces, each ending at a line
+  break outside any quoted field (an even number of `"` before it), and each piece, with the
+  header line put before it, is read as a whole file would be (csvfile.py).
 
-The pieces' value errors are merged into one capped list per column by the caller
-(problems.Failures), so a big file reports as a small one does.
+What the user sees does not depend on the cut:
+
+- line numbers are the file's; the SHA-256 is of the whole file;
+- what the bytes of the whole file decide is decided before the first piece: the encoding
+  (`kodning`, else UTF-8 when the whole file is, else Windows-1252), the encoding errors
+  (csvfile.readable's, the first in the file) and the count of bytes Windows-1252 leaves
+  undefined;
+- a file that reading whole would refuse (an encoding error, text after a quote, a line with
+  too many fields, a header of patterns, an empty file) is refused with the same message,
+  and nothing else of it is reported (`refusal`);
+- short lines and value errors are capped over the whole file, not per piece (the caller
+  merges the pieces' problems.Failures);
+- a file whose first bytes are a byte order mark or UTF-16/32 is read whole (ReadWhole).
 """
 
 from __future__ import annotations
@@ -29,18 +37,18 @@ from typing import Iterator
 
 import polars as pl
 
-from kpb.errors import Problem, error
+from kpb.errors import Problem, error, warning
 from kpb.load.columns import pattern_headers
 from kpb.load.csvfile import (
-    MAX_SHAPE_PROBLEMS,
     BOM,
+    CP1252_UNDEFINED,
     HASHING,
-    as_utf8,
+    MAX_SHAPE_PROBLEMS,
     _capped_shape_problems,
     _field_count,
     _short_records,
+    as_utf8,
     checked_text,
-    detect_encoding,
     detect_separator,
     parsed_rows,
 )
@@ -51,6 +59,9 @@ from kpb.project import SourceSettings
 # At most this many bytes a piece: the read's memory is about twice a piece, whatever the
 # file's size (2.1-2.5 GiB for the 1.1 GB export of a city of 1M invånare, read whole).
 PIECE_BYTES = 1280 * 2**20
+WINDOW = 16 * 2**20  # bytes looked at a time before the pieces: small enough to stay cached
+EMPTY = "filen är tom, väntade en rubrikrad och data"
+SHAPE = {LINE: pl.Int64, "fann": pl.Int64, "vantade": pl.Int64}
 
 
 class ReadWhole(Exception):
@@ -59,7 +70,8 @@ class ReadWhole(Exception):
 
 @dataclass
 class PiecedCsv:
-    """A big CSV file, read by `pieces()`; sha256, height and kodning are known after."""
+    """A big CSV file, read by `pieces()`. sha256, height, kodning and separator are known
+    after; `refusal` holds the errors when the file is refused as a whole."""
     path: Path
     file: str
     settings: SourceSettings
@@ -67,6 +79,7 @@ class PiecedCsv:
     kodning: str = ""
     separator: str = ""
     height: int = 0
+    refusal: list[Problem] | None = None
     decimal: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,211 +87,143 @@ class PiecedCsv:
 
     def pieces(self, categorical: bool = True
                ) -> Iterator[tuple[TextTable | None, list[Problem]]]:
-        """Each piece's rows (or None) and problems, in file order. Raises ReadWhole before
-        the first piece when the file must be read whole."""
-        plain = _plain(self.path, self.settings)
-        if plain is not None:
-            yield from self._from_disk(*plain, categorical)
-            return
-        kodning = self.settings.kodning
-        if kodning == "auto" and not _utf8(self.path):
-            kodning = "cp1252"  # as detect_encoding decides for the whole file
-        yield from self._pieces(kodning, categorical)
+        """Each piece's rows (or None) and problems, in file order; after a refusal nothing
+        more. Raises ReadWhole before the first piece when the file must be read whole."""
+        with self.path.open("rb") as handle:
+            head = handle.read(2**16)
+        if head.startswith(BOM) or _wide_encoding(head[:SAMPLE]) is not None:
+            raise ReadWhole
+        digest = HASHING.submit(_file_sha256, self.path)  # beside the read, whatever happens
+        try:
+            if _blank(self.path):
+                yield self._refused([error(self.file, None, None, EMPTY)])
+                return
+            plain = _plain(self.path, self.settings, head)
+            if plain is not None:
+                yield from self._from_disk(*plain, categorical)
+            else:
+                yield from self._copied(categorical)
+        finally:
+            self.sha256 = digest.result()
+
+    def _refused(self, problems: list[Problem]) -> tuple[None, list[Problem]]:
+        self.refusal = problems
+        return None, problems
+
+    # -- plain text, parsed from disk --------------------------------------------------
 
     def _from_disk(self, separator: str, lines: int, categorical: bool):
-        """Plain text (_plain) parsed by Polars from disk in batches: no byte of the file is
-        copied into Python, and the batches make pieces of about PIECE_BYTES."""
+        """Plain text (_plain) parsed by Polars from disk in batches that make pieces of
+        about PIECE_BYTES."""
         kodning = self.settings.kodning
         self.kodning = kodning if kodning != "auto" else "utf-8"  # as detect_encoding says
         self.separator = separator
-        digest = HASHING.submit(_file_sha256, self.path)
-        scan = _scan(self.path, separator, categorical)
-        columns = scan.collect_schema().names()
-        refused = pattern_headers(columns, self.file)
-        if refused:
-            digest.result()
-            yield None, refused
-            return
-        pieces = -(-self.path.stat().st_size // PIECE_BYTES)
-        rows_per_piece = max(1, -(-lines // pieces))
-        self.height, self._short = 0, None
-        parts, count = [], 0
+        short: list | None = None  # the file's short lines, found once when first needed
         try:
-            for batch in scan.collect_batches(maintain_order=True):
+            scan = _scan(self.path, separator, categorical)
+            refused = pattern_headers(scan.collect_schema().names(), self.file)
+            if refused:
+                yield self._refused(refused)
+                return
+            pieces = -(-self.path.stat().st_size // PIECE_BYTES)
+            rows_per_piece = max(1, -(-lines // pieces))
+            parts, count = [], 0
+            batches = scan.collect_batches(chunk_size=min(rows_per_piece, 2**20),
+                                           maintain_order=True)
+            for batch in batches:
                 parts.append(batch)
                 count += batch.height
                 if count >= rows_per_piece:
-                    yield self._disk_piece(parts, separator), []
+                    table, short = self._disk_piece(parts, separator, short)
+                    yield table, []
                     parts, count = [], 0
             if parts:
-                yield self._disk_piece(parts, separator), []
+                table, short = self._disk_piece(parts, separator, short)
+                yield table, []
         except pl.exceptions.PolarsError:  # a line with more fields than the header
-            yield None, _ragged_on_disk(self.path, separator, self.file)
-        if self._short:
-            found = pl.DataFrame(self._short, schema={LINE: pl.Int64, "fann": pl.Int64,
-                                                      "vantade": pl.Int64}, orient="row")
-            yield None, _capped_shape_problems(found, self.file)
-        self.sha256 = digest.result()
+            yield self._refused(_ragged_on_disk(self.path, separator, self.file, "utf-8"))
+            return
+        if short:
+            yield None, _capped_shape_problems(pl.DataFrame(short, schema=SHAPE, orient="row"),
+                                               self.file)
 
-    def _disk_piece(self, parts: list[pl.DataFrame], separator: str) -> TextTable:
+    def _disk_piece(self, parts: list[pl.DataFrame], separator: str, short: list | None
+                    ) -> tuple[TextTable, list | None]:
         """Batches as one piece, numbered as the whole file's read (csvfile._read_text: one
         line a row, since the file has no quotes), without short and blank lines."""
         rows = pl.concat(parts, rechunk=False)
         parts.clear()
         rows = rows.with_columns((rows.get_column(LINE).cast(pl.Int64) + 2).rechunk())
         last = rows.columns[-1]
-        if self._short is None and last != LINE and rows.select(
+        if short is None and last != LINE and rows.select(
                 (pl.col(last).is_null() | (pl.col(last) == "")).any()).item():
             # a short line reads as one with an empty last field: the file's field counts are
             # taken once, by pyarrow streaming from disk (record numbers are line numbers here)
-            self._short = _short_records(self.path, separator)
-        if self._short:
-            rows = rows.filter(~pl.col(LINE).is_in([line for line, _, _ in self._short]))
+            short = _short_records(self.path, separator)
+        if short:
+            rows = rows.filter(~pl.col(LINE).is_in([line for line, _, _ in short]))
         rows = drop_blank_rows(rows)
         self.height += rows.height
-        return TextTable(self.file, rows, "", self.kodning, separator, self.decimal)
+        return TextTable(self.file, rows, "", self.kodning, separator, self.decimal), short
 
-    def _pieces(self, kodning: str, categorical: bool):
-        hasher = hashlib.sha256()
-        hashed = []
-        self.height = 0
+    # -- anything else, in copied pieces -----------------------------------------------
+
+    def _copied(self, categorical: bool):
+        encoding, found = _whole_file_bytes(self.path, self.file, self.settings.kodning)
+        if any(p.is_error for p in found):
+            yield self._refused(found)
+            return
+        self.kodning = encoding
+        if found:
+            yield None, found  # the undefined bytes' warning, once for the file
+        short_lines: list[pl.DataFrame] = []
         header = b""
-        lines_before = 0
-        encoding = separator = None
+        data_lines = 0  # line breaks of the rows before this piece
         with self.path.open("rb") as handle:
             for first, piece in _pieces_of(handle, piece_size(self.path.stat().st_size)):
                 if first:
-                    if piece.startswith(BOM) or _wide_encoding(piece) is not None:
-                        raise ReadWhole
-                    encoding = kodning if kodning != "auto" else "utf-8"  # _utf8 decided
-                    header = piece[:piece.find(b"\n") + 1]
+                    header = piece[:_first_record_end(piece)]
                     raw = piece
                 else:
                     raw = b"".join((header, piece))
-                hashed.append(HASHING.submit(hasher.update, piece))
                 del piece
-                table, problems = self._piece(raw, encoding, separator, kodning, categorical,
-                                              lines_before - (0 if first else 1))
-                lines_before += raw.count(b"\n") - (0 if first else header.count(b"\n"))
-                separator = self.separator
+                offset = 0 if first else data_lines
+                data_lines += raw.count(b"\n") - header.count(b"\n")
+                table, problems = self._piece(raw, encoding, categorical, offset, short_lines)
                 del raw
-                if table is not None:
-                    self.height += table.rows.height
+                if self.refusal is not None:
+                    yield None, problems
+                    return
                 yield table, problems
-        for done in hashed:
-            done.result()
-        self.sha256, self.kodning = hasher.hexdigest(), encoding
+        if short_lines:
+            yield None, _capped_shape_problems(pl.concat(short_lines), self.file)
 
-    def _piece(self, raw: bytes, encoding: str, separator: str | None, kodning: str,
-               categorical: bool, offset: int) -> tuple[TextTable | None, list[Problem]]:
+    def _piece(self, raw: bytes, encoding: str, categorical: bool,
+               offset: int, short_lines: list) -> tuple[TextTable | None, list[Problem]]:
         """One piece read as a whole file would be, its lines moved down by `offset`."""
-        raw, refused = readable(raw, self.file, kodning)
-        if refused:
-            return None, _moved(refused, offset)
-        text = as_utf8(raw, encoding)
-        if separator is None:
-            separator = (self.settings.separator if self.settings.separator != "auto"
-                         else detect_separator(text))
-            self.separator = separator
-        problems, newlines = checked_text(text, raw, self.file, encoding, separator)
+        text = as_utf8(raw, encoding)  # its bytes were checked with the whole file's
+        if not self.separator:
+            self.separator = (self.settings.separator if self.settings.separator != "auto"
+                              else detect_separator(text))
+        problems, newlines = checked_text(text, raw, self.file, encoding, self.separator,
+                                          undefined=False)
         if any(p.is_error for p in problems):
-            return None, _moved(problems, offset)
-        rows, found = parsed_rows(text, lambda: text, separator, categorical, newlines,
-                                  self.file)
-        if rows is None:
-            return None, _moved(found, offset)
+            return self._refused(_moved(problems, offset))
+        found: list[pl.DataFrame] = []
+        try:
+            rows, refused = parsed_rows(text, lambda: text, self.separator, categorical,
+                                        newlines, self.file, found, raise_refused=True)
+        except pl.exceptions.PolarsError:  # a line with more fields than the header
+            return self._refused(_ragged_on_disk(self.path, self.separator, self.file,
+                                                 encoding))
+        if rows is None:  # a header of patterns: only the first piece has it on line 1
+            return self._refused(refused)
         if offset:
             rows = rows.with_columns(pl.col(LINE) + offset)
-        table = TextTable(self.file, rows, "", encoding, separator, self.decimal)
-        return table, _moved(problems + found, offset)
-
-
-WINDOW = 16 * 2**20  # bytes looked at a time by _plain: small enough to stay in the cache
-
-
-def _plain(path: Path, settings: SourceSettings) -> tuple[str, int] | None:
-    """(separator, lines) when Polars can parse the file from disk as it stands, so nothing
-    need be copied: no byte order mark, no quote (then every line is one row), and ASCII, or
-    UTF-8 without mojibake where kodning allows UTF-8. Else None: read by copied pieces,
-    which report whatever stands in the way. Looks at the file a window at a time and stops
-    at the first reason."""
-    utf8 = settings.kodning in ("auto", "utf-8", "utf-8-sig")
-    with path.open("rb") as handle:
-        head = handle.read(max(SAMPLE, 2**16))
-    end = head.find(b"\n")
-    if head.startswith(BOM) or _wide_encoding(head[:SAMPLE]) is not None or end < 0:
-        return None
-    separator = (settings.separator if settings.separator != "auto"
-                 else detect_separator(head[:end + 1]))
-    lines = 0
-    for window in _windows(path):
-        if b'"' in window:
-            return None
-        if not window.isascii():
-            if not utf8 or not _is_utf8(window) or DOUBLE_ENCODED.search(window):
-                return None
-        lines += window.count(b"\n")
-    return separator, lines
-
-
-def _utf8(path: Path) -> bool:
-    """Is the whole file UTF-8 (detect_encoding's test), a window of whole lines at a time."""
-    for window in _windows(path):
-        if not window.isascii() and not _is_utf8(window):
-            return False
-    return True
-
-
-def _windows(path: Path) -> Iterator[bytes]:
-    """The file's bytes, about WINDOW at a time, each ending after a line break (a UTF-8
-    character is never cut). Read, not mapped: the pages of a mapped file would count in the
-    process's memory until it is unmapped, the whole 4 GB of it."""
-    carry = b""
-    with path.open("rb") as handle:
-        while True:
-            block = handle.read(WINDOW)
-            if not block:
-                if carry:
-                    yield carry
-                return
-            cut = block.rfind(b"\n") + 1
-            if not cut:
-                carry = b"".join((carry, block))
-                continue
-            yield b"".join((carry, memoryview(block)[:cut])) if carry else block[:cut]
-            carry = block[cut:]
-
-
-def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
-    """The lazy twin of csvfile._read_text's read (glob=False: the name is a name)."""
-    width = len(pl.scan_csv(path, separator=separator, infer_schema=False, glob=False
-                            ).collect_schema())
-    return pl.scan_csv(path, separator=separator, infer_schema=False, has_header=True,
-                       empty_string_is_null=False, row_index_name=LINE, glob=False,
-                       schema_overrides=[pl.Categorical] * width if categorical else None,
-                       with_column_names=lambda names: [n.strip() for n in names])
-
-
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _ragged_on_disk(path: Path, separator: str, file: str) -> list[Problem]:
-    """Lines whose field count differs from the header's, streamed (csvfile._ragged_records
-    holds the text; only a broken file gets here)."""
-    problems: list[Problem] = []
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        expected = None
-        for record in reader:
-            if expected is None:
-                expected = len(record)
-            elif record and len(record) != expected:
-                problems.append(_field_count(file, reader.line_num, len(record), expected))
-                if len(problems) == MAX_SHAPE_PROBLEMS:
-                    break
-    return problems or [error(file, None, None, "kunde inte läsas som CSV")]
+        short_lines += [f.with_columns(pl.col(LINE) + offset) for f in found]
+        self.height += rows.height
+        table = TextTable(self.file, rows, "", encoding, self.separator, self.decimal)
+        return table, _moved(refused, offset)
 
 
 def _moved(problems: list[Problem], offset: int) -> list[Problem]:
@@ -286,6 +231,14 @@ def _moved(problems: list[Problem], offset: int) -> list[Problem]:
     if not offset:
         return problems
     return [replace(p, line=p.line + offset) if p.line is not None else p for p in problems]
+
+
+def _first_record_end(piece: bytes) -> int:
+    """The offset after the header record's line break (a quoted header name may hold one)."""
+    end = piece.find(b"\n")
+    while end >= 0 and piece.count(b'"', 0, end) % 2:
+        end = piece.find(b"\n", end + 1)
+    return end + 1 if end >= 0 else len(piece)
 
 
 def _pieces_of(handle, size: int) -> Iterator[tuple[bool, bytes]]:
@@ -343,3 +296,111 @@ def too_big(path: Path) -> bool:
         return False
 
 
+# -- the whole file's bytes, a window at a time ---------------------------------------
+
+
+def _windows(path: Path) -> Iterator[bytes]:
+    """The file's bytes, about WINDOW at a time, each ending after a line break (a UTF-8
+    character is never cut). Read, not mapped: the pages of a mapped file would count in the
+    process's memory until it is unmapped, the whole 4 GB of it."""
+    carry = b""
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(WINDOW)
+            if not block:
+                if carry:
+                    yield carry
+                return
+            cut = block.rfind(b"\n") + 1
+            if not cut:
+                carry = b"".join((carry, block))
+                continue
+            yield b"".join((carry, memoryview(block)[:cut])) if carry else block[:cut]
+            carry = block[cut:]
+
+
+def _blank(path: Path) -> bool:
+    """Only white space (read_csv's "filen är tom"); stops at the first window with text."""
+    return all(window.isspace() for window in _windows(path))
+
+
+def _plain(path: Path, settings: SourceSettings, head: bytes) -> tuple[str, int] | None:
+    """(separator, lines) when Polars can parse the file from disk as it stands: no quote
+    (then every line is one row), and ASCII, or UTF-8 without mojibake where kodning allows
+    UTF-8. Else None. Stops at the first reason."""
+    utf8 = settings.kodning in ("auto", "utf-8", "utf-8-sig")
+    end = head.find(b"\n")
+    if end < 0:
+        return None
+    separator = (settings.separator if settings.separator != "auto"
+                 else detect_separator(head[:end + 1]))
+    lines = 0
+    for window in _windows(path):
+        if b'"' in window:
+            return None
+        if not window.isascii():
+            if not utf8 or not _is_utf8(window) or DOUBLE_ENCODED.search(window):
+                return None
+        lines += window.count(b"\n")
+    return separator, lines
+
+
+def _whole_file_bytes(path: Path, file: str, kodning: str) -> tuple[str, list[Problem]]:
+    """(encoding, problems) for the whole file, as read_csv decides them: the encoding from `kodning` or from whether the whole
+    file is UTF-8; the first encoding error in the file; one warning for the bytes
+    Windows-1252 leaves undefined."""
+    if kodning == "auto":
+        utf8 = all(window.isascii() or _is_utf8(window) for window in _windows(path))
+        encoding, checked_as = ("utf-8", "auto") if utf8 else ("cp1252", "cp1252")
+    else:
+        encoding = checked_as = kodning
+    lines, undefined, first_undefined = 0, 0, None
+    for window in _windows(path):
+        _, refused = readable(window, file, checked_as)
+        if refused:
+            return encoding, _moved(refused, lines)
+        if encoding == "cp1252":
+            found = CP1252_UNDEFINED.findall(window)
+            if found and first_undefined is None:
+                first = CP1252_UNDEFINED.search(window).start()
+                first_undefined = lines + window.count(b"\n", 0, first) + 1
+            undefined += len(found)
+        lines += window.count(b"\n")
+    if not undefined:
+        return encoding, []
+    return encoding, [warning(
+        file, first_undefined, None,
+        f"{undefined} byte saknar tecken i Windows-1252 och ersattes med \ufffd")]
+
+
+def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
+    """The lazy twin of csvfile._read_text's read (glob=False: the name is a name)."""
+    width = len(pl.scan_csv(path, separator=separator, infer_schema=False, glob=False
+                            ).collect_schema())
+    return pl.scan_csv(path, separator=separator, infer_schema=False, has_header=True,
+                       empty_string_is_null=False, row_index_name=LINE, glob=False,
+                       schema_overrides=[pl.Categorical] * width if categorical else None,
+                       with_column_names=lambda names: [n.strip() for n in names])
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _ragged_on_disk(path: Path, separator: str, file: str, encoding: str) -> list[Problem]:
+    """csvfile._shape_problems of the whole file, streamed: the lines whose field count
+    differs from the header's (only a broken file gets here)."""
+    problems: list[Problem] = []
+    codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
+    with path.open(encoding=codec, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        expected = None
+        for record in reader:
+            if expected is None:
+                expected = len(record)
+            elif record and len(record) != expected:
+                problems.append(_field_count(file, reader.line_num, len(record), expected))
+                if len(problems) == MAX_SHAPE_PROBLEMS:
+                    break
+    return problems or [error(file, None, None, "kunde inte läsas som CSV")]
