@@ -297,3 +297,21 @@ def test_reviewed_cases_read_in_pieces_as_whole(tmp_path, monkeypatch, name, fil
             for got, expected in zip(pieced[0], whole[0]):
                 assert got == expected if isinstance(got, list) else got.equals(expected)
         assert not (tmp_path / FOLDER).exists()
+
+
+def test_check_through_cli_reports_a_big_file_as_whole(tmp_path, monkeypatch):
+    """`kpb check` on an export read in pieces: the same located errors as read whole, exit
+    code 1, and nothing spilled left behind."""
+    outputs = {}
+    for name, size in (("whole", 10**9), ("pieces", 900)):
+        target = tmp_path / name
+        target.mkdir()
+        write_project(target, MAPPED, **{"aktivitet/hemtjanst.csv": hostile_aktivitet()})
+        monkeypatch.setattr(csvpieces, "PIECE_BYTES", size)
+        result = run("check", "2024", "--project", str(target))
+        assert result.exit_code == 1, result.output
+        assert "hemtjanst.csv:" in result.output and "640823-****" in result.output
+        assert "3234" not in result.output  # the personnummer is masked
+        assert not (target / FOLDER).exists()
+        outputs[name] = [line for line in result.output.splitlines() if "hemtjanst.csv" in line]
+    assert outputs["pieces"] == outputs["whole"]
