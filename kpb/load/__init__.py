@@ -88,7 +88,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
                                         for t in texts[source]) else None)
     listed = {source: [_Listed.of(t) for t in tables] for source, tables in texts.items()}
     try:
-        typed = _Typing(project, ctx, spill, problems)
+        typed = _Typing(project, ctx, spill, problems, progress)
         rows = {source: typed.source(source, texts[source]) for source in SOURCES}
         problems += stray_ids.problems(typed.strays, year)  # personnummer elsewhere
         # a big file refused as a whole is left out, as a file read whole and refused is
@@ -245,8 +245,10 @@ class _Typing:
     """Every table of a source typed in turn, its personnummer outside `person` found; the
     pieces of a big file one at a time, spilled to Parquet when the source is spilled."""
 
-    def __init__(self, project: Project, ctx: Context, spill: Spill | None, problems: list):
+    def __init__(self, project: Project, ctx: Context, spill: Spill | None, problems: list,
+                 progress: Progress = silent):
         self.project, self.ctx, self.spill, self.problems = project, ctx, spill, problems
+        self.progress = progress
         self.strays: list[stray_ids.Stray] = []
 
     def source(self, source: str, tables: list) -> list[Typed]:
@@ -302,6 +304,7 @@ class _Typing:
             if wrong:  # its columns are wrong: so are every piece's
                 break
             yield self._checked(source, rows, strays)
+            self.progress(f"{table.file}: {table.height:,} rader inlästa".replace(",", " "))
         if table.refusal is not None:
             self.problems += table.refusal
             return
