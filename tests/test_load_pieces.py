@@ -24,7 +24,8 @@ import kpb.load.csvpieces as csvpieces
 from kpb.cli import main
 from kpb.errors import KpbError
 from kpb.load import height, load_year
-from kpb.load.spill import FOLDER
+from kpb.load.pseudonym import person_id
+from kpb.load.spill import FOLDER, Spill
 
 from builders import TEST_KEY, write_project
 
@@ -180,6 +181,7 @@ def test_stale_spill_of_a_dead_process_is_removed(tmp_path, monkeypatch):
     monkeypatch.setattr(csvpieces, "PIECE_BYTES", 500)
     loaded = load_year(project, 2024)
     try:
+        assert person_id.cache_info().currsize == 0  # no personnummer table outlives the load
         assert not dead.exists()
         spilled = loaded.spilled("aktivitet")
         assert len(spilled) > 1 and all(path.is_file() for path in spilled)
@@ -316,3 +318,26 @@ def test_check_through_cli_reports_a_big_file_as_whole(tmp_path, monkeypatch):
         outputs[name] = [line for line in result.output.splitlines()
                          if "hemtjanst.csv" in line and "rader inlästa" not in line]
     assert outputs["pieces"] == outputs["whole"]
+
+
+def test_rows_holding_a_personnummer_are_never_spilled(tmp_path, monkeypatch):
+    """A personnummer as utförare fails the load; the pieces from it on are not written to
+    the spill folder, not even for the moment before the folder is removed."""
+    text = H + row() * 200 + row(b"640823-3234") + row() * 200
+    project = write_project(tmp_path, **{"aktivitet/a.csv": text})
+    written = []
+    original = Spill.write
+
+    def recorded(self, source, frame):
+        written.append(frame)
+        return original(self, source, frame)
+
+    monkeypatch.setattr(Spill, "write", recorded)
+    monkeypatch.setattr(csvpieces, "PIECE_BYTES", 1500)
+    _, problems = loaded_or_problems(project)
+    assert any("640823-****" in p for p in problems)
+    assert written, "the clean pieces before it were spilled"
+    for frame in written:
+        for column in frame.columns:
+            assert not frame[column].cast(pl.Utf8).str.contains("3234").any(), column
+    assert not (tmp_path / FOLDER).exists()

@@ -20,10 +20,9 @@ from kpb.errors import KpbError, Problem, error, warning
 from kpb.load import persons, schemas, stray_ids
 from kpb.load.csvfile import read_csv
 from kpb.load.csvpieces import PiecedCsv, ReadWhole, too_big
-from kpb.load.problems import masked
-from kpb.load.pseudonym import load_key
+from kpb.load.problems import Failures, masked, problems_of
+from kpb.load.pseudonym import load_key, person_id
 from kpb.load.sie import read_sie
-from kpb.load.problems import Failures, problems_of
 from kpb.load.sources import Context, Typed, typed_piece, typed_rows
 from kpb.load.spill import Spill
 from kpb.load.textfile import TextTable
@@ -103,6 +102,8 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         if spill is not None:
             spill.close()
         raise
+    finally:
+        person_id.cache_clear()  # no table of personnummer outlives the load
 
 
 def _read_source(project: Project, year: int, source: str, problems) -> list[TextTable]:
@@ -250,6 +251,7 @@ class _Typing:
         self.project, self.ctx, self.spill, self.problems = project, ctx, spill, problems
         self.progress = progress
         self.strays: list[stray_ids.Stray] = []
+        self.numbers_found = False  # a personnummer outside `person`: the load will fail
 
     def source(self, source: str, tables: list) -> list[Typed]:
         spilled = (self.spill is not None and source in SPILLED
@@ -259,8 +261,11 @@ class _Typing:
             table = tables.pop(0)  # its text is let go as soon as it is typed
             for rows in self._tables(source, table):
                 if spilled:
-                    self.spill.write(source, _table([rows], self.ctx.year,
-                                                    schemas.TABLES[source]))
+                    # rows holding a personnummer never reach the disk: the load fails on
+                    # them, so from then on nothing more is written
+                    if not self.numbers_found:
+                        self.spill.write(source, _table([rows], self.ctx.year,
+                                                        schemas.TABLES[source]))
                     rows = replace(rows, rows=rows.rows.clear())  # attributes stay
                 typed.append(rows)
         return typed
@@ -314,8 +319,11 @@ class _Typing:
             self.problems.append(_no_rows(table.file))
 
     def _checked(self, source: str, rows: Typed, strays: list | None = None) -> Typed:
-        return stray_ids.checked(rows, source, self.project, self.ctx.year, self.ctx.key,
-                                 self.strays if strays is None else strays)
+        found = self.strays if strays is None else strays
+        before = len(found)
+        rows = stray_ids.checked(rows, source, self.project, self.ctx.year, self.ctx.key, found)
+        self.numbers_found = self.numbers_found or len(found) > before
+        return rows
 
 
 def _assemble(year, typed, files, problems, spill) -> Loaded:

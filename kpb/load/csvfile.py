@@ -37,6 +37,7 @@ BOM = b"\xef\xbb\xbf"
 MAX_SHAPE_PROBLEMS = 20
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 GLOB = re.compile(r"[*?\[\]{}]")  # Polars would read such a path as a pattern
+EMPTY = "filen är tom, väntade en rubrikrad och data"
 
 
 def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool = False
@@ -51,7 +52,7 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     encoding = settings.kodning if settings.kodning != "auto" else detect_encoding(raw)
     text = as_utf8(raw, encoding)
     if not text or text.isspace():  # not strip(): that would copy a 1 GB file
-        return None, [error(file, None, None, "filen är tom, väntade en rubrikrad och data")]
+        return None, [error(file, None, None, EMPTY)]
     separator = settings.separator if settings.separator != "auto" else detect_separator(text)
     problems, newlines = checked_text(text, raw, file, encoding, separator)
     if problems and any(p.is_error for p in problems):
@@ -88,8 +89,9 @@ def parsed_rows(source: bytes | Path, again, separator: str, categorical: bool,
                 raise_refused: bool = False) -> tuple[pl.DataFrame | None, list[Problem]]:
     """The text's rows, numbered from line 2, without short and blank lines; or None and the
     problems that refuse the text. `again()` gives the text when `source` is a path;
-    `raise_refused`: a text Polars refuses raises the PolarsError. `short_lines`: a list that takes the short lines (LINE, fann, vantade) instead of their
-    capped errors, for a file read in pieces to cap them once."""
+    `raise_refused`: a text Polars refuses raises the PolarsError. `short_lines`: a list
+    that takes the short lines (LINE, fann, vantade) instead of their capped errors, for a
+    file read in pieces to cap them once."""
     try:
         rows = _read_text(source, separator, categorical, newlines)
     except pl.exceptions.PolarsError:
@@ -128,11 +130,22 @@ def as_utf8(raw: bytes, encoding: str) -> bytes:
 
 def _undefined_bytes(raw: bytes, encoding: str, file: str) -> list[Problem]:
     """A warning at the first byte that Windows-1252 leaves undefined (as_utf8 replaced it)."""
-    found = CP1252_UNDEFINED.search(raw) if encoding == "cp1252" else None
+    count, line = undefined_in(raw) if encoding == "cp1252" else (0, None)
+    return undefined_warning(file, count, line)
+
+
+def undefined_in(raw: bytes) -> tuple[int, int | None]:
+    """(bytes Windows-1252 leaves undefined, the line of the first) in `raw`."""
+    found = CP1252_UNDEFINED.search(raw)
     if found is None:
+        return 0, None
+    return len(CP1252_UNDEFINED.findall(raw)), raw.count(b"\n", 0, found.start()) + 1
+
+
+def undefined_warning(file: str, count: int, line: int | None) -> list[Problem]:
+    if not count:
         return []
-    count = len(CP1252_UNDEFINED.findall(raw))
-    return [warning(file, raw.count(b"\n", 0, found.start()) + 1, None,
+    return [warning(file, line, None,
                     f"{count} byte saknar tecken i Windows-1252 och ersattes med \ufffd")]
 
 
@@ -154,15 +167,19 @@ def _read_text(source: bytes | Path, separator: str, categorical: bool,
         width = len(pl.read_csv(source, separator=separator, infer_schema=False,
                                 has_header=True, n_rows=0).columns)
         overrides = [pl.Categorical] * width
-    rows = pl.read_csv(source, separator=separator, infer_schema=False, has_header=True,
-                       empty_string_is_null=False, row_index_name=LINE,
-                       schema_overrides=overrides,
-                       with_column_names=lambda names: [n.strip() for n in names])
+    rows = pl.read_csv(source, **read_options(separator, overrides))
     # The text columns stay in the reader's chunks (hundreds): spellings.py reads each once
     # into one-chunk codes. The line numbers become a column of the typed rows, so they are
     # one chunk too, lined up with the rest. (Rechunking it all held two copies of the text.)
     rows = rows.with_columns(_line_numbers(rows, newlines))
     return rows.with_columns(rows.get_column(LINE).rechunk())
+
+
+def read_options(separator: str, overrides) -> dict:
+    """How the text is read, whole (pl.read_csv) or in batches from disk (pl.scan_csv)."""
+    return dict(separator=separator, infer_schema=False, has_header=True,
+                empty_string_is_null=False, row_index_name=LINE, schema_overrides=overrides,
+                with_column_names=lambda names: [n.strip() for n in names])
 
 
 def _record_newlines(text: bytes) -> int | None:
@@ -195,14 +212,24 @@ def _shape_problems(text: bytes, separator: str, file: str) -> list[Problem]:
 
     Only runs for a broken file, so reading it line by line here costs nothing in normal use.
     """
-    problems = _ragged_records(text, separator, file)
-    if not problems:
-        problems.append(error(file, None, None, "kunde inte läsas som CSV"))
-    return problems[:MAX_SHAPE_PROBLEMS]
+    return shape_problems_in(io.StringIO(text.decode("utf-8", errors="replace")), separator,
+                             file)
 
 
-def _ragged_records(text: bytes, separator: str, file: str) -> list[Problem]:
-    reader = csv.reader(io.StringIO(text.decode("utf-8", errors="replace")), delimiter=separator)
+def shape_problems_in(lines, separator: str, file: str) -> list[Problem]:
+    """_shape_problems of a stream of lines (a file read in pieces streams it from disk):
+    the first MAX_SHAPE_PROBLEMS lines whose field count is wrong."""
+    problems = _ragged_records(lines, separator, file, MAX_SHAPE_PROBLEMS)
+    return problems or [error(file, None, None, "kunde inte läsas som CSV")]
+
+
+def _ragged_records(lines, separator: str, file: str, limit: int | None = None
+                    ) -> list[Problem]:
+    """The records of `lines` (text, or an open text file) whose field count differs from
+    the header's; stops after `limit` of them."""
+    if isinstance(lines, bytes):
+        lines = io.StringIO(lines.decode("utf-8", errors="replace"))
+    reader = csv.reader(lines, delimiter=separator)
     expected = None
     problems = []
     for record in reader:
@@ -210,6 +237,8 @@ def _ragged_records(text: bytes, separator: str, file: str) -> list[Problem]:
             expected = len(record)
         elif record and len(record) != expected:
             problems.append(_field_count(file, reader.line_num, len(record), expected))
+            if len(problems) == limit:
+                break
     return problems
 
 
@@ -226,9 +255,7 @@ def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str,
     over just the rows whose field count is wrong (record numbers map to rows[LINE]).
     `text_again()` gives the file's text (read again when it was parsed from disk).
     """
-    last = rows.columns[-1]
-    if last == LINE or not rows.select(
-            (pl.col(last).is_null() | (pl.col(last) == "")).any()).item():
+    if not may_have_short_lines(rows):
         return [], []
     text = text_again()
     try:
@@ -245,6 +272,13 @@ def _short_lines(text_again, separator: str, rows: pl.DataFrame, file: str,
         short_lines.append(found)
         return lines.to_list(), []
     return lines.to_list(), _capped_shape_problems(found, file)
+
+
+def may_have_short_lines(rows: pl.DataFrame) -> bool:
+    """A short line reads as one whose last field is empty: without such a row, none."""
+    last = rows.columns[-1]
+    return last != LINE and rows.select(
+        (pl.col(last).is_null() | (pl.col(last) == "")).any()).item()
 
 
 def _short_records(text: bytes | Path, separator: str) -> list[tuple[int, int, int]]:

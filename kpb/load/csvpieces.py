@@ -29,7 +29,6 @@ What the user sees does not depend on the cut:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,20 +36,24 @@ from typing import Iterator
 
 import polars as pl
 
-from kpb.errors import Problem, error, warning
+from kpb.errors import Problem, error
 from kpb.load.columns import pattern_headers
 from kpb.load.csvfile import (
     BOM,
-    CP1252_UNDEFINED,
+    EMPTY,
     HASHING,
-    MAX_SHAPE_PROBLEMS,
     _capped_shape_problems,
-    _field_count,
+    _line_numbers,
     _short_records,
     as_utf8,
     checked_text,
     detect_separator,
+    may_have_short_lines,
     parsed_rows,
+    read_options,
+    shape_problems_in,
+    undefined_in,
+    undefined_warning,
 )
 from kpb.load.encodings import DOUBLE_ENCODED, SAMPLE, _is_utf8, _wide_encoding, readable
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows
@@ -60,7 +63,6 @@ from kpb.project import SourceSettings
 # file's size (2.1-2.5 GiB for the 1.1 GB export of a city of 1M invånare, read whole).
 PIECE_BYTES = 1280 * 2**20
 WINDOW = 16 * 2**20  # bytes looked at a time before the pieces: small enough to stay cached
-EMPTY = "filen är tom, väntade en rubrikrad och data"
 SHAPE = {LINE: pl.Int64, "fann": pl.Int64, "vantade": pl.Int64}
 
 
@@ -153,10 +155,9 @@ class PiecedCsv:
         line a row, since the file has no quotes), without short and blank lines."""
         rows = pl.concat(parts, rechunk=False)
         parts.clear()
-        rows = rows.with_columns((rows.get_column(LINE).cast(pl.Int64) + 2).rechunk())
-        last = rows.columns[-1]
-        if short is None and last != LINE and rows.select(
-                (pl.col(last).is_null() | (pl.col(last) == "")).any()).item():
+        rows = rows.with_columns(_line_numbers(rows, None))  # no quotes: one line a row
+        rows = rows.with_columns(rows.get_column(LINE).rechunk())
+        if short is None and may_have_short_lines(rows):
             # a short line reads as one with an empty last field: the file's field counts are
             # taken once, by pyarrow streaming from disk (record numbers are line numbers here)
             short = _short_records(self.path, separator)
@@ -241,9 +242,10 @@ def _first_record_end(piece: bytes) -> int:
     return end + 1 if end >= 0 else len(piece)
 
 
-def _pieces_of(handle, size: int) -> Iterator[tuple[bool, bytes]]:
-    """(first?, bytes) pieces of about `size` bytes, each ending after a line break outside
-    quotes (the last at the end of the file)."""
+def _pieces_of(handle, size: int, cut=None) -> Iterator[tuple[bool, bytes]]:
+    """(first?, bytes) pieces of about `size` bytes, each ending where `cut` says (by default
+    after a line break outside quotes; the last piece at the end of the file)."""
+    cut = cut or _cut
     carry = b""
     first = True
     while True:
@@ -252,12 +254,12 @@ def _pieces_of(handle, size: int) -> Iterator[tuple[bool, bytes]]:
             if carry or first:
                 yield first, carry
             return
-        cut = _cut(block, carry.count(b'"') % 2)
-        if cut is None:  # no line break outside quotes yet: the piece grows
+        end = cut(block, carry.count(b'"') % 2)
+        if end is None:  # no place to cut yet: the piece grows
             carry = b"".join((carry, block))
             continue
-        piece = b"".join((carry, memoryview(block)[:cut]))
-        carry = block[cut:]
+        piece = b"".join((carry, memoryview(block)[:end])) if carry else block[:end]
+        carry = block[end:]
         del block
         yield first, piece
         first = False
@@ -303,20 +305,14 @@ def _windows(path: Path) -> Iterator[bytes]:
     """The file's bytes, about WINDOW at a time, each ending after a line break (a UTF-8
     character is never cut). Read, not mapped: the pages of a mapped file would count in the
     process's memory until it is unmapped, the whole 4 GB of it."""
-    carry = b""
     with path.open("rb") as handle:
-        while True:
-            block = handle.read(WINDOW)
-            if not block:
-                if carry:
-                    yield carry
-                return
-            cut = block.rfind(b"\n") + 1
-            if not cut:
-                carry = b"".join((carry, block))
-                continue
-            yield b"".join((carry, memoryview(block)[:cut])) if carry else block[:cut]
-            carry = block[cut:]
+        for _, window in _pieces_of(handle, WINDOW, _after_line_break):
+            if window:
+                yield window
+
+
+def _after_line_break(block: bytes, _quotes: int) -> int | None:
+    return block.rfind(b"\n") + 1 or None
 
 
 def _blank(path: Path) -> bool:
@@ -360,27 +356,20 @@ def _whole_file_bytes(path: Path, file: str, kodning: str) -> tuple[str, list[Pr
         if refused:
             return encoding, _moved(refused, lines)
         if encoding == "cp1252":
-            found = CP1252_UNDEFINED.findall(window)
-            if found and first_undefined is None:
-                first = CP1252_UNDEFINED.search(window).start()
-                first_undefined = lines + window.count(b"\n", 0, first) + 1
-            undefined += len(found)
+            count, line = undefined_in(window)
+            if count and first_undefined is None:
+                first_undefined = lines + line
+            undefined += count
         lines += window.count(b"\n")
-    if not undefined:
-        return encoding, []
-    return encoding, [warning(
-        file, first_undefined, None,
-        f"{undefined} byte saknar tecken i Windows-1252 och ersattes med \ufffd")]
+    return encoding, undefined_warning(file, undefined, first_undefined)
 
 
 def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
     """The lazy twin of csvfile._read_text's read (glob=False: the name is a name)."""
     width = len(pl.scan_csv(path, separator=separator, infer_schema=False, glob=False
                             ).collect_schema())
-    return pl.scan_csv(path, separator=separator, infer_schema=False, has_header=True,
-                       empty_string_is_null=False, row_index_name=LINE, glob=False,
-                       schema_overrides=[pl.Categorical] * width if categorical else None,
-                       with_column_names=lambda names: [n.strip() for n in names])
+    return pl.scan_csv(path, glob=False, **read_options(
+        separator, [pl.Categorical] * width if categorical else None))
 
 
 def _file_sha256(path: Path) -> str:
@@ -389,18 +378,8 @@ def _file_sha256(path: Path) -> str:
 
 
 def _ragged_on_disk(path: Path, separator: str, file: str, encoding: str) -> list[Problem]:
-    """csvfile._shape_problems of the whole file, streamed: the lines whose field count
-    differs from the header's (only a broken file gets here)."""
-    problems: list[Problem] = []
+    """csvfile._shape_problems of the whole file, streamed from disk (only a broken file
+    gets here)."""
     codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
     with path.open(encoding=codec, errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        expected = None
-        for record in reader:
-            if expected is None:
-                expected = len(record)
-            elif record and len(record) != expected:
-                problems.append(_field_count(file, reader.line_num, len(record), expected))
-                if len(problems) == MAX_SHAPE_PROBLEMS:
-                    break
-    return problems or [error(file, None, None, "kunde inte läsas som CSV")]
+        return shape_problems_in(handle, separator, file)

@@ -131,7 +131,8 @@ def _create_key(path: Path, name: str, progress: Progress) -> bytes:
     return bytes.fromhex(text)
 
 
-@functools.lru_cache(maxsize=2**19)  # a file read in pieces meets its persons again
+# a file read in pieces meets its persons again; load_year clears it when it is done
+@functools.lru_cache(maxsize=2**19)
 def person_id(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256
                     ).hexdigest()[:PERSON_ID_LENGTH]
