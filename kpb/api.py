@@ -18,7 +18,7 @@ import polars as pl
 from kpb import __version__
 from kpb.errors import Problem
 from kpb.project import Project
-from kpb.report import summary
+from kpb.text import summary
 from kpb.steps import Progress, StepTiming, Timer, silent
 from kpb.write.outputs import OUTPUTS
 
@@ -135,11 +135,11 @@ def _compute_loaded(project, year, rules, loaded, timer, progress, strikt, start
 
 def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = silent):
     """One KPB against the last: the two years' outputs side by side in ut/jamfor_FRAN_TILL/
-    (kpb.report.compare). Both years must have been computed with the same key."""
+    (kpb.analyse.compare). Both years must have been computed with the same key."""
     from dataclasses import replace
 
     from kpb.errors import error, raise_if_errors
-    from kpb.report import compare
+    from kpb.analyse import compare
 
     project = Project.open(project_dir)
     index = project.jamfor.index
@@ -188,7 +188,7 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
     """The chain ledger rows → pool → overhead → styckkostnad → volume → cost for a person."""
-    from kpb.report.explain import explain_person
+    from kpb.text.explain import explain_person
     from kpb.write.commit import recover
 
     project = Project.open(project_dir)
@@ -238,7 +238,7 @@ class VemResult:
 
 def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
     """The person_id of a personnummer under the project's key (never creates a key)."""
-    from kpb.report.vem import person_id_of
+    from kpb.text.vem import person_id_of
 
     project = Project.open(project_dir)
     return VemResult(*person_id_of(project, year, personnummer))
@@ -279,10 +279,10 @@ def _check(project: Project, year: int, rules, loaded, timer: Timer, progress: P
 
 def _with_effect_problems(project: Project, checked, rules, year: int):
     """The check's verdict with the problems of the inputs only the effect tables read
-    (utfall, kolada, bistånd outside households: kpb.report.effect_inputs)."""
+    (utfall, kolada, bistånd outside households: kpb.check.effect_inputs)."""
     from dataclasses import replace
 
-    from kpb.report.effect_inputs import effect_problems
+    from kpb.check.effect_inputs import effect_problems
 
     found = effect_problems(project, checked.tables, rules, year)
     return replace(checked, problems=[*checked.problems, *found]) if found else checked
@@ -316,10 +316,10 @@ def _refresh_views(project: Project) -> None:
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):
-    """The allocation with hushall and hushall_insats (kpb.allocate.households)."""
+    """The allocation with hushall and hushall_insats (kpb.analyse.households)."""
     from dataclasses import replace
 
-    from kpb.allocate.households import hushall, settings_for
+    from kpb.analyse.households import hushall, settings_for
 
     found = hushall(tables["aktivitet"], tables["direkt"], allocation.brukare_insats,
                     settings_for(project.hushall, rules))
@@ -327,12 +327,12 @@ def _with_households(project: Project, tables: dict, rules, allocation):
 
 
 def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int):
-    """The allocation with utfall_insats and utfall_deltagare (kpb.report.effect)."""
+    """The allocation with utfall_insats and utfall_deltagare (kpb.analyse.outcomes)."""
     from dataclasses import replace
 
-    from kpb.allocate.households import settings_for
-    from kpb.check.codes import code_map
-    from kpb.report.effect import outcomes
+    from kpb.analyse.households import settings_for
+    from kpb.flow.codes import code_map
+    from kpb.analyse.outcomes import outcomes
 
     found = outcomes(tables["utfall"], allocation.brukare_insats, tables["direkt"],
                      project.utfall.avslutsorsak, settings_for(project.hushall, rules).bistand,
@@ -342,17 +342,17 @@ def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int)
 
 
 def _effect_summary(allocation) -> list:
-    from kpb.report.effect_summary import effect_summary
+    from kpb.text.effect_summary import effect_summary
 
     return effect_summary(allocation)
 
 
 def _with_kolada(project: Project, allocation, year: int):
-    """The allocation with kolada (kpb.report.kolada): the project's Kolada values of the
+    """The allocation with kolada (kpb.analyse.kolada): the project's Kolada values of the
     year beside kpb's own figures (the files were checked in the check stage)."""
     from dataclasses import replace
 
-    from kpb.report.kolada import kolada_table, own_figures, read_kolada
+    from kpb.analyse.kolada import kolada_table, own_figures, read_kolada
 
     values, _ = read_kolada(project.root, project.relative)
     figures = project.kolada.nyckeltal

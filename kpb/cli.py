@@ -11,7 +11,7 @@ import click
 
 from kpb import __version__, api
 from kpb.errors import InternalError, KpbError
-from kpb.report.summary import render
+from kpb.text.summary import render
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -294,7 +294,7 @@ def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file,
     """
     import duckdb
 
-    from kpb.report import sqlout
+    from kpb.text import sqlout
 
     try:
         frame = api.sql(project_dir, query, year)
@@ -409,7 +409,7 @@ def jamfor(fran, till, project_dir, quiet):
     (prisindex i kpb.toml, [jamfor]), kostnad per brukare och område, brukarflöden per
     insats (nya, kvarstående, avslutade) och byten mellan insatser, t.ex. HVB → familjehem.
     """
-    from kpb.report.compare import sections
+    from kpb.analyse.compare import sections
 
     result = api.jamfor(project_dir, fran, till, _progress(quiet))
     _echo_lines(render(sections(result)))

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kpb.cli import main
-from kpb.report.compare import Year, compare
+from kpb.analyse.compare import Year, compare
 
 EXEMPEL = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 KEY = "testnyckel-som-bara-finns-i-testerna"

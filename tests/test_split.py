@@ -5,7 +5,7 @@ from fractions import Fraction
 import polars as pl
 import pytest
 
-from kpb.allocate.split import largest_remainder, round_shares, split_fraction
+from kpb.flow.split import largest_remainder, round_shares, split_fraction
 
 
 def shares(frame: pl.DataFrame) -> dict:

@@ -6,7 +6,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpb.allocate.split import largest_remainder, split_fraction
+from kpb.flow.split import largest_remainder, split_fraction
 
 amounts = st.integers(min_value=-10**13, max_value=10**13)
 weight_lists = st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=8).filter(

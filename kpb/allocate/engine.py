@@ -21,8 +21,8 @@ import polars as pl
 
 from kpb.allocate import person_costs as per
 from kpb.allocate.invariants import check_all_rows_pooled, check_direct_rows_used_once
-from kpb.allocate.ledger_pool import ledger_pool_output
-from kpb.allocate.overhead import Overhead, overhead_flows
+from kpb.flow.ledger_pool import ledger_pool_output
+from kpb.flow.overhead import Overhead, overhead_flows
 from kpb.allocate.reconcile import avstamning
 from kpb.allocate.result_tables import brukare_table, insats_table, pool_table, with_insats_facts
 from kpb.errors import Problem, raise_if_errors
@@ -49,11 +49,11 @@ class Allocation:
     brukare: pl.DataFrame
     avstamning: pl.DataFrame
     direkt_avstamning: pl.DataFrame
-    hushall: pl.DataFrame | None = None         # kpb.allocate.households, set by api.compute
+    hushall: pl.DataFrame | None = None         # kpb.analyse.households, set by api.compute
     hushall_insats: pl.DataFrame | None = None
-    utfall_insats: pl.DataFrame | None = None     # kpb.report.effect, set by api.compute
+    utfall_insats: pl.DataFrame | None = None     # kpb.analyse.outcomes, set by api.compute
     utfall_deltagare: pl.DataFrame | None = None
-    kolada: pl.DataFrame | None = None            # kpb.report.kolada, set by api.compute
+    kolada: pl.DataFrame | None = None            # kpb.analyse.kolada, set by api.compute
     warnings: list[Problem] = field(default_factory=list)  # the check's warnings
     timings: dict = field(default_factory=dict)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.allocate.split import largest_remainder, split_fraction
-from kpb.allocate.volumes import matched_rows, pool_insatser, volume_priced
+from kpb.flow.split import largest_remainder, split_fraction
+from kpb.flow.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.rules import Rules
 from kpb.rules.model import OPERATING_TYPES, PoolType
 

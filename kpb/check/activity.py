@@ -4,7 +4,7 @@ Hours and counts are counted on the activity's date (`from`): a row of an insats
 timmar or antal dated outside the verksamhetsår adds nothing to the year's volumes. It is left
 out with a warning per file and insats (rows, volume, first line), or is an error when kpb.toml
 says `[kontroll] utanfor_aret = "fel"`. Ranges (dygn, manader) are clipped to the year instead
-(kpb.allocate.volumes). An hour row without hours counts as 0 hours, with a warning. Rows whose
+(kpb.flow.volumes). An hour row without hours counts as 0 hours, with a warning. Rows whose
 insats the catalogue does not know, and rows of a known insats that no pool takes, are used
 nowhere: each combination is a warning, so nothing is dropped without a word.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.allocate.volumes import (
+from kpb.flow.volumes import (
     DATED_UNITS,
     in_year,
     matched_rows,

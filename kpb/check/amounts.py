@@ -7,7 +7,7 @@ range is stated and checked before any sum is taken:
 - one source (ledger, direkt): the sum of the rows' absolute values at most
   100 000 000 000 000,00 kr (10¹⁶ öre), computed in Int128 so it cannot wrap itself. Every
   partial sum the allocation takes (pool totals, overhead, person costs) is bounded by it, and
-  every product it forms is taken in Int128 (kpb.allocate.split).
+  every product it forms is taken in Int128 (kpb.flow.split).
 """
 
 from __future__ import annotations

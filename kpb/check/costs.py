@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.allocate.volumes import matched_rows, pool_insatser, volume_priced
+from kpb.flow.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.errors import Problem, warning
 from kpb.money import format_sek
 from kpb.rules import Rules

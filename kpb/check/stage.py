@@ -11,13 +11,13 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from kpb.allocate.ledger_pool import ledger_pool, pool_totals
-from kpb.allocate.overhead import overhead_flows
+from kpb.flow.ledger_pool import ledger_pool, pool_totals
+from kpb.flow.overhead import overhead_flows
 from kpb.allocate.person_costs import insats_amounts
-from kpb.allocate.volumes import volumes
+from kpb.flow.volumes import volumes
 from kpb.check import activity, costs, plausible
 from kpb.check.amounts import amounts_out_of_range
-from kpb.check.codes import with_catalogue_codes
+from kpb.flow.codes import with_catalogue_codes
 from kpb.check.unmatched import unmatched_ledger
 from kpb.errors import KpbError, Problem
 from kpb.project import KontrollSettings

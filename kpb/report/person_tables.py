@@ -118,7 +118,7 @@ def fordelningskurva(data: ReportData, points: int = 20) -> Table:
 
 def per_invanare(data: ReportData) -> Table:
     """Cost and brukare per inhabitant, overall and per age band (with a population file)."""
-    from kpb.report.population import AGE_BANDS, in_band
+    from kpb.analyse.population import AGE_BANDS, in_band
 
     people = data["brukare"]
     total_inh = data.invanare

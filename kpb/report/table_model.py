@@ -64,7 +64,7 @@ class ReportData:
     pool_regi: dict[str, str] = field(default_factory=dict)  # pool -> "egen regi" | "extern regi"
     # pool, rapport_enhet, rapport_volym, rapport_personer (kpb.report.volumes)
     reporting: pl.DataFrame | None = None
-    population: pl.DataFrame | None = None  # alder, antal (kpb.report.population)
+    population: pl.DataFrame | None = None  # alder, antal (kpb.analyse.population)
     ytterfall: tuple = ()  # kpb.rules.reporting.Ytterfall
 
     def __getitem__(self, name: str) -> pl.DataFrame:

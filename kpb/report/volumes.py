@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kpb.allocate.volumes import days, in_year, months, summed
+from kpb.flow.volumes import days, in_year, months, summed
 from kpb.project import Project
 from kpb.sqlfiles import sql
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from kpb.report.effect import DELTAGARE_COLUMNS, UTFALL_COLUMNS
-from kpb.report.kolada import KOLADA_COLUMNS
+from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
+from kpb.analyse.kolada import KOLADA_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
@@ -42,7 +42,7 @@ OUTPUT_COLUMNS = {
     "kolada": KOLADA_COLUMNS,
 }
 OUTPUTS = tuple(OUTPUT_COLUMNS)
-# `kpb jamfor FRAN TILL` writes these to ut/jamfor_FRAN_TILL/ (kpb.report.compare)
+# `kpb jamfor FRAN TILL` writes these to ut/jamfor_FRAN_TILL/ (kpb.analyse.compare)
 COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_byten")
 
 

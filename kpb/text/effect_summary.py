@@ -6,7 +6,7 @@ from __future__ import annotations
 def effect_summary(allocation) -> list:
     """What `kpb compute` prints about the households and the outcomes of the year."""
     from kpb.money import format_sek
-    from kpb.report.summary import Section
+    from kpb.text.summary import Section
 
     rows = []
     households = allocation.hushall

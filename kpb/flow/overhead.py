@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import polars as pl
 
-from kpb.allocate.split import round_shares, split_fraction
+from kpb.flow.split import round_shares, split_fraction
 from kpb.errors import error, raise_if_errors
 from kpb.rules import Rules, Share
 from kpb.rules.keys import effective_receivers

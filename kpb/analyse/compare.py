@@ -237,8 +237,8 @@ def write(comparison: Comparison, target: Path, manifest: dict) -> Path:
 # -- what the CLI prints ---------------------------------------------------------------
 
 def sections(comparison: Comparison) -> list:
-    """Styckkostnad then and now, flows and shifts, as summary sections (kpb.report.summary)."""
-    from kpb.report.summary import Section
+    """Styckkostnad then and now, flows and shifts, as summary sections (kpb.text.summary)."""
+    from kpb.text.summary import Section
 
     fran, till = comparison.fran, comparison.till
     prices = (f"i {till} års priser enligt {comparison.prisindex}" if comparison.prisindex

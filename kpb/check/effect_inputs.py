@@ -1,16 +1,16 @@
 """The inputs that only kpb's effect tables read, checked with the rest in the check stage:
-utfall rows (kpb.report.effect), kolada files (kpb.report.kolada), the population file
-(kpb.report.population) and bistånd paid outside any household (kpb.allocate.households). `kpb check` and `kpb compute` report the same."""
+utfall rows (kpb.analyse.outcomes), kolada files (kpb.analyse.kolada), the population file
+(kpb.analyse.population) and bistånd paid outside any household (kpb.analyse.households). `kpb check` and `kpb compute` report the same."""
 
 from __future__ import annotations
 
-from kpb.allocate.households import payments_without_household, settings_for
-from kpb.check.codes import code_map
+from kpb.analyse.households import payments_without_household, settings_for
+from kpb.flow.codes import code_map
 from kpb.check.stage import tagged
 from kpb.errors import KpbError, Problem
-from kpb.report.effect import utfall_problems
-from kpb.report.kolada import kolada_problems
-from kpb.report.population import read_population
+from kpb.analyse.outcomes import utfall_problems
+from kpb.analyse.kolada import kolada_problems
+from kpb.analyse.population import read_population
 
 
 def effect_problems(project, tables: dict, rules, year: int) -> list[Problem]:
