@@ -10,7 +10,7 @@ from kpb.check.stage import tagged
 from kpb.errors import KpbError, Problem
 from kpb.analyse.outcomes import utfall_problems
 from kpb.analyse.kolada import kolada_problems
-from kpb.analyse.population import read_population
+from kpb.load.population import read_population
 
 
 def effect_problems(project, tables: dict, rules, year: int) -> list[Problem]:

@@ -17,7 +17,7 @@ def report_data(project: Project, year: int):
     if project.rules_file(year).is_file():
         from kpb.rules import read_rules
         rules = read_rules(project.rules_file(year), year, project.relative(project.rules_file(year)))
-    from kpb.analyse.population import read_population
+    from kpb.load.population import read_population
     from kpb.report.volumes import reporting_volumes
 
     return read_outputs(project.output_dir(year), year, project.kommun, project.invanare, rules,
