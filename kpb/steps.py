@@ -10,6 +10,7 @@ from __future__ import annotations
 import resource
 import time
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
 from typing import Callable, Protocol
 
 
@@ -53,3 +54,15 @@ class Timer:
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step(label: str):
+    """A named, timed step of a dataflow that runs once (a cached property, in the manner of
+    Hamilton: the property's name is its output, the names it reads are its inputs). The
+    owning object holds a `timer`."""
+    def decorate(fn):
+        @wraps(fn)
+        def timed(self):
+            return self.timer.run(fn.__name__, label, fn, self)
+        return cached_property(timed)
+    return decorate

@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import polars as pl
 
@@ -47,8 +48,9 @@ COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_
 
 
 def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
-                  manifest: dict) -> Path:
-    """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`; return it."""
+                  manifest: dict, render: Callable[[Path], object] | None = None) -> Path:
+    """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`, then let
+    `render` write the report beside them (it reads the staged files); return the folder."""
     staging = staging_folder(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -61,11 +63,37 @@ def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             encoding="utf-8")
+        if render is not None:
+            render(staging)
         _sync_folder(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+def restage(target: Path, render: Callable[[Path], object]) -> Path:
+    """A staged copy of a computed folder (its files hard-linked, never changed in place)
+    with the report rewritten by `render`: for `kpb rapport` and `kpb jamfor`."""
+    staging = staging_folder(target)
+    staging.mkdir(parents=True)
+    try:
+        for path in sorted(target.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                _link_or_copy(path, staging / path.name)
+        render(staging)
+        _sync_folder(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _link_or_copy(source: Path, destination: Path) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, destination)
 
 
 def staging_folder(target: Path) -> Path:
