@@ -1,8 +1,9 @@
-"""Run named steps in order, timing each and telling the user what is happening.
+"""Time named steps and tell the user what is happening.
 
-Steps are a plain ordered list run by one loop (as beancount's loader runs its stages). The runner
-labels a failure with the step it came from and keeps the timings for the manifest and the
-benchmarks.
+`Timer.run(name, label, fn, ...)` runs one step: it announces it, times it, records peak
+memory and keeps the timings for the manifest and the benchmarks. `step(label)` makes a
+property of a dataflow (kpb.flow.Facts, kpb.allocate.engine.AllocationFlow) such a step that
+runs once, when first asked for.
 """
 
 from __future__ import annotations
