@@ -73,14 +73,20 @@ def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
 
 
 def restage(target: Path, render: Callable[[Path], object]) -> Path:
-    """A staged copy of a computed folder (its files hard-linked, never changed in place)
-    with the report rewritten by `render`: for `kpb rapport` and `kpb jamfor`."""
+    """A staged copy of a computed folder with the report rewritten by `render`: for
+    `kpb rapport` and `kpb jamfor`. The Parquet results, which nothing writes in place, are
+    hard-linked; every other file is copied, since `render` writes over the report's files
+    and a write into a hard link would change the original's bytes too."""
     staging = staging_folder(target)
     staging.mkdir(parents=True)
     try:
         for path in sorted(target.iterdir()):
-            if path.is_file() and not path.name.startswith("."):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            if path.suffix == ".parquet":
                 _link_or_copy(path, staging / path.name)
+            else:
+                shutil.copy2(path, staging / path.name)
         render(staging)
         _sync_folder(staging)
     except BaseException:
