@@ -52,7 +52,7 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent,
     key even though the project has earlier data."""
     from kpb.write.commit import recover, store_inputs
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     loaded = _read(project, year, timer, progress, new_key)
@@ -68,7 +68,7 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
           strikt: bool = False, new_key: bool = False) -> LoadResult:
     """Everything `compute` would refuse, found at once, and nothing written: the rules (when
     there are any), the exports, and the check stage of the data against the rules."""
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     timer = Timer(progress)
     rules = None
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
@@ -100,7 +100,7 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     from kpb.write.commit import recover
 
     started = time.perf_counter()
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     rules = _read_rules(project, year, timer)
@@ -173,7 +173,7 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
     from kpb.write.commit import recover
     from kpb.write.comparison import write_comparison
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     index = project.jamfor.index
     missing = [y for y in (fran, till) if index and y not in index]
@@ -215,7 +215,7 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
     from kpb.write.commit import recover
     from kpb.write.views import query_readonly
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     return query_readonly(project.database, project.root / "ut", query, year)
 
@@ -225,7 +225,7 @@ def explain(project_dir: str | Path, year: int, person_id: str, insats: str | No
     from kpb.text.explain import explain_person
     from kpb.write.commit import recover
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     return explain_person(project, year, person_id, insats)
 
@@ -259,7 +259,7 @@ def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
     project lock, so a kill leaves the old report or the new one."""
     from kpb.write.commit import recover
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     return ReportResult(project, year, _rewrite_report(project, year, timer, publicera))
@@ -294,11 +294,24 @@ def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
     """The person_id of a personnummer under the project's key (never creates a key)."""
     from kpb.text.vem import person_id_of
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     return VemResult(*person_id_of(project, year, personnummer))
 
 
 # -- steps ---------------------------------------------------------------------------
+
+def _open(project_dir: str | Path) -> Project:
+    """The project, refused by name when its path holds a `?`: DuckDB cuts a database path at
+    `?` (it writes its journal beside the wrong name), so kpb.duckdb could not be kept there.
+    `*`, `[` and `]` work: kpb brackets them for DuckDB's and Polars' readers."""
+    from kpb.errors import error, raise_if_errors
+
+    raise_if_errors("projekt", [error(str(project_dir), None, None, (
+        "projektmappens sökväg innehåller '?', som DuckDB inte kan öppna en databas under: "
+        "byt namn på mappen (till exempel utan frågetecken) och kör igen"))]
+        if "?" in str(Path(project_dir).resolve()) else [])
+    return Project.open(project_dir)
+
 
 def _read_rules(project: Project, year: int, timer: Timer):
     from kpb.rules import read_rules
@@ -472,7 +485,7 @@ def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool
     file, is refused; an existing file is replaced only with `overwrite` (--skriv-over)."""
     from kpb.errors import error, raise_if_errors
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     problems = []
     for kind, path in targets.items():
         if not path:

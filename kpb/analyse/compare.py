@@ -56,8 +56,8 @@ def missing_outputs(ut: Path, years, relative) -> list:
 
 def read_year(ut: Path, year: int) -> Year:
     """The year's outputs (check `missing_outputs` first)."""
-    insats = pl.read_parquet(ut / str(year) / "insats.parquet")
-    persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet")
+    insats = pl.read_parquet(ut / str(year) / "insats.parquet", glob=False)
+    persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet", glob=False)
     return Year(year,
                 insats.group_by("insats").agg(volym_milli=_milli("volym").sum(),
                                               kostnad_ore=_ore("kostnad").sum()),
