@@ -220,6 +220,23 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
     return query_readonly(project.database, project.root / "ut", query, year)
 
 
+def sql_notes(project_dir: str | Path) -> list[str]:
+    """What a reader of `kpb sql` must know about the results folders: comparisons whose years
+    were computed again after them, and outputs changed or removed by hand (by size: a quick
+    look on every query; `kpb rapport` compares the SHA-256)."""
+    from kpb.write.integrity import changed_outputs, stale_comparisons
+    from kpb.write.views import computed_years
+
+    project = _open(project_dir)
+    ut = project.root / "ut"
+    notes = [f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
+             f"`kpb jamfor {' '.join(name.split('_')[1:])}` igen" for name in stale_comparisons(ut)]
+    for year in computed_years(ut):
+        notes += [f"ut/{year}/{what} efter körningen (manifest.json): kör `kpb compute {year}`"
+                  for what in changed_outputs(project.output_dir(year), by_content=False)]
+    return notes
+
+
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
     """The chain ledger rows → pool → overhead → styckkostnad → volume → cost for a person."""
     from kpb.text.explain import explain_person
@@ -271,10 +288,17 @@ def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) ->
     from kpb.report.volumes import stored_rows
     from kpb.write.commit import rewrite_report
 
+    from kpb.write.integrity import changed_outputs
+
     target = project.output_dir(year)
     if not (target / "manifest.json").is_file():
         raise KpbError("rapport", [error(project.relative(target), None, None, (
             f"inga resultat för {year}: kör `kpb compute {year}` först"))])
+    changed = changed_outputs(target)
+    if changed:  # a report of edited files would contradict the manifest and the views
+        raise KpbError("rapport", [error(project.relative(target / "manifest.json"), None, None, (
+            f"{what} efter körningen (stämmer inte med manifest.json): rapporten skrivs bara "
+            f"av resultat som kpb skrev; kör `kpb compute {year}`")) for what in changed])
     rules = None
     if project.rules_file(year).is_file():
         rules = _read_rules(project, year, timer)

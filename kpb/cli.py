@@ -304,6 +304,8 @@ def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file,
     """
     import duckdb
 
+    for note in api.sql_notes(project_dir):
+        click.echo(f"kpb sql: obs: {note}", err=True)
     targets = {"parquet": parquet_file, "xlsx": xlsx_file}
     api.check_export_targets(project_dir, targets, overwrite)  # before the query runs
     try:

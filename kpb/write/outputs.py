@@ -15,9 +15,10 @@ from typing import Callable
 
 import polars as pl
 
-from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.analyse.kolada import KOLADA_COLUMNS
+from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
+from kpb.write.integrity import output_record
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
@@ -60,6 +61,7 @@ def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
             user_frame = user_frame.select(pl.lit(year, pl.Int32).alias("ar"), pl.all())
             user_frame.write_parquet(staging / f"{name}.parquet", compression="zstd",
                                      statistics=True)
+        manifest = {**manifest, "utdata": output_record(staging, OUTPUTS)}
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             encoding="utf-8")
