@@ -4,18 +4,30 @@ Every parser returns a `Parsed`: the value (null where it failed or was empty) a
 expression holding what was expected (null where the value is fine). problems.py then turns
 only the failing rows into messages.
 
-Numbers: thousands separators (space, U+00A0, U+202F) are dropped, U+2212 is a minus, and the
-decimal mark is `,` or `.` as kpb.toml says (with "auto" either is accepted: no export uses
-`,` or `.` as a thousands separator in the formats kpb reads).
+Numbers: the decimal mark is `,` or `.` as kpb.toml says (with "auto" either is accepted),
+U+2212 is a minus, and a thousands separator (space, U+00A0, U+202F, and with a declared
+decimal comma also a point) is dropped only where it stands between groups of three digits
+before the decimal mark, one kind per number: `1 234 567,50`, `1.234,50`. `12 34,50` is an
+error, never read as 1 234,50. With "auto" a point is never a thousands separator (`1.234`
+could be either).
+
+Dates: `ÅÅÅÅ-MM-DD` or `ÅÅÅÅMMDD`, the whole field and nothing else (`2024011`, `2024 1 1` and
+`2024-1-1` are errors), and the date must exist.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import polars as pl
 
-THOUSANDS = "[ \u00a0\u202f]"
+SPACES = (" ", "\u00a0", "\u202f")
+# the thousands separators each decimal setting allows: a point only when the mark is a comma
+SEPARATORS = {",": SPACES + (".",), ".": SPACES, "auto": SPACES}
+MARK = {"auto": "[.,]", ",": ",", ".": r"\."}
+GROUPING_EXAMPLE = {",": "1 234 567,50 eller 1.234.567,50", ".": "1 234 567.50",
+                    "auto": "1 234 567,50"}
 # [0-9], never \d: the regex engine counts Arabic-Indic and other digits as \d too
 MAX_INTEGER_DIGITS = 15  # öre and milli-units of 10^15 still fit in Int64
 # a longer number is refused by name, never cut or wrapped (kpb.check.amounts: the row range)
@@ -40,12 +52,42 @@ def text(raw: pl.Expr, required: bool, what: str = "ett värde") -> Parsed:
     return Parsed(value, _fail_when(missing, f"värde saknas, väntade {what}"))
 
 
+def _grouped(decimal: str) -> str:
+    """The pattern of a number whose thousands separators all stand between groups of three."""
+    groups = "|".join(rf"[0-9]{{1,3}}(?:{re.escape(sep)}[0-9]{{3}})+"
+                      for sep in SEPARATORS[decimal])
+    return rf"^[+-]?(?:{groups})(?:{MARK[decimal]}[0-9]*)?$"
+
+
+def without_separators(text: pl.Expr, decimal: str) -> tuple[pl.Expr, pl.Expr]:
+    """(the number without its thousands separators, whether a separator is misplaced).
+
+    A misplaced separator (`12 34,50`) leaves the text as it is, so the number fails to parse
+    and `misplaced` says why."""
+    separators = "[" + "".join(re.escape(sep) for sep in SEPARATORS[decimal]) + "]"
+    has_separator = text.str.contains(f"[0-9]{separators}[0-9]")
+    stripped = text.str.replace_all(separators, "")
+    grouped = text.str.contains(_grouped(decimal))
+    a_number = stripped.str.contains(rf"^[+-]?[0-9]+(?:{MARK[decimal]}[0-9]+)?$")
+    misplaced = has_separator & ~grouped & a_number
+    plain = pl.when(has_separator & grouped).then(stripped).otherwise(text)
+    return plain, misplaced
+
+
+def _misplaced_message(what: str, decimal: str) -> str:
+    which = "decimalkomma och tusentalsavgränsare (mellanslag eller punkt)" if decimal == "," \
+        else "tusentalsavgränsare (mellanslag)"
+    return (f"väntade {what} med {which} bara mellan grupper om tre siffror, som "
+            f"{GROUPING_EXAMPLE[decimal]}")
+
+
 def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bool) -> Parsed:
     """A decimal number as an integer count of 10^-places (öre, milli-hours)."""
     name = raw.meta.output_name()
-    number_text = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
-    mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
-    stages = ({f"{name}__tal": number_text},
+    mark = MARK[decimal]
+    plain, misplaced = without_separators(pl.col(f"{name}__text"), decimal)
+    stages = ({f"{name}__text": cleaned(raw).str.replace_all("\u2212", "-")},
+              {f"{name}__tal": plain, f"{name}__fel_grupp": misplaced},
               {f"{name}__delar": pl.col(f"{name}__tal").str.extract_groups(
                   rf"^([+-]?)([0-9]{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}([0-9]+))?$")})
     number, parts = pl.col(f"{name}__tal"), pl.col(f"{name}__delar")
@@ -59,6 +101,7 @@ def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bo
              .when(number.str.contains(rf"^[+-]?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}"))  # not wrapped
              .then(pl.lit(f"väntade {what} med högst {MAX_INTEGER_DIGITS} siffror före "
                           f"decimaltecknet{TOO_LONG_NOTE.get(places, '')}"))
+             .when(pl.col(f"{name}__fel_grupp")).then(pl.lit(_misplaced_message(what, decimal)))
              .when(whole.is_null()).then(pl.lit(f"väntade {what}"))
              .when(too_precise).then(pl.lit(f"väntade {what} med högst {places} decimaler")))
     return Parsed(pl.when(~too_precise).then(signed), error, stages)
@@ -77,12 +120,16 @@ def milli(raw: pl.Expr, decimal: str, what: str) -> Parsed:
 
 
 def date(raw: pl.Expr, required: bool) -> Parsed:
-    """YYYY-MM-DD or YYYYMMDD; the date must exist."""
+    """YYYY-MM-DD or YYYYMMDD, the whole field; the date must exist.
+
+    The whole field is matched first: chrono alone reads `2024011` as 2024-01-01 and
+    `2024 1 1` too."""
     name = raw.meta.output_name()
+    digits = pl.col(f"{name}__text").str.replace(
+        r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3")
     stages = ({f"{name}__text": cleaned(raw)},
-              {f"{name}__datum": pl.col(f"{name}__text").str.replace_all(
-                  r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3").str.to_date(
-                  "%Y%m%d", strict=False)})
+              {f"{name}__datum": pl.when(digits.str.contains(r"^[0-9]{8}$"))
+               .then(digits.str.to_date("%Y%m%d", strict=False))})
     value, parsed = pl.col(f"{name}__text"), pl.col(f"{name}__datum")
     error = (pl.when((value == "") & required).then(pl.lit("värde saknas, väntade ett datum"))
              .when(value == "").then(None)
@@ -108,10 +155,11 @@ def whole_year() -> Parsed:
 
 def exact_decimal(raw: pl.Expr, decimal: str, what: str) -> Parsed:
     """A non-negative decimal kept exactly as text with a point: "1 500,50" -> "1500.50"."""
-    number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
-    mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
-    valid = number.str.contains(rf"^[0-9]+({mark}[0-9]+)?$")
+    number, misplaced = without_separators(cleaned(raw).str.replace_all("\u2212", "-"),
+                                           decimal)
+    valid = number.str.contains(rf"^[0-9]+({MARK[decimal]}[0-9]+)?$")
     error = (pl.when(number == "").then(pl.lit(f"värde saknas, väntade {what}"))
+             .when(misplaced).then(pl.lit(_misplaced_message(what, decimal)))
              .when(~valid).then(pl.lit(f"väntade {what} (ett icke-negativt tal)")))
     return Parsed(pl.when(valid).then(number.str.replace(",", ".", literal=True)), error)
 

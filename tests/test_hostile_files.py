@@ -1,0 +1,91 @@
+"""Hostile inputs, round three (issue 20): files that were read wrong without a word are now
+refused at their line or read right, through the CLI on a copy of the example project."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from kpb.cli import main
+
+from builders import TEST_KEY
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+DATA = "data/2024"
+
+
+@pytest.fixture
+def exempel(tmp_path) -> Path:
+    target = tmp_path / "exempelkommun"
+    shutil.copytree(FIXTURES / "exempelkommun", target,
+                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    return target
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), env={"KPB_PSEUDONYM_NYCKEL": TEST_KEY})
+
+
+def replace_in(project: Path, file: str, old: str, new: str, encoding: str = "utf-8") -> None:
+    path = project / DATA / file
+    text = path.read_bytes().decode(encoding)
+    assert text.count(old) == 1, old
+    path.write_bytes(text.replace(old, new).encode(encoding))
+
+
+def refused(project: Path) -> str:
+    result = run("check", "2024", "-p", str(project), "-q")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def ledger_total_ore(project: Path) -> int:
+    result = run("load", "2024", "-p", str(project), "-q")
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(project / "kpb.duckdb"), read_only=True) as con:
+        return con.execute("SELECT sum(belopp_ore) FROM ledger WHERE ar = 2024").fetchall()[0][0]
+
+
+# -- dates: the documented forms, the whole field -------------------------------------------
+
+@pytest.mark.parametrize("written", ["2024083", "2024 8 3", "2024-8-3", "202408030"])
+def test_a_date_outside_the_documented_forms_is_an_error_at_its_line(exempel, written):
+    replace_in(exempel, "aktivitet/sabo_2024.csv", "440919-8530;sabo;2024-08-30;",
+               f"440919-8530;sabo;{written};", "utf-8-sig")
+    assert (f"data/2024/aktivitet/sabo_2024.csv:2: Från: fann '{written}': väntade ett datum "
+            "ÅÅÅÅ-MM-DD eller ÅÅÅÅMMDD") in refused(exempel)
+
+
+# -- numbers: thousands separators only between groups of three ----------------------------
+
+@pytest.mark.parametrize("written", ["-2 7435,74", "-274 35,74", "-27 4 35,74", "-27435 ,74"])
+def test_a_misplaced_thousands_separator_is_an_error_never_dropped(exempel, written):
+    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;3510;900;740;;-27 435,74",
+               f"202401;3510;900;740;;{written}")
+    output = refused(exempel)
+    assert f"data/2024/ledger/huvudbok_2024_ifo_ami.csv:2: Utfall: fann '{written}': " in output
+
+
+def test_a_misplaced_separator_is_named_in_the_message(exempel):
+    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;3510;900;740;;-27 435,74",
+               "202401;3510;900;740;;-2 7435,74")
+    assert ("huvudbok_2024_ifo_ami.csv:2: Utfall: fann '-2 7435,74': väntade ett belopp med "
+            "tusentalsavgränsare (mellanslag) bara mellan grupper om tre siffror, som "
+            "1 234 567,50") in refused(exempel)
+
+
+def test_points_between_groups_of_three_are_read_in_a_declared_comma_file(exempel):
+    before = ledger_total_ore(exempel)
+    (exempel / "kpb.toml").write_text((exempel / "kpb.toml").read_text().replace(
+        "[kalla.ledger]\n", '[kalla.ledger]\ndecimal = ","\n'))
+    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;4530;630;711;;793 600,00",
+               "202401;4530;630;711;;793.600,00")
+    assert ledger_total_ore(exempel) == before
