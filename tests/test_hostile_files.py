@@ -89,3 +89,39 @@ def test_points_between_groups_of_three_are_read_in_a_declared_comma_file(exempe
     replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;4530;630;711;;793 600,00",
                "202401;4530;630;711;;793.600,00")
     assert ledger_total_ore(exempel) == before
+
+
+# -- SIE: labels in any case, amounts split by spaces named as amounts ---------------------
+
+def with_sie_ledger(project: Path) -> Path:
+    """The example's ledger as its SIE 4 variant (code page 437, CRLF)."""
+    for csv in (project / DATA / "ledger").glob("*.csv"):
+        csv.unlink()
+    shutil.copy(project / "varianter/sie/huvudbok_2024.se", project / DATA / "ledger")
+    return project
+
+
+SIE_LINE = '   #TRANS 6110 {1 "110" 20 "500"} 135607.47 20240131'
+
+
+@pytest.mark.parametrize("label", ["#trans", "#Trans"])
+def test_a_lower_case_sie_label_is_read_like_the_upper_case_one(exempel, label):
+    project = with_sie_ledger(exempel)
+    before = ledger_total_ore(project)
+    (project / "kpb.duckdb").unlink()
+    replace_in(project, "ledger/huvudbok_2024.se", SIE_LINE,
+               SIE_LINE.replace("#TRANS", label), "cp437")
+    replace_in(project, "ledger/huvudbok_2024.se", "#VER \"A\" 2 20240131",
+               "#ver \"A\" 2 20240131", "cp437")
+    assert ledger_total_ore(project) == before
+
+
+def test_a_sie_amount_split_by_a_space_is_blamed_on_the_amount(exempel):
+    project = with_sie_ledger(exempel)
+    replace_in(project, "ledger/huvudbok_2024.se", SIE_LINE,
+               SIE_LINE.replace("135607.47", "135 607.47"), "cp437")
+    output = refused(project)
+    assert ("data/2024/ledger/huvudbok_2024.se:105: #TRANS: fann beloppet '135 607.47' delat av "
+            "mellanslag: väntade beloppet som ett fält utan mellanslag (135607.47), eller inom "
+            "citattecken") in output
+    assert "period" not in output.lower()

@@ -6,8 +6,12 @@ the rows it yields then go through the same vectorised parsing as CSV (decimal p
 - Encoding by content: UTF-8 when the bytes decode as UTF-8 (several programs write UTF-8
   under `#FORMAT PC8`), else code page 437 (PC8, what the standard prescribes). `[sie]
   kodning` in kpb.toml, when set, wins over both.
+- Labels are read whatever their case (`#trans`, `#Trans` are `#TRANS`).
 - `#TRANS konto {objektlista} belopp [transdat] ...` inside `#VER serie nr verdatum ... { }`
-  becomes one row; its period comes from transdat, else from the verifikation's date.
+  becomes one row; its period comes from transdat, else from the verifikation's date. A
+  transdat that is not ÅÅÅÅMMDD (or `""`) is an error naming it. An amount written with
+  spaces and without quotes (`1 000.00`) splits into fields: it is an error about the
+  amount, in #TRANS and #PSALDO alike, never read as `1` (a quoted "1 000.00" is read).
   SIE 4 requires the object list, but real exports sometimes leave it out
   (`#TRANS 4010 1500.00 20240115`): when the third word is not `{...}` it is the amount.
   A #TRANS without an account and an amount, a #TRANS outside a verifikation, a #VER
@@ -28,6 +32,7 @@ the rows it yields then go through the same vectorised parsing as CSV (decimal p
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +48,8 @@ COLUMNS = ("period", "konto", "belopp") + DIMENSIONS
 # amounts that may be summed exactly in text: anything else is left to the parser to report
 SUMMABLE = re.compile(r"^[+-]?[0-9]+(\.[0-9]{1,2})?$")
 DATE = re.compile(r"^[0-9]{8}$")
+GROUP_HEAD = re.compile(r"[+-]?[0-9]{1,3}")  # the first group of an amount split by spaces
+GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]*)?")  # a later group, the last with the decimals
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -76,7 +83,7 @@ def _refused_format(raw: bytes, file: str) -> Problem | None:
                                            "(exportera typ 4E) eller SIE 3")
         return error(file, None, None, "är ingen SIE-fil (den börjar med '<', som HTML eller "
                                        "XML): väntade rader som #FLAGGA, #VER och #TRANS")
-    found = re.search(rb"^[ \t]*#SIETYP[ \t]+1\b", raw, re.M)
+    found = re.search(rb"^[ \t]*#SIETYP[ \t]+1\b", raw, re.M | re.I)
     if found:
         line = raw[:found.start()].count(b"\n") + 1
         return error(file, line, "#SIETYP", "SIE typ 1 har bara årssaldon: väntade SIE 4 "
@@ -121,7 +128,8 @@ def _records(lines, file, settings, year):
     voucher: _Voucher | None = None
     for number, line in enumerate(lines, start=1):
         words = tokens(line.strip())
-        label = words[0] if words and isinstance(words[0], str) else ""
+        # labels are read whatever their case: `#trans` and `#Trans` are `#TRANS`
+        label = words[0].upper() if words and isinstance(words[0], str) else ""
         if label == "#VER":
             problems += _unclosed(voucher, file)
             voucher, found = _voucher(words, number, file)
@@ -135,8 +143,11 @@ def _records(lines, file, settings, year):
             problems += _trans(words, number, voucher, file, settings, trans)
         elif label == "#PSALDO" and len(words) > 1 and words[1] == "0":
             found = _psaldo_row(words, number, settings)
-            saldo += [found] if found else []
-            problems += [] if found else [_too_few(file, number, label)]
+            if isinstance(found, Problem):
+                problems.append(replace(found, file=file))
+            else:
+                saldo += [found] if found else []
+                problems += [] if found else [_too_few(file, number, label)]
         elif label == "#RAR" and len(words) > 3 and words[1] == "0":
             problems += _check_year(words, number, file, year)
     problems += _unclosed(voucher, file) + _unbalanced_warning(file, unbalanced)
@@ -160,6 +171,8 @@ def _trans(words, line: int, voucher: _Voucher | None, file, settings, trans) ->
     found = _trans_row(words, line, voucher.date, settings)
     if not found:
         return [_too_few(file, line, "#TRANS")]
+    if isinstance(found, Problem):
+        return [replace(found, file=file)]
     trans.append(found)
     voucher.amounts.append(found[3])
     return []
@@ -208,20 +221,52 @@ def _split_objects(words: list, at: int) -> tuple[tuple, list] | None:
 
 
 def _trans_row(words, line: int, ver_date: str, settings: SieSettings):
+    """The row; None when fields are missing; a Problem (without its file) when the amount
+    is split by spaces or the transaction date is not ÅÅÅÅMMDD."""
     split = _split_objects(words, 2)
     if split is None:
         return None
     objects, rest = split
+    if spaced := _spaced_amount(rest):
+        return _spaced_amount_error(line, "#TRANS", spaced)
     date = rest[1] if len(rest) > 1 and isinstance(rest[1], str) and rest[1] else ver_date
+    if date and not DATE.match(date):
+        return error(None, line, "#TRANS", f"fann transaktionsdatumet {date!r}: väntade "
+                     'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)')
     return _row(line, date[:6], words[1], rest[0], objects, settings)
 
 
+def _spaced_amount(rest: list) -> list[str] | None:
+    """`1 000.00` written without quotes: the amount's groups of three read as more fields.
+
+    The field after an amount is a date (ÅÅÅÅMMDD) in #TRANS and a quantity in #PSALDO,
+    never three digits, so the groups are the amount's and the row is refused, not read as 1."""
+    if not (len(rest) > 1 and isinstance(rest[0], str) and GROUP_HEAD.fullmatch(rest[0])):
+        return None
+    groups = [rest[0]]
+    for word in rest[1:]:
+        if not (isinstance(word, str) and GROUP.fullmatch(word)):
+            break
+        groups.append(word)
+        if not word.isdigit():
+            break  # the decimals end the amount
+    return groups if len(groups) > 1 else None
+
+
+def _spaced_amount_error(line: int, label: str, groups: list[str]) -> Problem:
+    return error(None, line, label, f"fann beloppet {' '.join(groups)!r} delat av mellanslag: "
+                 f"väntade beloppet som ett fält utan mellanslag ({''.join(groups)}), eller "
+                 "inom citattecken")
+
+
 def _psaldo_row(words, line: int, settings: SieSettings):
-    """(row, the row's object types), or None."""
+    """(row, the row's object types), None, or a Problem (without its file)."""
     split = _split_objects(words, 4)
     if split is None:
         return None
     objects, rest = split
+    if spaced := _spaced_amount(rest):
+        return _spaced_amount_error(line, "#PSALDO", spaced)
     types = tuple(sorted({n for n, _ in _pairs(objects)}))
     return _row(line, words[2], words[3], rest[0], objects, settings), types
 
