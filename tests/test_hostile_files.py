@@ -125,3 +125,52 @@ def test_a_sie_amount_split_by_a_space_is_blamed_on_the_amount(exempel):
             "mellanslag: väntade beloppet som ett fält utan mellanslag (135607.47), eller inom "
             "citattecken") in output
     assert "period" not in output.lower()
+
+
+# -- XLSX: the declared range never cuts rows, a hidden sheet never counts -------------------
+
+def csv_as_workbook(project: Path, name: str, hidden_copy: bool = False,
+                    declared: str | None = None) -> Path:
+    """A ledger CSV of the example saved as the XLSX an ekonomisystem would export: numbers
+    in number cells, with a hidden copy of the data and a stale declared range if asked."""
+    csv = project / DATA / "ledger" / f"{name}.csv"
+    rows = [line.split(";") for line in csv.read_text(encoding="utf-8").splitlines()]
+    csv.unlink()
+    workbook = openpyxl.Workbook()
+    sheets = [workbook.active] + ([workbook.create_sheet("Kopia")] if hidden_copy else [])
+    for sheet in sheets:
+        sheet.append(rows[0])
+        for row in rows[1:]:
+            amount = float(row[-1].replace(" ", "").replace(",", "."))
+            sheet.append([int(row[0]), *row[1:-1], amount])
+    if hidden_copy:
+        sheets[1].sheet_state = "hidden"
+    path = csv.with_suffix(".xlsx")
+    workbook.save(path)
+    if declared:
+        with zipfile.ZipFile(path) as old:
+            parts = [(item, old.read(item.filename)) for item in old.infolist()]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for item, data in parts:
+                new.writestr(item, re.sub(rb'<dimension ref="[^"]*"',
+                                          f'<dimension ref="{declared}"'.encode(), data))
+    return path
+
+
+@pytest.mark.parametrize("declared", ["A1:F20", "A1"])
+def test_an_xlsx_ledger_with_a_stale_declared_range_is_read_whole(exempel, declared):
+    before = ledger_total_ore(exempel)
+    (exempel / "kpb.duckdb").unlink()
+    csv_as_workbook(exempel, "huvudbok_2024_ifo_ami", declared=declared)
+    assert ledger_total_ore(exempel) == before
+
+
+def test_a_hidden_copy_sheet_is_not_counted_and_is_named(exempel):
+    before = ledger_total_ore(exempel)
+    (exempel / "kpb.duckdb").unlink()
+    csv_as_workbook(exempel, "huvudbok_2024_ifo_ami", hidden_copy=True)
+    result = run("load", "2024", "-p", str(exempel))
+    assert result.exit_code == 0, result.output
+    assert ("data/2024/ledger/huvudbok_2024_ifo_ami.xlsx: varning: det dolda bladet 'Kopia' "
+            "lästes inte") in result.output
+    assert ledger_total_ore(exempel) == before
