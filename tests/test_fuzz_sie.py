@@ -1,4 +1,4 @@
-"""Fuzz: random SIE records and random bytes as ledger files.
+"""Fuzz: random SIE records, random bytes and random workbooks as ledger files.
 
 Whatever the file holds, the load either fails with errors that name the file (and the line,
 where there is one), or succeeds with a ledger whose total equals an independent sum of the
@@ -148,3 +148,63 @@ def test_the_fuzz_finds_the_money_of_a_known_file(tmp_path):
     assert loaded_total_or_errors(tmp_path, "hb.se", text.encode()) == (50, None)
     lower = text.replace("#VER", "#ver").replace("#TRANS 1930", "#trans 1930")
     assert loaded_total_or_errors(tmp_path, "hb.se", lower.encode()) == (50, None)
+
+
+# -- XLSX: whatever range a workbook declares and whatever it hides, the visible rows count --
+
+@st.composite
+def workbooks(draw):
+    """(workbook bytes, expected total in öre, visible rows): visible sheets of ledger rows, hidden sheets
+    of other rows, and a declared range on every sheet that may be stale, `A1` or missing."""
+    import io
+
+    import openpyxl
+
+    workbook, expected, visible = openpyxl.Workbook(), 0, 0
+    workbook.remove(workbook.active)
+    sheets = draw(st.lists(st.booleans(), min_size=1, max_size=4))  # True: hidden
+    if all(sheets):
+        sheets[0] = False
+    for number, hidden in enumerate(sheets):
+        sheet = workbook.create_sheet(f"Blad{number + 1}")
+        sheet.append(["period", "konto", "belopp"])
+        amounts = draw(st.lists(ore, max_size=30))
+        for amount in amounts:
+            sheet.append([f"2024{draw(st.integers(1, 12)):02}", draw(st.sampled_from(KONTON)),
+                          kronor(amount).replace(".", ",")])
+        if hidden:
+            sheet.sheet_state = draw(st.sampled_from(["hidden", "veryHidden"]))
+        else:
+            expected, visible = expected + sum(amounts), visible + len(amounts)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    ref = draw(st.sampled_from(["A1", "A1:C2", "B3:B4", None]))
+    return _declared(buffer.getvalue(), ref), expected, visible
+
+
+def _declared(content: bytes, ref: str | None) -> bytes:
+    import io
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>',
+                              f'<dimension ref="{ref}"/>'.encode() if ref else b"", data)
+            new.writestr(item, data)
+    return out.getvalue()
+
+
+@FUZZ
+@given(case=workbooks())
+def test_an_xlsx_ledger_loads_its_visible_rows_whatever_range_it_declares(tmp_path, case):
+    content, expected, visible = case
+    total, errors = loaded_total_or_errors(tmp_path, "hb.xlsx", content)
+    if visible == 0:  # no visible row at all: the ledger is refused as empty
+        assert_located(errors, FILE.replace(".se", ".xlsx"))
+    else:
+        assert errors is None, [str(e) for e in errors]
+        assert total == expected
