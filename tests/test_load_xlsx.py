@@ -163,3 +163,22 @@ def test_a_file_that_is_no_workbook_is_an_error_naming_it(tmp_path):
     (tmp_path / "data/2024/ledger/hb.xlsx").write_bytes(b"Period;Konto;Belopp\n")
     assert errors_of(project) == [
         "data/2024/ledger/hb.xlsx: kunde inte läsas som XLSX (BadZipFile)"]
+
+
+def test_cells_are_checked_in_a_sheet_written_with_prefixed_tags(tmp_path):
+    """The .NET OpenXML SDK writes `<x:c>`: a merged range is found all the same."""
+    project = workbook_project(
+        tmp_path, {"Blad1": [HEADER, [202401, 5010, 100], [None, 5020, 50]]},
+        edit=lambda workbook: workbook["Blad1"].merge_cells("A2:A3"))
+    path = tmp_path / "data/2024/ledger/hb.xlsx"
+    with zipfile.ZipFile(path) as old:
+        parts = [(item, old.read(item.filename)) for item in old.infolist()]
+    with zipfile.ZipFile(path, "w") as new:
+        for item, data in parts:
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<(/?)([A-Za-z]+)([ />])", rb"<\1x:\2\3", data).replace(
+                    b'<x:worksheet xmlns="', b'<x:worksheet xmlns:x="')
+            new.writestr(item, data)
+    assert errors_of(project) == [
+        "data/2024/ledger/hb.xlsx:2: cellerna A2:A3 är sammanfogade: väntade ett värde i varje "
+        "cell (dela upp sammanfogningen och fyll i värdet i varje rad)"]

@@ -21,12 +21,11 @@ import zipfile
 from typing import NamedTuple
 from xml.etree import ElementTree
 
-MERGED = re.compile(rb'<mergeCell [^>]*ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-FORMULA_OR_ERROR = re.compile(rb'<f[ >/]|<c [^>]*t="e"')
+# tags may carry a prefix (`<x:c>`, as the .NET SDK writes them); Strict OOXML has other
+# namespaces: both regexes and the parser look at local names only
+MERGED = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]|<(?:\w+:)?c [^>]*t="e"')
 CHUNK = 1 << 20
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-OFFICE_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 
 
@@ -46,11 +45,23 @@ def sheet_paths(path) -> dict[str, str]:
         folder = posixpath.dirname(workbook)
         rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
         targets = {rel.get("Id"): _member(folder, rel.get("Target", ""))
-                   for rel in ElementTree.fromstring(archive.read(rels_name))
-                   .iter(f"{RELATIONSHIPS}Relationship")}
-        sheets = ElementTree.fromstring(archive.read(workbook)).iter(f"{MAIN}sheet")
-        return {sheet.get("name"): targets.get(sheet.get(OFFICE_RELATIONSHIP), "")
-                for sheet in sheets}
+                   for rel in _named(ElementTree.fromstring(archive.read(rels_name)),
+                                     "Relationship")}
+        sheets = _named(ElementTree.fromstring(archive.read(workbook)), "sheet")
+        return {sheet.get("name"): targets.get(_relationship_id(sheet), "") for sheet in sheets}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _named(root, name: str) -> list:
+    return [element for element in root.iter() if _local(element.tag) == name]
+
+
+def _relationship_id(sheet) -> str | None:
+    return next((value for key, value in sheet.attrib.items()
+                 if key.startswith("{") and _local(key) == "id"), None)
 
 
 def _office_document(archive: zipfile.ZipFile) -> str:
@@ -58,7 +69,7 @@ def _office_document(archive: zipfile.ZipFile) -> str:
         rels = ElementTree.fromstring(archive.read("_rels/.rels"))
     except KeyError:
         return "xl/workbook.xml"
-    for rel in rels.iter(f"{RELATIONSHIPS}Relationship"):
+    for rel in _named(rels, "Relationship"):
         if rel.get("Type", "").endswith("/officeDocument"):
             return _member("", rel.get("Target", ""))
     return "xl/workbook.xml"
@@ -89,18 +100,18 @@ def empty_looking_cells(path, member: str) -> list[Cell]:
     line, column, sheet_data = 0, 0, None
     with zipfile.ZipFile(path) as archive, archive.open(member) as xml:
         for event, element in ElementTree.iterparse(xml, events=("start", "end")):
-            tag = element.tag
+            tag = _local(element.tag)
             if event == "start":
-                if tag == f"{MAIN}sheetData":
+                if tag == "sheetData":
                     sheet_data = element
-                elif tag == f"{MAIN}row":  # r may be left out: then it is the next row
+                elif tag == "row":  # r may be left out: then it is the next row
                     line, column = int(element.get("r") or line + 1), 0
                 continue
-            if tag == f"{MAIN}c":
+            if tag == "c":
                 line, column = _position(element.get("r"), line, column + 1)
                 cell = _empty_looking(element, line, column)
                 found += [cell] if cell else []
-            elif tag == f"{MAIN}row" and sheet_data is not None:
+            elif tag == "row" and sheet_data is not None:
                 sheet_data.clear()  # rows are never kept: a million of them fit in little
     return found
 
@@ -116,7 +127,8 @@ def _position(ref: str | None, line: int, column: int) -> tuple[int, int]:
 
 
 def _empty_looking(cell, line: int, column: int) -> Cell | None:
-    formula, value = cell.find(f"{MAIN}f"), cell.find(f"{MAIN}v")
+    children = {_local(child.tag): child for child in cell}
+    formula, value = children.get("f"), children.get("v")
     coordinate = f"{column_letters(column)}{line}"
     if cell.get("t") == "e":
         return Cell(line, column, coordinate, None, value.text if value is not None else "")
