@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 
 import duckdb
 import pytest
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 from kpb.cli import main
 from kpb.errors import KpbError
 from kpb.load.key_fingerprint import (FINGERPRINT_TEXT, check_fingerprint, check_project_key,
-                                      check_same_key, fingerprint, manifest_entry,
+                                      check_same_key, checked_key, fingerprint, manifest_entry,
                                       manifest_fingerprint, project_fingerprint,
                                       store_fingerprint, stored_fingerprint)
 from kpb.load.pseudonym import PseudonymKey, read_key
@@ -96,3 +97,20 @@ def test_the_manifest_field_and_two_years_with_different_keys(tmp_path):
     assert str(raised.value.errors[0]).startswith(
         "ut/2024/manifest.json: resultaten beräknades med en annan pseudonymnyckel än "
         "ut/2023/manifest.json")
+
+
+def test_checked_key_refuses_another_key_unless_starting_over(tmp_path, monkeypatch):
+    project = write_project(tmp_path)
+    assert checked_key(project).key == KEY  # no kpb.duckdb yet
+    with duckdb.connect(str(project.database)) as con:
+        store_fingerprint(con, KEY)
+    assert checked_key(project) == (KEY, "miljövariabeln KPB_PSEUDONYM_NYCKEL")
+    monkeypatch.delenv("KPB_PSEUDONYM_NYCKEL")
+    (tmp_path / "kpb.key").write_text("ab" * 32 + "\n")
+    os.chmod(tmp_path / "kpb.key", 0o600)
+    with pytest.raises(KpbError) as raised:
+        checked_key(project)
+    assert str(raised.value.errors[0]).startswith(
+        "kpb.duckdb: nyckeln från nyckelfilen kpb.key är inte den som projektets data lästes in "
+        "med")
+    assert checked_key(project, new_key=True).key == OTHER  # --ny-nyckel: on purpose

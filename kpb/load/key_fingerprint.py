@@ -2,8 +2,11 @@
 
 A key that changes gives every person another person_id, and nothing in the data says so:
 `kpb jamfor` then reports every person as new. So the first load stores the key's fingerprint
-in kpb.duckdb (table `nyckelavtryck`) and in each year's manifest.json (`nyckelavtryck`), and
-every later command compares the key it was given with it (`check_fingerprint`).
+in kpb.duckdb (table `nyckelavtryck`, `store_fingerprint`) and in each year's manifest.json
+(field `nyckelavtryck`, `manifest_entry`), and every later command reads its key through
+`checked_key`, which compares it with kpb.duckdb's; `check_same_key` keeps `kpb jamfor` from
+comparing two years computed with different keys. A message names where the key came from
+(the key file or the environment variable) and `--ny-nyckel`, to start over on purpose.
 
 The fingerprint is HMAC-SHA-256 under the key of a fixed text, `FINGERPRINT_TEXT`, cut to
 `LENGTH` hex digits: it can be compared and shown, but neither the key nor any pseudonym can
@@ -21,8 +24,9 @@ from pathlib import Path
 import duckdb
 
 from kpb.errors import error, raise_if_errors
-from kpb.load.pseudonym import PseudonymKey
+from kpb.load.pseudonym import PseudonymKey, read_key
 from kpb.project import Project
+from kpb.steps import Progress, silent
 
 # never an id kpb hashes: ids are digits, "hushall:…" or "<column>:…" with a column name
 FINGERPRINT_TEXT = b"kpb nyckelavtryck v1"
@@ -56,6 +60,18 @@ def _other_key(source: str) -> str:
             "säkerhetskopian, eller ta bort eller rätta miljövariabeln; eller kör med "
             "--ny-nyckel för att börja om med den här nyckeln med avsikt (då får alla "
             "personer nya person_id och tidigare år går inte att jämföra med kpb jamfor)")
+
+
+def checked_key(project: Project, progress: Progress = silent, new_key: bool = False
+                ) -> PseudonymKey:
+    """The project's key (pseudonym.read_key), checked against the fingerprint in kpb.duckdb.
+
+    `new_key` (`--ny-nyckel`) starts over on purpose: no check, and the caller stores the new
+    key's fingerprint with the data it stores."""
+    key = read_key(project, progress, new_key)
+    if not new_key:
+        check_project_key(project, key)
+    return key
 
 
 def check_project_key(project: Project, key: PseudonymKey) -> None:
