@@ -288,3 +288,14 @@ def test_a_transaction_date_that_is_no_date_is_named(tmp_path):
     assert refused(tmp_path, sie) == [
         "data/2024/ledger/bok.se:8: #TRANS: fann transaktionsdatumet '2024-01-15': väntade "
         'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)']
+
+
+def test_a_date_the_calendar_lacks_is_named_on_its_own_line(tmp_path):
+    sie = HEAD + ('#VER A 1 20241301 ""\n{\n#TRANS 5010 {} 1.00\n#TRANS 1930 {} -1.00 20240230\n'
+                  '}\n')
+    assert refused(tmp_path, sie) == [
+        "data/2024/ledger/bok.se:6: #VER: fann '20241301': väntade #VER serie nr verdatum med "
+        "datumet som ÅÅÅÅMMDD",
+        "data/2024/ledger/bok.se:8: period: fann '': värde saknas, väntade en period ÅÅÅÅMM",
+        "data/2024/ledger/bok.se:9: #TRANS: fann transaktionsdatumet '20240230': väntade "
+        'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)']

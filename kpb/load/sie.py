@@ -31,6 +31,7 @@ the rows it yields then go through the same vectorised parsing as CSV (decimal p
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -156,12 +157,23 @@ def _records(lines, file, settings, year):
 
 def _voucher(words, line: int, file: str) -> tuple[_Voucher, list[Problem]]:
     date = words[3] if len(words) > 3 and isinstance(words[3], str) else ""
-    voucher = _Voucher(line, date if DATE.match(date) else "", words[-1] == "{")
-    if DATE.match(date):
+    voucher = _Voucher(line, date if _is_date(date) else "", words[-1] == "{")
+    if _is_date(date):
         return voucher, []
     found = f"fann {date!r}" if date else "fann inget datum"
     return voucher, [error(file, line, "#VER", f"{found}: väntade #VER serie nr verdatum "
                                                "med datumet som ÅÅÅÅMMDD")]
+
+
+def _is_date(text: str) -> bool:
+    """ÅÅÅÅMMDD, and a day the calendar has (20241301 is no date)."""
+    if not DATE.match(text):
+        return False
+    try:
+        datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return False
+    return True
 
 
 def _trans(words, line: int, voucher: _Voucher | None, file, settings, trans) -> list[Problem]:
@@ -230,7 +242,7 @@ def _trans_row(words, line: int, ver_date: str, settings: SieSettings):
     if spaced := _spaced_amount(rest):
         return _spaced_amount_error(line, "#TRANS", spaced)
     date = rest[1] if len(rest) > 1 and isinstance(rest[1], str) and rest[1] else ver_date
-    if date and not DATE.match(date):
+    if date and not _is_date(date):
         return error(None, line, "#TRANS", f"fann transaktionsdatumet {date!r}: väntade "
                      'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)')
     return _row(line, date[:6], words[1], rest[0], objects, settings)
