@@ -135,8 +135,9 @@ def _key_from_file(raw: bytes, name: str) -> bytes:
 def _key_text(raw: bytes, where: str, what: str) -> bytes:
     """Text without its one final line break; a BOM or any other whitespace is an error."""
     if raw.startswith(UTF8_BOM):
+        fix = "spara filen som UTF-8 utan BOM" if what == "nyckelfilen" else "ta bort det"
         _fail(where, f"{what} börjar med ett byte order mark (BOM): väntade bara nyckelns "
-                     "tecken (spara filen som UTF-8 utan BOM)")
+                     f"tecken ({fix})")
     for ending in (b"\r\n", b"\n"):
         if raw.endswith(ending):
             raw = raw[:-len(ending)]
