@@ -56,11 +56,11 @@ def test_another_key_is_refused_naming_its_source_and_the_way_to_start_over(sour
 def test_kpb_duckdb_holds_one_fingerprint_replaced_on_purpose(tmp_path):
     with duckdb.connect(str(tmp_path / "kpb.duckdb")) as con:
         assert stored_fingerprint(con) is None
-        store_fingerprint(con, KEY)
-        store_fingerprint(con, KEY)
+        store_fingerprint(con, fingerprint(KEY))
+        store_fingerprint(con, fingerprint(KEY))
         assert con.execute("SELECT count(*) FROM nyckelavtryck").fetchall() == [(1,)]
         assert stored_fingerprint(con) == fingerprint(KEY)
-        store_fingerprint(con, OTHER)  # --ny-nyckel: the new key's print replaces the old
+        store_fingerprint(con, fingerprint(OTHER))  # --ny-nyckel: the new print replaces it
         assert stored_fingerprint(con) == fingerprint(OTHER)
     raw = (tmp_path / "kpb.duckdb").read_bytes()
     assert KEY not in raw and OTHER not in raw and OTHER.hex().encode() not in raw
@@ -73,7 +73,7 @@ def test_a_project_loaded_with_one_key_refuses_another(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     check_project_key(project, read_key(project))  # no print stored yet: passes
     with duckdb.connect(str(project.database)) as con:
-        store_fingerprint(con, read_key(project).key)
+        store_fingerprint(con, fingerprint(read_key(project).key))
     assert project_fingerprint(project) == fingerprint(KEY)
     check_project_key(project, read_key(project))
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "ab" * 32)
@@ -87,7 +87,7 @@ def test_the_manifest_field_and_two_years_with_different_keys(tmp_path):
     for year, key in (("2023", KEY), ("2024", OTHER)):
         (tmp_path / year).mkdir()
         (tmp_path / year / "manifest.json").write_text(json.dumps(
-            {"ar": int(year)} | manifest_entry(key)))
+            {"ar": int(year)} | manifest_entry(fingerprint(key))))
     assert manifest_fingerprint(tmp_path / "2023/manifest.json") == fingerprint(KEY)
     assert manifest_fingerprint(tmp_path / "saknas.json") is None
     names = ("ut/2023/manifest.json", "ut/2024/manifest.json")
@@ -103,7 +103,7 @@ def test_checked_key_refuses_another_key_unless_starting_over(tmp_path, monkeypa
     project = write_project(tmp_path)
     assert checked_key(project).key == KEY  # no kpb.duckdb yet
     with duckdb.connect(str(project.database)) as con:
-        store_fingerprint(con, KEY)
+        store_fingerprint(con, fingerprint(KEY))
     assert checked_key(project) == (KEY, "miljövariabeln KPB_PSEUDONYM_NYCKEL")
     monkeypatch.delenv("KPB_PSEUDONYM_NYCKEL")
     (tmp_path / "kpb.key").write_text("ab" * 32 + "\n")
@@ -114,3 +114,21 @@ def test_checked_key_refuses_another_key_unless_starting_over(tmp_path, monkeypa
         "kpb.duckdb: nyckeln från nyckelfilen kpb.key är inte den som projektets data lästes in "
         "med")
     assert checked_key(project, new_key=True).key == OTHER  # --ny-nyckel: on purpose
+
+
+@pytest.mark.xfail(strict=True, reason="wiring left to the lead: load_year reads its key "
+                   "through checked_key and store() writes the fingerprint (report of issue 20)")
+def test_a_load_with_another_key_is_refused_through_the_cli(tmp_path, monkeypatch):
+    """Drop the xfail marker once wired: this is the user-facing promise of issue 20."""
+    monkeypatch.delenv("KPB_PSEUDONYM_NYCKEL")
+    write_project(tmp_path)
+    load = lambda *extra: CliRunner().invoke(main, ["load", "2024", "-p", str(tmp_path), "-q",
+                                                   *extra])
+    assert load().exit_code == 0
+    (tmp_path / "kpb.key").write_text("ab" * 32 + "\n")  # a wrong backup put back
+    refused = load()
+    assert refused.exit_code == 1, refused.output
+    assert ("kpb.duckdb: nyckeln från nyckelfilen kpb.key är inte den som projektets data "
+            "lästes in med") in refused.output and "--ny-nyckel" in refused.output
+    assert load("--ny-nyckel").exit_code == 0
+    assert load().exit_code == 0  # the new key's fingerprint is the project's now

@@ -90,11 +90,12 @@ def project_fingerprint(project: Project) -> str | None:
 
 # -- kpb.duckdb: one row, replaced when the key is replaced on purpose ------------------------
 
-def store_fingerprint(con, key: bytes) -> None:
-    """Write the key's fingerprint into kpb.duckdb (inside the caller's transaction)."""
+def store_fingerprint(con, avtryck: str) -> None:
+    """Write a key's fingerprint (`fingerprint(key)`) into kpb.duckdb, replacing the one
+    there, inside the caller's transaction."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (avtryck VARCHAR NOT NULL)").fetchall()
     con.execute(f"DELETE FROM {TABLE}").fetchall()
-    con.execute(f"INSERT INTO {TABLE} VALUES (?)", [fingerprint(key)]).fetchall()
+    con.execute(f"INSERT INTO {TABLE} VALUES (?)", [avtryck]).fetchall()
 
 
 def stored_fingerprint(con) -> str | None:
@@ -109,9 +110,9 @@ def stored_fingerprint(con) -> str | None:
 
 # -- manifest.json ----------------------------------------------------------------------------
 
-def manifest_entry(key: bytes) -> dict[str, str]:
-    """The field each manifest.json carries: {"nyckelavtryck": "…"}."""
-    return {MANIFEST_FIELD: fingerprint(key)}
+def manifest_entry(avtryck: str) -> dict[str, str]:
+    """The field each manifest.json carries: {"nyckelavtryck": fingerprint(key)}."""
+    return {MANIFEST_FIELD: avtryck}
 
 
 def manifest_fingerprint(manifest: Path) -> str | None:
