@@ -182,6 +182,11 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
         + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
                   f"{till}")] if fran >= till else [])
         + compare.missing_outputs(project.root / "ut", (fran, till), project.relative))
+    from kpb.load.key_fingerprint import check_same_key
+
+    check_same_key(project.output_dir(fran) / "manifest.json",
+                   project.output_dir(till) / "manifest.json",
+                   (f"ut/{fran}/manifest.json", f"ut/{till}/manifest.json"))
     timer = Timer(progress)
     years = [timer.run(f"read_{y}", f"Läser resultaten för {y}", compare.read_year,
                        project.root / "ut", y) for y in (fran, till)]
@@ -448,6 +453,14 @@ def _with_kolada(project: Project, kolada_values, allocation, year: int):
     return replace(allocation, kolada=kolada_table(values, figures, own, project.kommun, year))
 
 
+def _key_entry(loaded) -> dict:
+    """manifest.json's fingerprint of the pseudonym key (kpb.load.key_fingerprint)."""
+    from kpb.load.key_fingerprint import manifest_entry
+
+    avtryck = getattr(loaded, "nyckelavtryck", None)
+    return manifest_entry(avtryck) if avtryck else {}
+
+
 def _rules_name(project: Project, year: int) -> str:
     return project.relative(project.rules_file(year))
 
@@ -463,6 +476,7 @@ def _manifest(project, year, loaded, allocation, warnings, timer: Timer, started
                    "sha256": hashlib.sha256(rules_bytes).hexdigest()},
         "indata": loaded.files.sort("kalla_fil").to_dicts(),
         "avstamning_ore": posts.to_dicts(),
+        **_key_entry(loaded),
         "brukare": allocation.brukare.height,
         "varningar": summary.warnings_record(warnings),
         "tider": timer.as_dict(),
