@@ -39,13 +39,16 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
     """`categorical`: columns as Categorical (the load types each distinct spelling once);
     otherwise Utf8, for readers that take the text as it is (kolada)."""
     original = path.read_bytes()  # the one read of the file
-    digest = HASHING.submit(sha256, original)  # beside the parse: hashlib lets go of the GIL
     # CR line ends become LF before the encoding checks, so their messages name the line;
     # a UTF-16/32 file's only once it is UTF-8 (a CR byte may be half of its characters)
-    raw, refused = readable(original if wide_encoding(original) else line_ends(original),
-                            file, settings.kodning)  # encodings.py
+    wide = wide_encoding(original) is not None
+    raw, refused = readable(original if wide else line_ends(original), file,
+                            settings.kodning)  # encodings.py
     if refused:
         return None, refused
+    # the file's bytes; a UTF-16/32 file's as the UTF-8 it was converted to (formats.md §2).
+    # Hashed beside the parse: hashlib lets go of the GIL
+    digest = HASHING.submit(sha256, raw if wide else original)
     raw = line_ends(raw)
     encoding = settings.kodning if settings.kodning != "auto" else detect_encoding(raw)
     text = as_utf8(raw, encoding)
