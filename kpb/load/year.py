@@ -78,7 +78,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
     problems: list[Problem] = []
     texts = {source: read_source(project, year, source, problems) for source in SOURCES}
     progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
-    spill = (Spill(project.root) if any(isinstance(t, PiecedCsv) for source in SPILLED
+    spill = (Spill(project) if any(isinstance(t, PiecedCsv) for source in SPILLED
                                         for t in texts[source]) else None)
     listed = {source: [_Listed.of(t) for t in tables] for source, tables in texts.items()}
     try:
