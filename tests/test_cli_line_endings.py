@@ -10,11 +10,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from builders import TEST_KEY
 from click.testing import CliRunner
 
 from kpb.cli import main
-
-from builders import TEST_KEY
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 # an activity export, the HVB invoices (direkt) and a ledger file, each as Windows-1252

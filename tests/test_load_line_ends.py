@@ -2,12 +2,10 @@
 line numbers a user sees in an editor; refused by name in a file too big to read whole."""
 
 import pytest
-
-import kpb.load.csvpieces as csvpieces
-from kpb.errors import KpbError
-from kpb.load import load_year
-
 from builders import write_project
+
+from kpb.errors import KpbError
+from kpb.load import csvpieces, load_year
 
 LEDGER = "Period;Konto;Belopp;Ansvar\n202401;5010;1 000,50;Äldreomsorg\n202402;5010;-0,50;Hemtjänst\n"
 
