@@ -167,7 +167,7 @@ class PiecedCsv:
 
     def _disk_piece(self, parts: list[pl.DataFrame], separator: str, short: list | None
                     ) -> tuple[TextTable, list | None]:
-        """Batches as one piece, numbered as the whole file's read (csvfile._read_text: one
+        """Batches as one piece, numbered as the whole file's read (csvtext.parsed_rows: one
         line a row, since the file has no quotes), without short and blank lines."""
         rows = pl.concat(parts, rechunk=False)
         parts.clear()
@@ -378,7 +378,7 @@ def _whole_file_bytes(path: Path, file: str, kodning: str) -> tuple[str, list[Pr
 
 
 def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
-    """The lazy twin of csvfile._read_text's read (glob=False: the name is a name)."""
+    """The lazy twin of csvtext.parsed_rows' read (glob=False: the name is a name)."""
     width = len(pl.scan_csv(path, separator=separator, infer_schema=False, glob=False
                             ).collect_schema())
     return pl.scan_csv(path, glob=False, **read_options(
@@ -391,7 +391,7 @@ def _file_sha256(path: Path) -> str:
 
 
 def _ragged_on_disk(path: Path, separator: str, file: str, encoding: str) -> list[Problem]:
-    """csvfile._shape_problems of the whole file, streamed from disk (only a broken file
+    """csvtext.parsed_rows' refusal of the whole file, streamed from disk (only a broken file
     gets here)."""
     codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
     with path.open(encoding=codec, errors="replace", newline="") as handle:
