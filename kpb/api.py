@@ -42,6 +42,7 @@ class RunResult:
     sections: list[summary.Section]
     timings: list[StepTiming]
     warnings: list[Problem] = field(default_factory=list)
+    report_files: list[Path] = field(default_factory=list)
 
 
 def load(project_dir: str | Path, year: int, progress: Progress = silent,
@@ -51,7 +52,7 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent,
     key even though the project has earlier data."""
     from kpb.write.commit import recover, store_inputs
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     loaded = _read(project, year, timer, progress, new_key)
@@ -67,7 +68,7 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
           strikt: bool = False, new_key: bool = False) -> LoadResult:
     """Everything `compute` would refuse, found at once, and nothing written: the rules (when
     there are any), the exports, and the check stage of the data against the rules."""
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     timer = Timer(progress)
     rules = None
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
@@ -77,7 +78,8 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
         warnings = loaded.warnings
         checked = None
         if rules is not None:
-            checked = _check(project, year, rules, loaded, timer, progress, strikt)
+            side = _read_side(project, year, timer)
+            checked = _check(project, year, rules, loaded, side, timer, progress, strikt)
             warnings = [*loaded.warnings, *checked.warnings]
         else:  # the exports alone were checked: say so, since `compute` refuses to run
             warnings = [*warnings, _without_rules(project, year)]
@@ -90,30 +92,33 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
 
 
 def compute(project_dir: str | Path, year: int, progress: Progress = silent,
-            strikt: bool = False, new_key: bool = False) -> RunResult:
-    """rules → read → check → allocate → write and store: the whole KPB run for one
-    verksamhetsår. Nothing is written until the allocation has succeeded; then the inputs
-    (kpb.duckdb) and the results (ut/<year>) change together (kpb/write/commit.py)."""
+            strikt: bool = False, new_key: bool = False, report: bool = True) -> RunResult:
+    """rules → read → check → allocate → analyse → write (results, report) and store: the
+    whole KPB run for one verksamhetsår. Nothing is written until the allocation has
+    succeeded; then the inputs (kpb.duckdb), the results and the report (ut/<year>) change
+    together (kpb/write/commit.py). `report=False` leaves the report out."""
     from kpb.write.commit import recover
 
     started = time.perf_counter()
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     rules = _read_rules(project, year, timer)
     loaded = _read(project, year, timer, progress, new_key)
     try:
-        return _compute_loaded(project, year, rules, loaded, timer, progress, strikt, started)
+        side = _read_side(project, year, timer)
+        return _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
+                               started, report)
     finally:
         loaded.close()  # the files of a source read in pieces (kpb.load.spill)
 
 
-def _compute_loaded(project, year, rules, loaded, timer, progress, strikt, started
-                    ) -> RunResult:
+def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt, started,
+                    report: bool) -> RunResult:
     from kpb.allocate.engine import allocate_checked
     from kpb.write.commit import commit
 
-    checked = _check(project, year, rules, loaded, timer, progress, strikt)
+    checked = _check(project, year, rules, loaded, side, timer, progress, strikt)
     allocation = timer.run("allocate", "Fördelar kostnader", allocate_checked, checked, rules,
                            year, progress)
     allocation = timer.run("households", "Hushåll", _with_households, project, checked.tables,
@@ -121,27 +126,55 @@ def _compute_loaded(project, year, rules, loaded, timer, progress, strikt, start
     allocation = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser", _with_outcomes,
                            project, checked.tables, rules, allocation, year)
     allocation = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada, project,
-                           allocation, year)
+                           side.kolada, allocation, year)
     warnings = [*loaded.warnings, *checked.warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
-    output_dir = timer.run("write", "Skriver resultat och sparar indata", commit, project, year,
-                           loaded, frames, manifest)
+    render = None
+    if report:
+        render = _report_renderer(project, year, rules, checked.tables["aktivitet"],
+                                  side.befolkning, timer)
+    output_dir = timer.run("write", "Skriver resultat, rapport och sparar indata", commit,
+                           project, year, loaded, frames, manifest, render)
     _refresh_views(project)
     return RunResult(project, year, output_dir, allocation,
                      [*summary.compute_summary(allocation, warnings), *_effect_summary(allocation)],
-                     timer.timings, warnings)
+                     timer.timings, warnings,
+                     _report_files(output_dir, year) if report else [])
+
+
+def _report_renderer(project: Project, year: int, rules, aktivitet, population, timer: Timer,
+                     publish: bool = False):
+    """The function the commit calls to render the report into its staging folder."""
+    from kpb.report.build import render_report
+    from kpb.report.volumes import reporting_volumes
+
+    def render(folder: Path):
+        reporting = reporting_volumes(aktivitet, rules, year)
+        return timer.run("report", "Skriver rapport", render_report, folder, year,
+                         project.kommun, project.invanare, rules, reporting, population, publish)
+    return render
+
+
+def _report_files(folder: Path, year: int, publish: bool = False) -> list[Path]:
+    from kpb.report.build import report_names
+
+    return [folder / name for name in report_names(year, publish)]
 
 
 def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = silent):
     """One KPB against the last: the two years' outputs side by side in ut/jamfor_FRAN_TILL/
-    (kpb.analyse.compare). Both years must have been computed with the same key."""
+    (kpb.analyse.compare). Both years must have been computed with the same key. The report
+    of `till`, when there is one, is rewritten with the comparison."""
     from dataclasses import replace
 
-    from kpb.errors import error, raise_if_errors
     from kpb.analyse import compare
+    from kpb.errors import error, raise_if_errors
+    from kpb.write.commit import recover
+    from kpb.write.comparison import write_comparison
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
+    recover(project)
     index = project.jamfor.index
     missing = [y for y in (fran, till) if index and y not in index]
     raise_if_errors("jämförelse", [error("kpb.toml", None, "jamfor.index", (
@@ -159,11 +192,12 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
                 "fran": fran, "till": till, "prisindex": project.jamfor.prisindex,
                 "index": {str(y): str(v) for y, v in sorted(index.items())},
                 "indata": _output_files(project, (fran, till))}
-    timer.run("write", "Skriver jämförelsen", compare.write, result, target, manifest)
+    timer.run("write", "Skriver jämförelsen", write_comparison, project, result.tables, target,
+              manifest)
     _refresh_views(project)
-    if (project.output_dir(till) / f"kpb_{till}.xlsx").is_file():  # the report gets the sheet
-        from kpb.report.build import write_report
-        timer.run("report", f"Skriver rapporten för {till}", write_report, project, till)
+    for publish in (False, True):  # the reports of `till` get the comparison
+        if (project.output_dir(till) / _report_files(Path(), till, publish)[0]).is_file():
+            _rewrite_report(project, till, timer, publish)
     return replace(result, output_dir=target)
 
 
@@ -181,9 +215,26 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
     from kpb.write.commit import recover
     from kpb.write.views import query_readonly
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     return query_readonly(project.database, project.root / "ut", query, year)
+
+
+def sql_notes(project_dir: str | Path) -> list[str]:
+    """What a reader of `kpb sql` must know about the results folders: comparisons whose years
+    were computed again after them, and outputs changed or removed by hand (by size: a quick
+    look on every query; `kpb rapport` compares the SHA-256)."""
+    from kpb.write.integrity import changed_outputs, stale_comparisons
+    from kpb.write.views import computed_years
+
+    project = _open(project_dir)
+    ut = project.root / "ut"
+    notes = [f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
+             f"`kpb jamfor {' '.join(name.split('_')[1:])}` igen" for name in stale_comparisons(ut)]
+    for year in computed_years(ut):
+        notes += [f"ut/{year}/{what} efter körningen (manifest.json): kör `kpb compute {year}`"
+                  for what in changed_outputs(project.output_dir(year), by_content=False)]
+    return notes
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
@@ -191,7 +242,7 @@ def explain(project_dir: str | Path, year: int, person_id: str, insats: str | No
     from kpb.text.explain import explain_person
     from kpb.write.commit import recover
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     return explain_person(project, year, person_id, insats)
 
@@ -221,13 +272,40 @@ def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
     """The KPB report of a computed year: ut/<year>/kpb_<year>.xlsx and rapport.html, read
     from the year's Parquet outputs (run `compute` first). `publicera` writes the version for
     publication instead (kpb_<year>_publicerad.xlsx, rapport_publicerad.html), with cells
-    that could identify a person withheld."""
-    from kpb.report.build import write_report
+    that could identify a person withheld. The folder is staged and swapped under the
+    project lock, so a kill leaves the old report or the new one."""
+    from kpb.write.commit import recover
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
+    recover(project)
     timer = Timer(progress)
-    files = timer.run("report", "Skriver rapport", write_report, project, year, publicera)
-    return ReportResult(project, year, files)
+    return ReportResult(project, year, _rewrite_report(project, year, timer, publicera))
+
+
+def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) -> list[Path]:
+    from kpb.errors import KpbError, error
+    from kpb.load.population import read_population
+    from kpb.report.volumes import stored_rows
+    from kpb.write.commit import rewrite_report
+
+    from kpb.write.integrity import changed_outputs
+
+    target = project.output_dir(year)
+    if not (target / "manifest.json").is_file():
+        raise KpbError("rapport", [error(project.relative(target), None, None, (
+            f"inga resultat för {year}: kör `kpb compute {year}` först"))])
+    changed = changed_outputs(target)
+    if changed:  # a report of edited files would contradict the manifest and the views
+        raise KpbError("rapport", [error(project.relative(target / "manifest.json"), None, None, (
+            f"{what} efter körningen (stämmer inte med manifest.json): rapporten skrivs bara "
+            f"av resultat som kpb skrev; kör `kpb compute {year}`")) for what in changed])
+    rules = None
+    if project.rules_file(year).is_file():
+        rules = _read_rules(project, year, timer)
+    render = _report_renderer(project, year, rules, stored_rows(project.database, year, rules),
+                              read_population(project, year), timer, publish)
+    folder = rewrite_report(project, year, render)
+    return _report_files(folder, year, publish)
 
 
 @dataclass(frozen=True)
@@ -240,11 +318,24 @@ def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
     """The person_id of a personnummer under the project's key (never creates a key)."""
     from kpb.text.vem import person_id_of
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     return VemResult(*person_id_of(project, year, personnummer))
 
 
 # -- steps ---------------------------------------------------------------------------
+
+def _open(project_dir: str | Path) -> Project:
+    """The project, refused by name when its path holds a `?`: DuckDB cuts a database path at
+    `?` (it writes its journal beside the wrong name), so kpb.duckdb could not be kept there.
+    `*`, `[` and `]` work: kpb brackets them for DuckDB's and Polars' readers."""
+    from kpb.errors import error, raise_if_errors
+
+    raise_if_errors("projekt", [error(str(project_dir), None, None, (
+        "projektmappens sökväg innehåller '?', som DuckDB inte kan öppna en databas under: "
+        "byt namn på mappen (till exempel utan frågetecken) och kör igen"))]
+        if "?" in str(Path(project_dir).resolve()) else [])
+    return Project.open(project_dir)
+
 
 def _read_rules(project: Project, year: int, timer: Timer):
     from kpb.rules import read_rules
@@ -260,32 +351,28 @@ def _read(project: Project, year: int, timer: Timer, progress: Progress, new_key
                      rows_of=lambda l: l.ledger.height + height(l.aktivitet) + l.direkt.height)
 
 
-def _check(project: Project, year: int, rules, loaded, timer: Timer, progress: Progress,
+def _read_side(project: Project, year: int, timer: Timer):
+    """kolada/*.csv and befolkning.csv, read once per run (kpb.load.side_inputs)."""
+    from kpb.load.side_inputs import read_side_inputs
+
+    return timer.run("side_inputs", "Läser Kolada och befolkning", read_side_inputs, project, year)
+
+
+def _check(project: Project, year: int, rules, loaded, side, timer: Timer, progress: Progress,
            strikt: bool):
-    """The check stage; KpbError("kontroll") with every problem when it finds errors (or,
-    with `strikt`, any warning)."""
-    from kpb.check import check_inputs
+    """The check stage (every check of kpb.check.stage.CHECKS); KpbError("kontroll") with
+    every problem when it finds errors (or, with `strikt`, any warning)."""
+    from kpb.check import CheckSettings, check_inputs
     from kpb.errors import raise_if_errors
 
     checked = timer.run("check", "Kontrollerar indata mot reglerna", check_inputs,
-                        loaded.tables(), rules, year, project.kontroll, progress)
-    checked = _with_effect_problems(project, checked, rules, year)
+                        {**loaded.tables(), **side.tables()}, rules, year,
+                        CheckSettings.of(project), progress, side.problems)
     problems = [*loaded.warnings, *checked.problems]
     raise_if_errors("kontroll", problems)
     if strikt:
         _refuse_warnings(problems)
     return checked
-
-
-def _with_effect_problems(project: Project, checked, rules, year: int):
-    """The check's verdict with the problems of the inputs only the effect tables read
-    (utfall, kolada, bistånd outside households: kpb.check.effect_inputs)."""
-    from dataclasses import replace
-
-    from kpb.check.effect_inputs import effect_problems
-
-    found = effect_problems(project, checked.tables, rules, year)
-    return replace(checked, problems=[*checked.problems, *found]) if found else checked
 
 
 def _without_rules(project: Project, year: int) -> Problem:
@@ -319,7 +406,8 @@ def _with_households(project: Project, tables: dict, rules, allocation):
     """The allocation with hushall and hushall_insats (kpb.analyse.households)."""
     from dataclasses import replace
 
-    from kpb.analyse.households import hushall, settings_for
+    from kpb.analyse.households import hushall
+    from kpb.flow.settings import settings_for
 
     found = hushall(tables["aktivitet"], tables["direkt"], allocation.brukare_insats,
                     settings_for(project.hushall, rules))
@@ -330,8 +418,8 @@ def _with_outcomes(project: Project, tables: dict, rules, allocation, year: int)
     """The allocation with utfall_insats and utfall_deltagare (kpb.analyse.outcomes)."""
     from dataclasses import replace
 
-    from kpb.analyse.households import settings_for
     from kpb.flow.codes import code_map
+    from kpb.flow.settings import settings_for
     from kpb.analyse.outcomes import outcomes
 
     found = outcomes(tables["utfall"], allocation.brukare_insats, tables["direkt"],
@@ -347,14 +435,14 @@ def _effect_summary(allocation) -> list:
     return effect_summary(allocation)
 
 
-def _with_kolada(project: Project, allocation, year: int):
+def _with_kolada(project: Project, kolada_values, allocation, year: int):
     """The allocation with kolada (kpb.analyse.kolada): the project's Kolada values of the
     year beside kpb's own figures (the files were checked in the check stage)."""
     from dataclasses import replace
 
-    from kpb.analyse.kolada import kolada_table, own_figures, read_kolada
+    from kpb.analyse.kolada import kolada_table, own_figures
 
-    values, _ = read_kolada(project.root, project.relative)
+    values = kolada_values
     figures = project.kolada.nyckeltal
     own = own_figures(figures, allocation, project.invanare)
     return replace(allocation, kolada=kolada_table(values, figures, own, project.kommun, year))
@@ -380,3 +468,97 @@ def _manifest(project, year, loaded, allocation, warnings, timer: Timer, started
         "tider": timer.as_dict(),
         "sekunder_fore_skrivning": round(time.perf_counter() - started, 3),
     }
+
+
+# -- text for the terminal (kpb.text), so the CLI talks to this module only ---------------
+
+def render_text(sections) -> list[str]:
+    from kpb.text.summary import render
+
+    return render(sections)
+
+
+def mask(text: str) -> str:
+    """`text` with anything shaped like a personnummer masked."""
+    from kpb.load.personnummer import mask_within
+
+    return mask_within(text)
+
+
+def comparison_sections(comparison) -> list:
+    from kpb.text.comparison import sections
+
+    return sections(comparison)
+
+
+def sql_csv(frame: pl.DataFrame, csv_format: str = "svensk") -> str:
+    from kpb.text import sqlout
+
+    return sqlout.swedish_csv(frame) if csv_format == "svensk" else sqlout.plain_csv(frame)
+
+
+def sql_table(frame: pl.DataFrame, max_rows: int) -> str:
+    from kpb.text import sqlout
+
+    return sqlout.terminal_table(frame, max_rows)
+
+
+def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool) -> None:
+    """`kpb sql --xlsx/--parquet` writes only where it is told and never over the project:
+    a target inside ut/, data/, regler/ or kolada/, or the key, the database or the settings
+    file, is refused; an existing file is replaced only with `overwrite` (--skriv-over)."""
+    from kpb.errors import error, raise_if_errors
+
+    project = _open(project_dir)
+    problems = []
+    for kind, path in targets.items():
+        if not path:
+            continue
+        reason = _protected(project, Path(path))
+        if reason:
+            problems.append(error(None, None, f"--{kind}", (
+                f"{path} är {reason}: kpb sql skriver aldrig över projektets egna filer; "
+                "välj en fil utanför projektets mappar")))
+        elif Path(path).exists() and not overwrite:
+            problems.append(error(None, None, f"--{kind}", (
+                f"{path} finns redan: välj ett annat namn, eller ange --skriv-over för att "
+                "ersätta den")))
+    raise_if_errors("sql", problems)
+
+
+def _protected(project: Project, path: Path) -> str:
+    target = path.resolve()
+    root = project.root.resolve()
+    for folder in ("ut", "data", "regler", "kolada", ".kpb-tmp"):
+        if target.is_relative_to(root / folder):
+            return f"i projektets mapp {folder}/"
+    files = {project.database.resolve(): "projektets databas",
+             (root / "kpb.toml"): "projektets inställningar",
+             (root / ".kpb.lock"): "projektets låsfil",
+             (root / project.pseudonym.nyckelfil).resolve(): "pseudonymnyckeln"}
+    if target.name.startswith(project.database.name):  # kpb.duckdb.wal and the like
+        if target.parent == project.database.resolve().parent:
+            return "projektets databas"
+    return files.get(target, "")
+
+
+def export_sql(project_dir: str | Path, frame: pl.DataFrame, path: Path, kind: str, query: str,
+               overwrite: bool = False) -> Path:
+    """Write a `kpb sql` result to `path` (checked by check_export_targets), through a
+    temporary file beside it, so a failed write leaves no half file."""
+    import os
+
+    from kpb.text import sqlout
+
+    check_export_targets(project_dir, {kind: path}, overwrite)
+    path = Path(path)
+    staging = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        if kind == "parquet":
+            frame.write_parquet(staging)
+        else:
+            sqlout.write_xlsx(frame, staging, query)
+        os.replace(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return path

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import errno
 import functools
+import signal
 import sys
 from pathlib import Path
 
-import click
 
-from kpb import __version__, api
-from kpb.errors import InternalError, KpbError
-from kpb.text.summary import render
+def _interrupted_early(signum, frame):
+    """Ctrl-C while Python still imports kpb's libraries: the same line as later, no traceback."""
+    sys.stderr.write("kpb: avbrutet (Ctrl-C). En avbruten körning lämnar förra resultatet "
+                     "orört.\n")
+    sys.exit(1)
+
+
+signal.signal(signal.SIGINT, _interrupted_early)  # main() restores Python's own handler
+
+import click  # noqa: E402
+
+from kpb import __version__, api  # noqa: E402
+from kpb.errors import InternalError, KpbError  # noqa: E402
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -56,15 +66,6 @@ def _print_problems(failure: KpbError) -> None:
     warnings = len(failure.problems) - len(failure.errors)
     click.echo(f"kpb: steget {failure.stage} misslyckades: {len(failure.errors)} fel, "
                f"{warnings} varningar. Inget har skrivits.", err=True)
-
-
-def _report_failed(failure: KpbError, year: int) -> None:
-    """The results are written; only the report after them failed: say so, exit 1."""
-    for problem in failure.problems[:MAX_PROBLEMS_SHOWN]:
-        click.echo(str(problem), err=True)
-    click.echo(f"kpb: resultaten för {year} är skrivna, men rapporten kunde inte skrivas: "
-               f"rätta felet och kör `kpb rapport {year}`.", err=True)
-    sys.exit(1)
 
 
 def _progress(quiet: bool):
@@ -128,11 +129,14 @@ def _other_failure(failure: Exception) -> tuple[int, str]:
     if isinstance(failure, duckdb.IOException) and "lock" in str(failure).lower():
         return 1, ("kpb.duckdb används av en annan körning (t.ex. kpb compute i ett annat "
                    "fönster): vänta tills den är klar och kör igen")
+    if isinstance(failure, duckdb.InterruptException) or "Query interrupted" in str(failure):
+        return 1, "avbrutet (Ctrl-C). En avbruten körning lämnar förra resultatet orört."
+    if "No space left on device" in str(failure) or "ENOSPC" in str(failure):
+        return 1, ("disken är full: frigör utrymme och kör igen. En körning som inte kunde "
+                   "skrivas färdigt lämnar förra resultatet orört.")
     if isinstance(failure, duckdb.IOException):
         return 1, f"kpb.duckdb kunde inte öppnas eller skrivas: {failure}"
-    from kpb.load.personnummer import mask_within
-
-    return 2, (f"oväntat fel ({type(failure).__name__}: {mask_within(str(failure))[:300]}). "
+    return 2, (f"oväntat fel ({type(failure).__name__}: {api.mask(str(failure))[:300]}). "
                "Det är ett fel i kpb, inte i dina data: rapportera det gärna med kommandot "
                "och detta meddelande.")
 
@@ -142,7 +146,13 @@ def _fail(code: int, message: str) -> None:
     sys.exit(code)
 
 
-@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(SafeGroup):
+    def main(self, *args, **kwargs):
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: KeyboardInterrupt
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kpb")
 def main():
     """kpb räknar kostnad per brukare (KPB) för socialtjänsten, exakt på öret.
@@ -185,7 +195,7 @@ def load(year, project_dir, quiet, new_key):
     rapporteras som fil:rad: kolumn: besked; vid fel lämnas kpb.duckdb orörd.
     """
     result = api.load(project_dir, year, _progress(quiet), new_key=new_key)
-    _echo_lines(render([result.sections[0], result.sections[-1]]))
+    _echo_lines(api.render_text([result.sections[0], result.sections[-1]]))
 
 
 @year_command
@@ -200,7 +210,7 @@ def check(year, project_dir, quiet, strikt, new_key):
     Avslutas med felkod 1 om något fel hittades (med --strikt även vid varningar).
     """
     result = api.check(project_dir, year, _progress(quiet), strikt=strikt, new_key=new_key)
-    _echo_lines(render(result.sections))
+    _echo_lines(api.render_text(result.sections))
 
 
 @year_command
@@ -217,15 +227,12 @@ def compute(year, project_dir, quiet, strikt, new_key, without_report):
     kpb.duckdb och resultaten i ut/YEAR byts tillsammans: en avbruten eller
     misslyckad körning lämnar båda som de var.
     """
-    result = api.compute(project_dir, year, _progress(quiet), strikt=strikt, new_key=new_key)
-    _echo_lines(render(result.sections))
+    result = api.compute(project_dir, year, _progress(quiet), strikt=strikt, new_key=new_key,
+                         report=not without_report)
+    _echo_lines(api.render_text(result.sections))
     click.echo(f"Resultat: {result.output_dir}")
-    if not without_report:
-        try:
-            report = api.rapport(project_dir, year, _progress(quiet))
-        except KpbError as failure:
-            _report_failed(failure, year)
-        click.echo("Rapport: " + ", ".join(str(f) for f in report.files))
+    if result.report_files:
+        click.echo("Rapport: " + ", ".join(str(f) for f in result.report_files))
 
 
 @main.command()
@@ -270,13 +277,16 @@ def rapport(year, project_dir, quiet, publish):
               help="Skriv resultatet till en Excel-fil (ett blad).")
 @click.option("--parquet", "parquet_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Skriv resultatet till en Parquet-fil.")
+@click.option("--skriv-over", "overwrite", is_flag=True,
+              help="Ersätt en befintlig fil med --xlsx eller --parquet (aldrig projektets "
+                   "egna filer).")
 @click.option("--rader", "max_rows", default=50, show_default=True,
               help="Högst så många rader i tabellvisningen.")
 @click.option("--ar", "year", type=int, default=None,
               help="Verksamhetsåret som vyerna visar (standard: det senast beräknade).")
 @reports_errors
-def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file, max_rows,
-                year):
+def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file, overwrite,
+                max_rows, year):
     """Fråga resultaten med SQL (DuckDB), t.ex.
 
     \b
@@ -294,23 +304,22 @@ def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file,
     """
     import duckdb
 
-    from kpb.text import sqlout
-
+    for note in api.sql_notes(project_dir):
+        click.echo(f"kpb sql: obs: {note}", err=True)
+    targets = {"parquet": parquet_file, "xlsx": xlsx_file}
+    api.check_export_targets(project_dir, targets, overwrite)  # before the query runs
     try:
         frame = api.sql(project_dir, query, year)
     except duckdb.Error as failure:
         raise click.ClickException(f"SQL-fel: {failure}") from None
-    if parquet_file:
-        frame.write_parquet(parquet_file)
-        click.echo(f"{frame.height} rader skrivna till {parquet_file}")
-    if xlsx_file:
-        sqlout.write_xlsx(frame, xlsx_file, query)
-        click.echo(f"{frame.height} rader skrivna till {xlsx_file}")
+    for kind, path in targets.items():
+        if path:
+            api.export_sql(project_dir, frame, path, kind, query, overwrite)
+            click.echo(f"{frame.height} rader skrivna till {path}")
     if as_csv:
-        text = sqlout.swedish_csv(frame) if csv_format == "svensk" else sqlout.plain_csv(frame)
-        click.echo(text, nl=False)
+        click.echo(api.sql_csv(frame, csv_format), nl=False)
     elif not (parquet_file or xlsx_file):
-        click.echo(sqlout.terminal_table(frame, max_rows))
+        click.echo(api.sql_table(frame, max_rows))
 
 
 @main.command()
@@ -409,8 +418,6 @@ def jamfor(fran, till, project_dir, quiet):
     (prisindex i kpb.toml, [jamfor]), kostnad per brukare och område, brukarflöden per
     insats (nya, kvarstående, avslutade) och byten mellan insatser, t.ex. HVB → familjehem.
     """
-    from kpb.analyse.compare import sections
-
     result = api.jamfor(project_dir, fran, till, _progress(quiet))
-    _echo_lines(render(sections(result)))
+    _echo_lines(api.render_text(api.comparison_sections(result)))
     click.echo(f"Resultat: {result.output_dir}")

@@ -1,8 +1,9 @@
-"""Run named steps in order, timing each and telling the user what is happening.
+"""Time named steps and tell the user what is happening.
 
-Steps are a plain ordered list run by one loop (as beancount's loader runs its stages). The runner
-labels a failure with the step it came from and keeps the timings for the manifest and the
-benchmarks.
+`Timer.run(name, label, fn, ...)` runs one step: it announces it, times it, records peak
+memory and keeps the timings for the manifest and the benchmarks. `step(label)` makes a
+property of a dataflow (kpb.flow.Facts, kpb.allocate.engine.AllocationFlow) such a step that
+runs once, when first asked for.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import resource
 import time
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
 from typing import Callable, Protocol
 
 
@@ -53,3 +55,15 @@ class Timer:
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step(label: str):
+    """A named, timed step of a dataflow that runs once (a cached property, in the manner of
+    Hamilton: the property's name is its output, the names it reads are its inputs). The
+    owning object holds a `timer`."""
+    def decorate(fn):
+        @wraps(fn)
+        def timed(self):
+            return self.timer.run(fn.__name__, label, fn, self)
+        return cached_property(timed)
+    return decorate

@@ -249,7 +249,7 @@ def row(utforare: bytes = b"Norr", date: bytes = b"2024-03-01") -> bytes:
 
 SHORT = b"19581088-8239;hemtjanst;2024-03-01\n"
 LONG = b"19581088-8239;hemtjanst;2024-03-01;;1;;N;;extra\n"
-# Files a review found read differently in pieces: (name, files, kpb.toml, piece sizes)
+# Files once read differently in pieces: (name, files, kpb.toml, piece sizes)
 CASES = [
     ("quoted line break in a header", {"aktivitet/a.csv": b'person;insats;from;tom;timmar;'
      b'antal;utforare;"hus\nhall"\n' + row() * 20}, "", (300,)),
@@ -284,7 +284,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("name,files,toml,sizes", CASES, ids=[c[0] for c in CASES])
-def test_reviewed_cases_read_in_pieces_as_whole(tmp_path, monkeypatch, name, files, toml,
+def test_hostile_cases_read_in_pieces_as_whole(tmp_path, monkeypatch, name, files, toml,
                                                 sizes):
     project = write_project(tmp_path, toml, **files)
     monkeypatch.setattr(csvpieces, "PIECE_BYTES", 10**9)

@@ -6,32 +6,29 @@ runs once, when first asked for, and is timed (the timings reach the manifest an
 benchmarks). Reading the class top to bottom follows a krona: ledger rows to pools, overhead,
 pool cost onto insatser, insatser onto persons, then the output tables.
 
-The check stage (kpb.check) has already computed the ledger rows' pools, the pool totals, the
-key weights and the volumes, and refused the run if the data has errors; what can still fail
-here are kpb's own invariants, raised as InternalError (a bug, never the user's data).
+The flow continues from the check's `Facts` (kpb.flow): the ledger rows' pools, the pool totals,
+the key weights, the volumes, the overhead and the pool amounts were computed there once, and
+the check has refused the run if the data has errors; what can still fail here are kpb's own
+invariants, raised as InternalError (a bug, never the user's data).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
-from typing import TYPE_CHECKING
+from functools import cached_property
 
 import polars as pl
 
 from kpb.allocate import person_costs as per
 from kpb.allocate.invariants import check_all_rows_pooled, check_direct_rows_used_once
 from kpb.flow.ledger_pool import ledger_pool_output
-from kpb.flow.overhead import Overhead, overhead_flows
 from kpb.allocate.reconcile import avstamning
 from kpb.allocate.result_tables import brukare_table, insats_table, pool_table, with_insats_facts
+from kpb.check import CheckSettings, Checked, check_inputs
 from kpb.errors import Problem, raise_if_errors
+from kpb.project import KontrollSettings
 from kpb.rules import Rules
-from kpb.steps import Progress, Timer, silent
-
-if TYPE_CHECKING:  # kpb.check builds on the allocation's steps; only its types are needed here
-    from kpb.check import Checked
-    from kpb.project import KontrollSettings
+from kpb.steps import Progress, Timer, silent, step
 
 OUTPUT_TABLES = ("ledger_pool", "pool", "fordelning", "insats", "brukare_insats", "brukare",
                  "avstamning", "direkt_avstamning")
@@ -59,54 +56,37 @@ class Allocation:
 
 
 def allocate(tables: dict, rules: Rules, year: int, progress: Progress = silent,
-             settings: "KontrollSettings | None" = None) -> Allocation:
-    """Check the inputs, then allocate: for library use and tests (`kpb compute` runs the two
-    stages itself, with storing in between). KpbError("kontroll") when the check finds errors."""
-    from kpb.check import CheckSettings, check_inputs
-
-    checked = check_inputs(tables, rules, year, settings or CheckSettings())
+             settings: CheckSettings | KontrollSettings | None = None) -> Allocation:
+    """Check the inputs (the same list of checks as `kpb check`), then allocate: for library use
+    and tests. KpbError("kontroll") when the check finds errors."""
+    checked = check_inputs(tables, rules, year, settings)
     raise_if_errors("kontroll", checked.problems)
     return allocate_checked(checked, rules, year, progress)
 
 
-def allocate_checked(checked: "Checked", rules: Rules, year: int,
+def allocate_checked(checked: Checked, rules: Rules, year: int,
                      progress: Progress = silent) -> Allocation:
     flow = AllocationFlow(checked, rules, year, Timer(progress))
     tables = {name: getattr(flow, name) for name in OUTPUT_TABLES}
-    return Allocation(**tables, warnings=checked.warnings, timings=flow.timer.as_dict())
-
-
-def step(label: str):
-    """A named, timed step of the flow that runs once (a cached property)."""
-    def decorate(fn):
-        @wraps(fn)
-        def timed(self):
-            return self.timer.run(fn.__name__, label, fn, self)
-        return cached_property(timed)
-    return decorate
+    timings = {**checked.facts.timer.as_dict(), **flow.timer.as_dict()}
+    return Allocation(**tables, warnings=checked.warnings, timings=timings)
 
 
 class AllocationFlow:
-    def __init__(self, checked: "Checked", rules: Rules, year: int, timer: Timer):
+    def __init__(self, checked: Checked, rules: Rules, year: int, timer: Timer):
         self.checked, self.rules, self.year, self.timer = checked, rules, year, timer
         self.tables = checked.tables
         check_all_rows_pooled(checked.ledger_pool)
 
-    # -- pools ----------------------------------------------------------------------------
-    @step("Gemensamma kostnader")
-    def overhead(self) -> Overhead:
-        return overhead_flows(self.rules, self.checked.totals, self.checked.weights)
+    # -- pools (computed once, in the check's facts) ---------------------------------------
+    @property
+    def overhead(self):
+        return self.checked.facts.overhead
 
-    @cached_property
-    def att_fordela(self) -> dict[str, int]:
-        """Each pool's cost after overhead: bokfört + received − distributed."""
-        received, sent = self.overhead.received, self.overhead.sent
-        return {n: t + received.get(n, 0) - sent.get(n, 0) for n, t in self.checked.totals.items()}
-
-    @cached_property
+    @property
     def amounts(self) -> pl.DataFrame:
         """pool × insats cost in öre (operating pools split by their insats shares)."""
-        return per.insats_amounts(self.rules, self.att_fordela)
+        return self.checked.facts.amounts
 
     # -- persons --------------------------------------------------------------------------
     @step("Direkta belopp")

@@ -13,22 +13,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.flow.split import largest_remainder, split_fraction
+from kpb.flow.split import largest_remainder
+from kpb.flow.pool_amounts import AMOUNT_SCHEMA, insats_amounts  # noqa: F401
 from kpb.flow.volumes import matched_rows, pool_insatser, volume_priced
 from kpb.rules import Rules
-from kpb.rules.model import OPERATING_TYPES, PoolType
+from kpb.rules.model import PoolType
 
-AMOUNT_SCHEMA = {"pool": pl.Utf8, "insats": pl.Utf8, "kostnad_ore": pl.Int64}
 PERSON_COLUMNS = ["person_id", "insats", "pool", "volym_milli", "kostnad_ore", "kalla"]
-
-
-def insats_amounts(rules: Rules, att_fordela: dict[str, int]) -> pl.DataFrame:
-    """pool, insats, kostnad_ore: each operating pool's cost split by its insats shares."""
-    rows = []
-    for pool in rules.of_type(*OPERATING_TYPES):  # a handful of pools
-        amounts = split_fraction(att_fordela[pool.namn], dict(pool.insats_shares()))
-        rows += [(pool.namn, kod, amount) for kod, amount in sorted(amounts.items())]
-    return pl.DataFrame(rows, schema=AMOUNT_SCHEMA, orient="row")
 
 
 def volume_persons(amounts: pl.DataFrame, volumes: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:

@@ -16,8 +16,8 @@ def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules)
     table = (amounts.join(per_pool, on=["pool", "insats"], how="left")
              .with_columns(pl.col("volym_milli").fill_null(0),
                            pl.col("antal_brukare").fill_null(0).cast(pl.Int64),
-                           enhet=pl.col("insats").replace_strict(_units(rules), default=None),
-                           namn=pl.col("insats").replace_strict(_names(rules), default=None)))
+                           enhet=pl.col("insats").replace_strict(_units(rules), default=None, return_dtype=pl.Utf8),
+                           namn=pl.col("insats").replace_strict(_names(rules), default=None, return_dtype=pl.Utf8)))
     prices = [unit_price(k, v) for k, v in table.select("kostnad_ore", "volym_milli").iter_rows()]
     return (table.with_columns(styckkostnad=pl.Series(prices, dtype=pl.Utf8))  # few rows
             .select("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore",
@@ -36,8 +36,8 @@ def _units(rules: Rules) -> dict[str, str]:
 def with_insats_facts(person_rows: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """brukare_insats rows with omrade and enhet from the insats catalogue."""
     areas = {k: i.omrade for k, i in rules.insatser.items()}
-    return (person_rows.with_columns(omrade=pl.col("insats").replace_strict(areas, default=""),
-                                     enhet=pl.col("insats").replace_strict(_units(rules), default=None))
+    return (person_rows.with_columns(omrade=pl.col("insats").replace_strict(areas, default="", return_dtype=pl.Utf8),
+                                     enhet=pl.col("insats").replace_strict(_units(rules), default=None, return_dtype=pl.Utf8))
             .select("person_id", "insats", "pool", "omrade", "enhet", "volym_milli",
                     "kostnad_ore", "kalla").sort("person_id", "insats", "pool", "kalla"))
 

@@ -17,14 +17,13 @@ key. Money stays integer öre until written; ratios are exact decimals (kpb.mone
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
 
 from kpb.errors import error
-from kpb.money import decimal_ratio, swedish_decimal
+from kpb.money import decimal_ratio
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,8 @@ def missing_outputs(ut: Path, years, relative) -> list:
 
 def read_year(ut: Path, year: int) -> Year:
     """The year's outputs (check `missing_outputs` first)."""
-    insats = pl.read_parquet(ut / str(year) / "insats.parquet")
-    persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet")
+    insats = pl.read_parquet(ut / str(year) / "insats.parquet", glob=False)
+    persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet", glob=False)
     return Year(year,
                 insats.group_by("insats").agg(volym_milli=_milli("volym").sum(),
                                               kostnad_ore=_ore("kostnad").sum()),
@@ -207,64 +206,3 @@ def _sided(column: str, side: str) -> str:
         if column.endswith(suffix):
             return f"{column.removesuffix(suffix)}_{side}{suffix}"
     return f"{column}_{side}"
-
-
-# -- writing ---------------------------------------------------------------------------
-
-def write(comparison: Comparison, target: Path, manifest: dict) -> Path:
-    """The tables as Parquet (money DECIMAL(18,2)) and manifest.json, swapped in at once."""
-    import json
-    import shutil
-
-    from kpb.write.decimal_columns import to_user_columns
-    from kpb.write.outputs import staging_folder, swap_in
-
-    staging = staging_folder(target)
-    staging.mkdir(parents=True)
-    try:
-        for name, frame in comparison.tables.items():
-            to_user_columns(frame).write_parquet(staging / f"{name}.parquet", compression="zstd")
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-            encoding="utf-8")
-        swap_in(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
-
-
-# -- what the CLI prints ---------------------------------------------------------------
-
-def sections(comparison: Comparison) -> list:
-    """Styckkostnad then and now, flows and shifts, as summary sections (kpb.text.summary)."""
-    from kpb.text.summary import Section
-
-    fran, till = comparison.fran, comparison.till
-    prices = (f"i {till} års priser enligt {comparison.prisindex}" if comparison.prisindex
-              else "utan prisindex ([jamfor] i kpb.toml)")
-    units = comparison.tables["jamfor_styckkostnad"]
-    rows = [(insats, f"{_kr(a)} → {_kr(b)} kr  ({_percent(n)} nominellt, {_percent(f)} fast)")
-            for insats, a, b, n, f in units.select(
-                "insats", "styckkostnad_fran", "styckkostnad_till", "forandring_nominell",
-                "forandring_fast").iter_rows()]
-    flows = [(insats, f"{a} → {b} brukare: {new} nya, {kept} kvar, {ended} avslutade")
-             for insats, a, b, new, kept, ended in comparison.tables["jamfor_floden"].select(
-                 "insats", "brukare_fran", "brukare_till", "nya", "kvarstaende",
-                 "avslutade").iter_rows()]
-    shifts = [(f"{a} → {b}", f"{n} brukare") for a, b, n in comparison.tables["jamfor_byten"]
-              .select("insats_fran", "insats_till", "brukare").iter_rows()]
-    return [Section(f"Styckkostnad {fran} → {till} (förändring {prices})", rows),
-            Section(f"Brukare per insats {fran} → {till}", flows),
-            Section("Byten mellan insatser inom samma område (brukare båda åren)",
-                    shifts or [("inga", "")])]
-
-
-def _kr(value) -> str:
-    return "–" if value is None else swedish_decimal(Decimal(value), 2)
-
-
-def _percent(share) -> str:
-    if share is None:
-        return "–"
-    return f"{share * 100:+.1f} %".replace(".", ",")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpb.load.schemas import text
+from kpb.flow.settings import HouseholdSettings, settings_for  # noqa: F401
 from kpb.money import decimal_ratio
 
 CATEGORY_COLUMNS = ("bistand_ore", "handlaggning_ore", "ovriga_insatser_ore")
@@ -31,15 +32,6 @@ HUSHALL_COLUMNS = ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlag
                    "langvarigt_bistand", "andel_av_bistand", "kumulativ_andel_av_bistand")
 HUSHALL_INSATS_COLUMNS = ("hushall", "insats", "antal_medlemmar", "kostnad_ore")
 SHARE = pl.Decimal(18, 4)
-
-
-@dataclass(frozen=True)
-class HouseholdSettings:
-    """Which insatser are the payments and the handläggning, and the långvarig threshold."""
-
-    bistand: tuple[str, ...]
-    handlaggning: tuple[str, ...]
-    langvarigt_manader: int = 10
 
 
 @dataclass(frozen=True)
@@ -145,37 +137,3 @@ def per_insats(members: pl.DataFrame, brukare_insats: pl.DataFrame) -> pl.DataFr
             .agg(antal_medlemmar=pl.col("person_id").n_unique().cast(pl.Int32),
                  kostnad_ore=pl.col("kostnad_ore").sum())
             .sort("hushall", "insats").select(HUSHALL_INSATS_COLUMNS).collect())
-
-
-def settings_for(configured, rules) -> HouseholdSettings:
-    """kpb.toml's [hushall] (kpb.project.HushallSettings) completed from the rules: without a
-    list, the insatser of omrade "EB" are the bistånd (enhet kronor) and handläggning (other)."""
-    eb = {kod: insats.enhet for kod, insats in rules.insatser.items() if insats.omrade == "EB"}
-    bistand = configured.bistand
-    if bistand is None:
-        bistand = tuple(sorted(k for k, enhet in eb.items() if enhet == "kronor"))
-    handlaggning = configured.handlaggning
-    if handlaggning is None:
-        handlaggning = tuple(sorted(k for k, enhet in eb.items() if enhet != "kronor"))
-    return HouseholdSettings(bistand, handlaggning, configured.langvarigt_manader)
-
-
-def payments_without_household(aktivitet: pl.DataFrame, direkt: pl.DataFrame,
-                               bistand: tuple[str, ...]) -> list:
-    """A warning when bistånd is paid to persons never seen with a household id: their
-    payments cannot be in hushall (they stay in the person costs)."""
-    from kpb.errors import warning
-    from kpb.money import format_sek
-
-    named = pl.col("hushall") != ""
-    with_household = pl.concat([text(aktivitet.lazy().filter(named).select("person_id")),
-                                direkt.lazy().filter(named).select("person_id")]).unique()
-    outside = (direkt.lazy().filter(pl.col("insats").is_in(list(bistand)))
-               .join(with_household, on="person_id", how="anti")
-               .select(pl.col("belopp_ore").sum(), pl.col("person_id").n_unique()).collect())
-    amount, persons = outside.row(0)
-    if not persons:
-        return []
-    return [warning(None, None, "hushall", (
-        f"ekonomiskt bistånd på {format_sek(amount or 0)} kr till {persons} "
-        f"{'person' if persons == 1 else 'personer'} utan hushållsid ingår inte i hushall"))]

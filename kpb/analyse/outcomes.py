@@ -27,7 +27,6 @@ from datetime import date
 
 import polars as pl
 
-from kpb.errors import Problem, error, warning
 from kpb.money import decimal_ratio
 
 CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
@@ -64,35 +63,6 @@ def outcomes(utfall: pl.DataFrame, brukare_insats: pl.DataFrame, direkt: pl.Data
     linked = with_bistand(costed, direkt, bistand, year)
     return Outcomes(per_insats(linked, year), linked.select(DELTAGARE_COLUMNS)
                     .sort("insats", "person_id"))
-
-
-def utfall_problems(utfall: pl.DataFrame, avslutsorsak: dict[str, str], catalogue: set[str],
-                    code_map: dict[str, str]) -> list[Problem]:
-    """An unknown avslutsorsak is an error at its file and line; rows of an insats outside the
-    catalogue (a programme KPB does not price) are left out, and an avslut without an orsak
-    counts as övrigt: warnings, once per file and code."""
-    rows = utfall.with_columns(pl.col("insats").replace(code_map))
-    orsak = pl.col("avslutsorsak").str.strip_chars().str.to_lowercase()
-    unknown_reason = rows.filter((orsak != "") & ~orsak.is_in(list(avslutsorsak)))
-    listed = ", ".join(sorted({v for v in avslutsorsak})) or "inga"
-    problems = [error(f, line, "avslutsorsak", (
-        f"fann {value!r}, väntade en avslutsorsak som står i kpb.toml [utfall.avslutsorsak] "
-        f"(grupperna {listed})"))
-        for f, line, value in unknown_reason.select("kalla_fil", "kalla_rad", "avslutsorsak")
-        .iter_rows()]
-    unknown_insats = (rows.filter(~pl.col("insats").is_in(sorted(catalogue)))
-                      .group_by("kalla_fil", "insats").agg(pl.len(), pl.col("kalla_rad").min())
-                      .sort("kalla_fil", "insats"))
-    problems += [warning(f, line, "insats", (
-        f"insatskoden {value!r} står inte i reglernas katalog ([insatser]): {n} "
-        f"{'rad' if n == 1 else 'rader'} utan kostnad i KPB lästes inte"))
-        for f, value, n, line in unknown_insats.iter_rows()]
-    silent = (rows.filter(pl.col("avslut").is_not_null() & (orsak == ""))
-              .group_by("kalla_fil").agg(pl.len(), pl.col("kalla_rad").min()).sort("kalla_fil"))
-    problems += [warning(f, line, "avslutsorsak",
-                         f"{n} avslut utan avslutsorsak räknas som övrigt")
-                 for f, n, line in silent.iter_rows()]
-    return problems
 
 
 def deltagare(rows: pl.DataFrame, avslutsorsak: dict[str, str], year: int) -> pl.DataFrame:

@@ -1,43 +1,124 @@
-"""The checks as one ordered list of named steps (as beancount's loader runs its stages).
+"""The checks as one ordered list (as beancount runs its validations).
 
-Each check is a function of the facts computed so far returning problems; the runner tags
-every problem with the check's kind (what the summaries count) and keeps going, so the user
-sees every problem of every kind in one run.
+Every check has one signature, `check(facts, settings) -> list[Problem]`: it reads what it
+needs from the shared dataflow (`kpb.flow.Facts`, computed once and continued by the
+allocation) and the project's settings. The runner tags each problem with the check's kind
+(what the summaries count) and keeps going, so the user sees every problem of every kind in
+one run. `kpb check`, `kpb compute` and the library's `allocate` run this same list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import polars as pl
 
-from kpb.flow.ledger_pool import ledger_pool, pool_totals
-from kpb.flow.overhead import overhead_flows
-from kpb.allocate.person_costs import insats_amounts
-from kpb.flow.volumes import volumes
-from kpb.check import activity, costs, plausible
+from kpb.check import activity, costs, effect_inputs, plausible
 from kpb.check.amounts import amounts_out_of_range
-from kpb.flow.codes import with_catalogue_codes
 from kpb.check.unmatched import unmatched_ledger
-from kpb.errors import KpbError, Problem
-from kpb.project import KontrollSettings
-from kpb.rules import Rules, key_weights
-from kpb.steps import Progress, silent
+from kpb.errors import Problem
+from kpb.flow.codes import code_map
+from kpb.flow.facts import Facts
+from kpb.flow.settings import settings_for
+from kpb.project import HushallSettings, KontrollSettings
+from kpb.rules import Rules
+from kpb.steps import Progress, Timer, silent
 
-# kpb.toml [kontroll]: how strict the check is.
-CheckSettings = KontrollSettings
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What the checks read of kpb.toml (defaults: a project without those sections)."""
+
+    utanfor_aret: str = "varning"  # [kontroll]: rows outside the year, "varning" | "fel"
+    avslutsorsak: dict[str, str] = field(default_factory=dict)  # [utfall]
+    hushall: HushallSettings = HushallSettings()  # [hushall]
+    kolada_nyckeltal: dict[str, str] = field(default_factory=dict)  # [kolada]
+
+    @classmethod
+    def of(cls, project) -> "CheckSettings":
+        return cls(project.kontroll.utanfor_aret, project.utfall.avslutsorsak, project.hushall,
+                   project.kolada.nyckeltal)
+
+
+def _settings(settings) -> CheckSettings:
+    if isinstance(settings, KontrollSettings):  # [kontroll] alone, as library callers give it
+        return CheckSettings(utanfor_aret=settings.utanfor_aret)
+    return settings or CheckSettings()
+
+
+Check = Callable[[Facts, CheckSettings], list[Problem]]
+
+
+def _amounts(facts: Facts) -> pl.DataFrame | None:
+    return facts.amounts_or_problems[0]
+
+
+def _cost_checks(check) -> Check:
+    """A check of the pools' amounts, which exist only when the keys allow them."""
+    def run(facts: Facts, settings: CheckSettings) -> list[Problem]:
+        amounts = _amounts(facts)
+        return [] if amounts is None else check(facts, amounts)
+    return run
+
+
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("belopp utanför intervallet", lambda f, s: amounts_out_of_range(f.tables)),
+    ("regler", lambda f, s: list(f.rules.warnings)),
+    ("huvudboksrader utan pool", lambda f, s: unmatched_ledger(f.ledger_pool, f.rules)),
+    ("nycklar", lambda f, s: f.key_problems),
+    ("rader utanför verksamhetsåret",
+     lambda f, s: activity.outside_year(f.tables["aktivitet"], f.rules, f.year, s.utanfor_aret)),
+    ("saknade timmar", lambda f, s: activity.without_hours(f.tables["aktivitet"], f.rules)),
+    ("okända insatskoder", lambda f, s: activity.unknown_codes(f.tables, f.rules)),
+    ("rader som ingen pool använder", lambda f, s: activity.unused(f.tables, f.rules)),
+    ("brukare utan uppgifter", lambda f, s: plausible.persons_without_attributes(f.tables["person"])),
+    ("orimliga värden", lambda f, s: plausible.implausible_ages(f.tables["person"], f.year)),
+    ("orimliga värden", lambda f, s: plausible.implausible_volumes(
+        f.tables["aktivitet"], f.volume_rows, f.rules, f.year)),
+    ("nycklar", lambda f, s: f.amounts_or_problems[1]),
+    ("kostnad utan volym", _cost_checks(
+        lambda f, a: costs.cost_without_volume(a, f.volume_rows, f.rules))),
+    ("kostnad utan volym", _cost_checks(
+        lambda f, a: costs.direct_pool_without_rows(a, f.tables["direkt"], f.rules))),
+    ("volym utan kostnad", _cost_checks(
+        lambda f, a: costs.volume_without_cost(a, f.volume_rows, f.rules))),
+    ("utfall", lambda f, s: effect_inputs.utfall_problems(
+        f.table("utfall"), s.avslutsorsak, set(f.rules.insatser), code_map(f.rules))
+     if f.table("utfall") is not None else []),
+    ("hushåll", lambda f, s: effect_inputs.payments_without_household(
+        f.tables["aktivitet"], f.tables["direkt"], settings_for(s.hushall, f.rules).bistand)),
+    ("kolada", lambda f, s: effect_inputs.kolada_unmapped(f.table("kolada"), s.kolada_nyckeltal,
+                                                          f.year)),
+)
 
 
 @dataclass(frozen=True)
 class Checked:
     """The check's verdict and the facts the allocation continues from."""
 
-    tables: dict[str, pl.DataFrame]  # the inputs, insats codes mapped onto the catalogue
-    ledger_pool: pl.DataFrame  # ledger rows with `pool` (null: no pool matched) and `regel`
-    totals: dict[str, int]  # bokfört per pool, öre
-    weights: dict  # gemensam pool -> its receivers' key weights
-    volume_rows: pl.DataFrame  # pool, insats, person_id, volym_milli
+    facts: Facts
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def tables(self) -> dict[str, pl.DataFrame]:  # the inputs, insats codes mapped
+        return self.facts.tables
+
+    @property
+    def ledger_pool(self) -> pl.DataFrame:
+        return self.facts.ledger_pool
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return self.facts.totals
+
+    @property
+    def weights(self) -> dict:
+        return self.facts.weights
+
+    @property
+    def volume_rows(self) -> pl.DataFrame:
+        return self.facts.volume_rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -49,47 +130,20 @@ class Checked:
 
 
 def check_inputs(tables: dict[str, pl.DataFrame], rules: Rules, year: int,
-                 settings: CheckSettings = CheckSettings(), progress: Progress = silent) -> Checked:
-    tables = with_catalogue_codes(tables, rules)
-    ledger = ledger_pool(tables["ledger"], rules)
-    totals = pool_totals(ledger, rules)
-    weights, key_problems = key_weights(rules, tables["nycklar"], ledger)
-    volume_rows = volumes(tables["aktivitet"], tables["direkt"], rules, year).collect()
-    problems = [
-        *tagged("belopp utanför intervallet", amounts_out_of_range(tables)),
-        *tagged("regler", rules.warnings),
-        *tagged("huvudboksrader utan pool", unmatched_ledger(ledger, rules)),
-        *tagged("nycklar", key_problems),
-        *tagged("rader utanför verksamhetsåret",
-                activity.outside_year(tables["aktivitet"], rules, year, settings.utanfor_aret)),
-        *tagged("saknade timmar", activity.without_hours(tables["aktivitet"], rules)),
-        *tagged("okända insatskoder", activity.unknown_codes(tables, rules)),
-        *tagged("rader som ingen pool använder", activity.unused(tables, rules)),
-        *tagged("brukare utan uppgifter", plausible.persons_without_attributes(tables["person"])),
-        *tagged("orimliga värden", plausible.implausible_ages(tables["person"], year)),
-        *tagged("orimliga värden", plausible.implausible_volumes(tables["aktivitet"], volume_rows,
-                                                                 rules, year)),
-    ]
-    att_fordela = None
-    if not any(p.is_error for p in key_problems):  # the pools' costs need usable keys
-        try:
-            att_fordela = _att_fordela(rules, totals, weights)
-        except KpbError as failure:  # e.g. a reciprocal system without a solution
-            problems += tagged("nycklar", failure.problems)
-    if att_fordela is not None:
-        amounts = insats_amounts(rules, att_fordela)
-        problems += tagged("kostnad utan volym", costs.cost_without_volume(amounts, volume_rows, rules))
-        problems += tagged("kostnad utan volym",
-                           costs.direct_pool_without_rows(amounts, tables["direkt"], rules))
-        problems += tagged("volym utan kostnad", costs.volume_without_cost(amounts, volume_rows, rules))
+                 settings: CheckSettings | KontrollSettings | None = None,
+                 progress: Progress = silent, read_problems: list[Problem] = (),
+                 timer: Timer | None = None) -> Checked:
+    """Run every check of CHECKS over the facts of `tables` (the loaded inputs, plus the
+    optional `kolada` and `befolkning`); `read_problems` are those found reading the optional
+    inputs, reported with the rest."""
+    settings = _settings(settings)
+    facts = Facts(tables, rules, year, timer)
+    problems = list(read_problems)
+    for kind, check in CHECKS:
+        problems += tagged(kind, check(facts, settings))
     progress(f"kontrollen fann {sum(p.is_error for p in problems)} fel och "
              f"{sum(not p.is_error for p in problems)} varningar")
-    return Checked(tables, ledger, totals, weights, volume_rows, sorted(problems, key=str))
-
-
-def _att_fordela(rules: Rules, totals: dict[str, int], weights) -> dict[str, int]:
-    overhead = overhead_flows(rules, totals, weights)
-    return {n: totals[n] + overhead.received.get(n, 0) - overhead.sent.get(n, 0) for n in totals}
+    return Checked(facts, sorted(problems, key=str))
 
 
 def tagged(kind: str, problems) -> list[Problem]:

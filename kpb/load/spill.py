@@ -45,7 +45,7 @@ class Spill:
 
     def scan(self, source: str) -> pl.LazyFrame:
         self.written()
-        return pl.scan_parquet(self.files[source])
+        return pl.scan_parquet(self.files[source], glob=False)
 
     def written(self) -> None:
         """Wait for the pieces being written; a failed write raises here."""

@@ -1,58 +1,45 @@
-"""Build the report files of one computed year from its outputs (used by `kpb rapport`)."""
+"""Render the report files of one computed year into a folder that holds its outputs.
+
+The report only renders: it reads the year's Parquet outputs in `folder` (the staging folder of
+a run, or a staged copy for `kpb rapport`), and is given what is not in them (the rules'
+catalogue, the reporting volumes counted from the engine's own mapped rows, the population).
+Writing the files into place is the commit's job (kpb.write.commit).
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from kpb.project import Project
+import polars as pl
+
 from kpb.report.disclosure import publish as protect
 from kpb.report.html import write_html
 from kpb.report.tables import read_outputs, tables
 from kpb.report.workbook import write_workbook
 
 
-def report_data(project: Project, year: int):
-    rules = None
-    if project.rules_file(year).is_file():
-        from kpb.rules import read_rules
-        rules = read_rules(project.rules_file(year), year, project.relative(project.rules_file(year)))
-    from kpb.analyse.population import read_population
-    from kpb.report.volumes import reporting_volumes
-
-    return read_outputs(project.output_dir(year), year, project.kommun, project.invanare, rules,
-                        reporting_volumes(project, year, rules), read_population(project, year))
+def report_names(year: int, publish: bool = False) -> tuple[str, str]:
+    if publish:
+        return f"kpb_{year}_publicerad.xlsx", "rapport_publicerad.html"
+    return f"kpb_{year}.xlsx", "rapport.html"
 
 
-def write_report(project: Project, year: int, publish: bool = False) -> list[Path]:
-    """Write kpb_<year>.xlsx and rapport.html into ut/<year>/ (with `publish`: the protected
-    kpb_<year>_publicerad.xlsx and rapport_publicerad.html instead, kpb.report.disclosure).
-    Each file is written beside its target and renamed into place, so a failure leaves the
-    previous report intact."""
-    data = report_data(project, year)
+def render_report(folder: Path, year: int, kommun: str, invanare: int | None, rules,
+                  reporting: pl.DataFrame, population: pl.DataFrame | None,
+                  publish: bool = False) -> list[Path]:
+    """Write kpb_<year>.xlsx and rapport.html into `folder` (with `publish`: the protected
+    kpb_<year>_publicerad.xlsx and rapport_publicerad.html, kpb.report.disclosure)."""
+    data = read_outputs(folder, year, kommun, invanare, rules, reporting, population)
     report_tables = tables(data)
     title = f"Kostnad per brukare {year}" + (f", {data.kommun}" if data.kommun else "")
     subtitle = ("Kostnad per brukare (KPB) enligt kpb, beräknad ur huvudbok och "
                 "verksamhetssystem. Alla belopp i kronor.")
-    names = (f"kpb_{year}.xlsx", "rapport.html")
     if publish:
         report_tables = [protect(t) for t in report_tables]
         title += " (för publicering)"
         subtitle += (" Publicerad version: uppgifter om färre än 3 personer, och uppgifter som "
                      "skulle avslöja dem, visas som ..")
-        names = (f"kpb_{year}_publicerad.xlsx", "rapport_publicerad.html")
-    target = project.output_dir(year)
-    written = []
-    for name, write in zip(names, (write_workbook, write_html)):
-        final = target / name
-        staging = target / f".{name}.tmp-{os.getpid()}"
-        try:
-            if write is write_workbook:
-                write(staging, report_tables, title)
-            else:
-                write(staging, report_tables, title, subtitle)
-            os.replace(staging, final)
-        finally:
-            staging.unlink(missing_ok=True)
-        written.append(final)
-    return written
+    workbook, page = (folder / name for name in report_names(year, publish))
+    write_workbook(workbook, report_tables, title)
+    write_html(page, report_tables, title, subtitle)
+    return [workbook, page]

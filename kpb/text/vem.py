@@ -33,7 +33,7 @@ def person_id_of(project: Project, year: int, number: str) -> tuple[str, bool]:
                                      "personnummer eller samordningsnummer (10 eller 12 siffror)")])
     pid = person_id(_key(project), normalised)
     brukare = project.output_dir(year) / "brukare.parquet"
-    among = brukare.is_file() and not (pl.scan_parquet(brukare)
+    among = brukare.is_file() and not (pl.scan_parquet(brukare, glob=False)
                                        .filter(pl.col("person_id") == pid).head(1)
                                        .collect().is_empty())
     return pid, among

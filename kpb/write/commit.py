@@ -24,19 +24,25 @@ import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from kpb.load.database import clear_pending_run, pending_runs, store
 from kpb.load.spill import remove_stale
 from kpb.project import Project
-from kpb.write.outputs import stage_outputs, swap_in
+from kpb.write.outputs import restage, stage_outputs, swap_in
 
 _LEFTOVER = re.compile(r"^\.(\d{4})\.(tmp|old)-[0-9a-f-]+$")
+_COMPARISON_LEFTOVER = re.compile(r"^\.(jamfor_\d{4}_\d{4})\.(tmp|old)-[0-9a-f-]+$")
 
 
-def commit(project: Project, year: int, loaded, frames: dict, manifest: dict) -> Path:
+def commit(project: Project, year: int, loaded, frames: dict, manifest: dict,
+           render: Callable[[Path], object] | None = None) -> Path:
+    """Stage the results and (with `render`) the report beside them, store the inputs, swap:
+    the report is part of the run, so a kill leaves the old results with the old report or
+    the new with the new."""
     with project_lock(project):
         target = project.output_dir(year)
-        staging = stage_outputs(target, year, frames, manifest)
+        staging = stage_outputs(target, year, frames, manifest, render)
         try:
             store(project, year, loaded, results_folder=staging.name)
         except BaseException:
@@ -44,6 +50,15 @@ def commit(project: Project, year: int, loaded, frames: dict, manifest: dict) ->
             raise
         swap_in(staging, target)
         clear_pending_run(project, year)
+        return target
+
+
+def rewrite_report(project: Project, year: int, render: Callable[[Path], object]) -> Path:
+    """`kpb rapport`, `kpb jamfor`: the year's folder with its report rewritten, staged and
+    swapped in under the project lock (recover undoes a swap cut between its renames)."""
+    with project_lock(project):
+        target = project.output_dir(year)
+        swap_in(restage(target, render), target)
         return target
 
 
@@ -87,7 +102,10 @@ def recover(project: Project, locked: bool = False) -> None:
                 recover(project, locked=True)
         return
     ut = project.root / "ut"
-    leftovers = sorted(p for p in ut.iterdir() if _LEFTOVER.match(p.name)) if ut.is_dir() else []
+    names = sorted(p.name for p in ut.iterdir()) if ut.is_dir() else []
+    for name in sorted({m.group(1) for m in map(_COMPARISON_LEFTOVER.match, names) if m}):
+        _undo_swap(ut / name)  # a comparison is never recorded: the old one stays
+    leftovers = [ut / n for n in names if _LEFTOVER.match(n)]
     if not leftovers:
         return
     pending = pending_runs(project)
@@ -101,10 +119,17 @@ def _recover_year(project: Project, year: int, committed_folder: str | None) -> 
     committed = parent / committed_folder if committed_folder else None
     if committed is not None and (committed / "manifest.json").is_file():
         swap_in(committed, target)  # the run had committed: its results belong to the inputs
-    olds = sorted(parent.glob(f".{year}.old-*"))
-    if olds and not target.exists():
-        olds[-1].rename(target)  # a swap cut between its renames, of a run never committed
-    for leftover in [*parent.glob(f".{year}.old-*"), *parent.glob(f".{year}.tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+    _undo_swap(target)
     if committed_folder:
         clear_pending_run(project, year)
+
+
+def _undo_swap(target: Path) -> None:
+    """A swap cut between its renames, of a run never committed (or of a report or comparison
+    rewrite): the previous folder goes back; staged and old leftovers are removed."""
+    parent = target.parent
+    olds = sorted(parent.glob(f".{target.name}.old-*"))
+    if olds and not target.exists():
+        olds[-1].rename(target)
+    for leftover in [*parent.glob(f".{target.name}.old-*"), *parent.glob(f".{target.name}.tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -11,12 +11,14 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import polars as pl
 
-from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.analyse.kolada import KOLADA_COLUMNS
+from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
+from kpb.write.integrity import output_record
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
@@ -47,8 +49,9 @@ COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_
 
 
 def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
-                  manifest: dict) -> Path:
-    """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`; return it."""
+                  manifest: dict, render: Callable[[Path], object] | None = None) -> Path:
+    """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`, then let
+    `render` write the report beside them (it reads the staged files); return the folder."""
     staging = staging_folder(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -58,14 +61,47 @@ def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
             user_frame = user_frame.select(pl.lit(year, pl.Int32).alias("ar"), pl.all())
             user_frame.write_parquet(staging / f"{name}.parquet", compression="zstd",
                                      statistics=True)
+        manifest = {**manifest, "utdata": output_record(staging, OUTPUTS)}
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
             encoding="utf-8")
+        if render is not None:
+            render(staging)
         _sync_folder(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+def restage(target: Path, render: Callable[[Path], object]) -> Path:
+    """A staged copy of a computed folder with the report rewritten by `render`: for
+    `kpb rapport` and `kpb jamfor`. The Parquet results, which nothing writes in place, are
+    hard-linked; every other file is copied, since `render` writes over the report's files
+    and a write into a hard link would change the original's bytes too."""
+    staging = staging_folder(target)
+    staging.mkdir(parents=True)
+    try:
+        for path in sorted(target.iterdir()):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            if path.suffix == ".parquet":
+                _link_or_copy(path, staging / path.name)
+            else:
+                shutil.copy2(path, staging / path.name)
+        render(staging)
+        _sync_folder(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _link_or_copy(source: Path, destination: Path) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, destination)
 
 
 def staging_folder(target: Path) -> Path:

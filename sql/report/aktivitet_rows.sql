@@ -1,5 +1,5 @@
--- The year's aktivitet rows of the given insats codes: the reporting volumes of direct pools
--- (rapportvolym in the rules). Parameters: $ar (year), $koder (list of insats codes).
+-- The year's aktivitet rows, for the reporting volumes of `kpb rapport` (kpb/report/volumes.py
+-- maps their insats codes onto the catalogue before it counts). Parameter: $ar (year).
 select person_id, insats, "from", tom, timmar_milli, antal_milli
 from aktivitet
-where ar = $ar and list_contains($koder, insats)
+where ar = $ar

@@ -1,4 +1,4 @@
-"""Load review: masked values in every message, pseudonym mode checks, no silent coercions."""
+"""Load messages: masked values in every message, pseudonym mode checks, no silent coercions."""
 
 
 import openpyxl

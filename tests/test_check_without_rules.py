@@ -1,4 +1,4 @@
-"""Review of issue 7: without regler/<year>.toml `kpb check` said "Varningar antal 0" and
+"""Without regler/<year>.toml `kpb check` said "Varningar antal 0" and
 exited 0, and `kpb compute` then refused to run. Check still checks the exports alone (a new
 project has data before rules) but now says, as a warning, that the rules were not checked
 and compute needs them; --strikt refuses."""

@@ -1,4 +1,4 @@
-"""Review of issue 7: a broken data/<year>/befolkning.csv passed `kpb check` (exit 0) while
+"""A broken data/<year>/befolkning.csv passed `kpb check` (exit 0) while
 `kpb compute` wrote the results and then failed at the report (exit 1). Check must refuse
 it, and compute must refuse it before anything is written."""
 

@@ -1,4 +1,4 @@
-"""Review of issue 7: `kpb sql --ar 2022` on a year folder that lacks one output (results of
+"""`kpb sql --ar 2022` on a year folder that lacks one output (results of
 an older kpb, or a file deleted by hand) answered from the latest year's file: the view stored
 in kpb.duckdb showed through, so a 2022 query silently gave 2024 rows."""
 

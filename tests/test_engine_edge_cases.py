@@ -1,4 +1,4 @@
-"""Findings of the engine review, each pinned down: direct rows counted once, hour and count
+"""The engine at its edges, each pinned down: direct rows counted once, hour and count
 rows inside the year, hour rows without hours told, empty pattern lists refused, direct
 rests that cannot be spread in proportion reported."""
 

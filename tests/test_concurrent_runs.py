@@ -1,4 +1,4 @@
-"""Review of issue 7: a second kpb command started while a compute runs (a `kpb sql`, a
+"""A second kpb command started while a compute runs (a `kpb sql`, a
 `kpb load` or another compute) runs `recover` at its start. Recovery takes the running
 compute's staging folder `ut/.2024.tmp-<pid>` for a leftover of a dead run and removes it,
 so the running compute then stores its inputs in kpb.duckdb but cannot swap its results in:
