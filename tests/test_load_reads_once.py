@@ -18,6 +18,7 @@ import pytest
 
 from kpb.errors import KpbError
 from kpb.load import load_year
+from kpb.load.side_inputs import read_side_inputs
 from kpb.project import Project
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
@@ -25,14 +26,15 @@ EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 
 @pytest.fixture
 def opened(monkeypatch):
-    """Call it to start counting: file name -> times opened, for files under a `data`
-    folder, from then until the test ends."""
+    """Call it to start counting: file name -> times opened, for files under a `data` or
+    `kolada` folder, from then until the test ends."""
     counts: collections.Counter = collections.Counter()
 
     def counted(function, position=0):
         def watching(*args, **kwargs):
             source = args[position] if len(args) > position else kwargs.get("source")
-            if isinstance(source, (str, os.PathLike)) and "data" in Path(source).parts:
+            parts = Path(source).parts if isinstance(source, (str, os.PathLike)) else ()
+            if "data" in parts or "kolada" in parts:
                 counts[Path(source).name] += 1
             return function(*args, **kwargs)
         return watching
@@ -57,7 +59,9 @@ def test_every_file_of_the_example_is_read_from_disk_once(tmp_path, opened):
     counts = opened()
     loaded = load_year(project, 2024)
     assert loaded.files.height == len(files) == 13  # every export of the year was loaded
-    assert dict(counts) == dict.fromkeys(files, 1)
+    side = read_side_inputs(project, 2024)  # kolada/*.csv and befolkning.csv
+    assert side.kolada.height > 0 and side.befolkning is not None and not side.problems
+    assert dict(counts) == dict.fromkeys([*files, "befolkning.csv", "kolada_export.csv"], 1)
 
 
 def test_a_windows_1252_file_with_short_lines_and_quotes_is_read_once(tmp_path, opened):

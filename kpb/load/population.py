@@ -23,7 +23,7 @@ from kpb.project import Project
 
 
 def population_file(project: Project, year: int) -> Path:
-    return project.root / "data" / str(year) / "befolkning.csv"
+    return project.population_file(year)
 
 
 def read_population(project: Project, year: int) -> pl.DataFrame | None:
