@@ -440,9 +440,18 @@ class Project:
     def rules_file(self, year: int) -> Path:
         return self.rules_dir / f"{year}.toml"
 
+    @property
+    def key_file(self) -> Path:
+        """The pseudonym key's file (an absolute nyckelfil wins the join)."""
+        return self.root / self.pseudonym.nyckelfil
+
+    @property
+    def data_root(self) -> Path:
+        return self.root / "data"
+
     def data_dir(self, year: int, source: str | None = None) -> Path:
         """data/<year>/, or the folder of one source in it."""
-        year_dir = self.root / "data" / str(year)
+        year_dir = self.data_root / str(year)
         return year_dir / source if source is not None else year_dir
 
     def population_file(self, year: int) -> Path:
@@ -464,6 +473,17 @@ class Project:
 
     def comparison_dir(self, fran: int, till: int) -> Path:
         return self.ut / f"jamfor_{fran}_{till}"
+
+    @property
+    def own_folders(self) -> tuple[Path, ...]:
+        """The folders of the project's inputs and of what kpb writes: nothing else may write
+        into them (kpb sql's exports, for one)."""
+        return (self.ut, self.data_root, self.rules_dir, self.kolada_dir, self.tmp_dir)
+
+    @property
+    def own_files(self) -> tuple[Path, ...]:
+        """The project's own files: settings, database, lock and pseudonym key."""
+        return (self.settings_file, self.database, self.lock_file, self.key_file)
 
     def source(self, name: str) -> SourceSettings:
         return self.sources.get(name, SourceSettings())

@@ -100,3 +100,8 @@ def test_every_path_of_the_project_comes_from_project(tmp_path):
     assert project.ut == tmp_path / "ut"
     assert project.output_dir(2024) == tmp_path / "ut" / "2024"
     assert project.comparison_dir(2022, 2024) == tmp_path / "ut" / "jamfor_2022_2024"
+    assert project.key_file == tmp_path / "kpb.key"
+    assert [p.name for p in project.own_folders] == ["ut", "data", "regler", "kolada",
+                                                     ".kpb-tmp"]
+    assert [p.name for p in project.own_files] == ["kpb.toml", "kpb.duckdb", ".kpb.lock",
+                                                   "kpb.key"]
