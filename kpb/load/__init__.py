@@ -8,7 +8,8 @@ This module only hands names on; the stage's parts, in the order a file travels:
 - sources.py, parse.py, columns.py, spellings.py: text -> typed rows and their problems;
 - persons.py, pseudonym.py, personnummer.py, stray_ids.py: personnummer -> pseudonyms;
 - year.py: load_year, which runs all of it for a project year and returns `Loaded`;
-- database.py: `Loaded` <-> the tables of kpb.duckdb.
+- database.py: `Loaded` <-> the tables of kpb.duckdb;
+- side_inputs.py: the optional kolada/*.csv and befolkning.csv, read once per run.
 """
 
 from kpb.load.year import Loaded, height, load_year
