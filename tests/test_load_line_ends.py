@@ -6,6 +6,7 @@ from builders import write_project
 
 from kpb.errors import KpbError
 from kpb.load import csvpieces, load_year
+from kpb.load.population import read_population
 
 LEDGER = "Period;Konto;Belopp;Ansvar\n202401;5010;1 000,50;Äldreomsorg\n202402;5010;-0,50;Hemtjänst\n"
 
@@ -54,3 +55,14 @@ def test_a_file_too_big_to_read_whole_with_cr_line_ends_is_refused_by_name(tmp_p
         "data/2024/aktivitet/a.csv: raderna slutar med enbart CR (radslut från äldre "
         "Mac-program), vilket kpb inte läser i en fil över 1,25 GiB: väntade radslut LF eller "
         "CRLF (spara om exporten med Windows- eller Unix-radslut)"]
+
+
+def test_a_population_file_with_cr_line_ends_reads_every_age(tmp_path):
+    text = "Ålder;Antal\n0;120\n1;118\n100+;3\n"
+    (tmp_path / "lf").mkdir()
+    (tmp_path / "cr").mkdir()
+    lf = write_project(tmp_path / "lf", **{"befolkning.csv": text.encode("cp1252")})
+    cr = write_project(tmp_path / "cr", **{"befolkning.csv": cr_only(text)})
+    ages = read_population(cr, 2024)
+    assert ages.equals(read_population(lf, 2024))
+    assert ages["antal"].to_list() == [120, 118, 3]
