@@ -28,6 +28,7 @@ from kpb.load.csvtext import (
     detect_separator,
     line_ends,
     parsed_rows,
+    shape_problems,
 )
 from kpb.load.encodings import readable, wide_encoding
 from kpb.load.textfile import TextTable, sha256
@@ -60,6 +61,8 @@ def read_csv(path: Path, file: str, settings: SourceSettings, categorical: bool 
         return None, problems
     del raw, original  # the text is kept (the same bytes when they were UTF-8 already)
     parsed = parsed_rows(text, separator, categorical, newlines, file)
+    if parsed.ragged:
+        return None, shape_problems(text, separator, file)
     if parsed.rows is None:
         return None, parsed.refusal
     table = TextTable(file, parsed.rows, digest.result(), encoding, separator,

@@ -19,8 +19,8 @@ from the other):
   hold any, `short_records` finds them in a text or a file on disk, `capped_shape_problems`
   turns a file's short lines into at most MAX_SHAPE_PROBLEMS errors and a summary, once per
   file (the reader of pieces collects the pieces' `ParsedText.short` first);
-- `shape_problems_in` names the lines whose field count is wrong in a stream of lines (a file
-  Polars refuses).
+- `shape_problems` (of a text) and `shape_problems_in` (of a stream of lines, a big file read
+  from disk) name the lines whose field count is wrong, for a text Polars refuses.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ class ParsedText:
     rows: numbered from line 2 (the header is line 1), without short and blank lines; None
     when the text is refused. refusal: why it is refused, else empty. short: the short lines
     found (LINE, fann, vantade), every one of them: the caller caps them once per file.
-    ragged: refused because Polars found a line with more fields than the header (refusal
-    then names this text's first such lines; a reader of pieces names the whole file's).
+    ragged: refused because Polars found a line with more fields than the header; refusal is
+    then empty and the caller names those lines: `shape_problems` of a whole file's text, or
+    of the whole file streamed from disk for a piece (finding them reads the text line by
+    line in Python, which a piece of a big file must not do in memory).
     """
     rows: pl.DataFrame | None
     refusal: list[Problem] = field(default_factory=list)
@@ -102,7 +104,7 @@ def parsed_rows(text: bytes, separator: str, categorical: bool, newlines: int | 
     try:
         rows = _read_text(text, separator, categorical, newlines)
     except pl.exceptions.PolarsError:  # a line with more fields than the header
-        return ParsedText(None, _shape_problems(text, separator, file), ragged=True)
+        return ParsedText(None, ragged=True)
     refused = pattern_headers(rows.columns, file)  # columns.py: "*" would select every column
     if refused:
         return ParsedText(None, refused)
@@ -215,8 +217,9 @@ def _newlines(column: pl.Series) -> pl.Series:
     return spelt.spread(counts).to_series()
 
 
-def _shape_problems(text: bytes, separator: str, file: str) -> list[Problem]:
-    """Polars refused the text: find the lines whose field count differs from the header's.
+def shape_problems(text: bytes, separator: str, file: str) -> list[Problem]:
+    """Polars refused the text (ParsedText.ragged): the lines whose field count differs from
+    the header's.
 
     Only runs for a broken file, so reading it line by line here costs nothing in normal use.
     """
