@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kpb.load import Loaded, schemas
+from kpb.load import schemas
+from kpb.load.year import Loaded
 from kpb.project import Project
 from kpb.sqlfiles import sql
 

@@ -19,11 +19,12 @@ from pathlib import Path
 import polars as pl
 
 from kpb.errors import error, raise_if_errors
+from kpb.load.csvtext import line_ends
 from kpb.project import Project
 
 
 def population_file(project: Project, year: int) -> Path:
-    return project.root / "data" / str(year) / "befolkning.csv"
+    return project.population_file(year)
 
 
 def read_population(project: Project, year: int) -> pl.DataFrame | None:
@@ -32,7 +33,7 @@ def read_population(project: Project, year: int) -> pl.DataFrame | None:
     if not path.is_file():
         return None
     shown = project.relative(path)
-    raw = path.read_bytes()
+    raw = line_ends(path.read_bytes())  # lines ending in CR alone are lines too
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
