@@ -116,10 +116,7 @@ def test_checked_key_refuses_another_key_unless_starting_over(tmp_path, monkeypa
     assert checked_key(project, new_key=True).key == OTHER  # --ny-nyckel: on purpose
 
 
-@pytest.mark.xfail(strict=True, reason="wiring left to the lead: load_year reads its key "
-                   "through checked_key and store() writes the fingerprint (report of issue 20)")
 def test_a_load_with_another_key_is_refused_through_the_cli(tmp_path, monkeypatch):
-    """Drop the xfail marker once wired: this is the user-facing promise of issue 20."""
     monkeypatch.delenv("KPB_PSEUDONYM_NYCKEL")
     write_project(tmp_path)
     load = lambda *extra: CliRunner().invoke(main, ["load", "2024", "-p", str(tmp_path), "-q",

@@ -23,7 +23,8 @@ from kpb.load.csvfile import read_csv
 from kpb.load.csvpieces import PiecedCsv, ReadWhole
 from kpb.load.folder import no_rows, read_source, same_content
 from kpb.load.problems import Failures, masked, problems_of
-from kpb.load.pseudonym import load_key, person_id
+from kpb.load.key_fingerprint import checked_key, fingerprint
+from kpb.load.pseudonym import person_id
 from kpb.load.sources import Context, Typed, typed_piece, typed_rows
 from kpb.load.spill import Spill
 from kpb.project import SOURCES, Project, SourceSettings
@@ -46,6 +47,7 @@ class Loaded:
     warnings: list[Problem] = field(default_factory=list)
     utfall: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.UTFALL))
     spill: Spill | None = None  # where a source read in pieces waits for the store
+    nyckelavtryck: str | None = None  # the key's fingerprint, stored with the data
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Table name in kpb.duckdb -> frame."""
@@ -73,7 +75,9 @@ def height(frame: pl.DataFrame | pl.LazyFrame) -> int:
 def load_year(project: Project, year: int, progress: Progress = silent,
               new_key: bool = False) -> Loaded:
     """`new_key`: create a missing key file even though the project has earlier data."""
-    key = load_key(project, progress, new_key)  # redan_pseudonym too: hushall is hashed
+    # redan_pseudonym too: hushall is hashed. The key must be the one the data was loaded
+    # with (its fingerprint in kpb.duckdb), unless --ny-nyckel starts over on purpose.
+    key = checked_key(project, progress, new_key).key
     ctx = Context(year, project.pseudonym, key)
     problems: list[Problem] = []
     texts = {source: read_source(project, year, source, problems) for source in SOURCES}
@@ -92,7 +96,8 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
         if any(p.is_error for p in problems):
             raise KpbError("inläsning", problems)
-        return _assemble(year, rows, _files_table(year, listed), problems, spill)
+        loaded = _assemble(year, rows, _files_table(year, listed), problems, spill)
+        return replace(loaded, nyckelavtryck=fingerprint(key))
     except BaseException:
         if spill is not None:
             spill.close()
