@@ -181,7 +181,7 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
         f"saknar ett värde för {y}: ange båda årens indextal")) for y in missing]
         + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
                   f"{till}")] if fran >= till else [])
-        + compare.missing_outputs(project.root / "ut", (fran, till), project.relative))
+        + compare.missing_outputs(project.ut, (fran, till), project.relative))
     from kpb.load.key_fingerprint import check_same_key
 
     check_same_key(project.output_dir(fran) / "manifest.json",
@@ -189,10 +189,10 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
                    (f"ut/{fran}/manifest.json", f"ut/{till}/manifest.json"))
     timer = Timer(progress)
     years = [timer.run(f"read_{y}", f"Läser resultaten för {y}", compare.read_year,
-                       project.root / "ut", y) for y in (fran, till)]
+                       project.ut, y) for y in (fran, till)]
     result = timer.run("compare", "Jämför", compare.compare, *years, index,
                        project.jamfor.prisindex)
-    target = project.root / "ut" / f"jamfor_{fran}_{till}"
+    target = project.comparison_dir(fran, till)
     manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
                 "fran": fran, "till": till, "prisindex": project.jamfor.prisindex,
                 "index": {str(y): str(v) for y, v in sorted(index.items())},
@@ -222,7 +222,7 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
 
     project = _open(project_dir)
     recover(project)
-    return query_readonly(project.database, project.root / "ut", query, year)
+    return query_readonly(project.database, project.ut, query, year)
 
 
 def sql_notes(project_dir: str | Path) -> list[str]:
@@ -233,7 +233,7 @@ def sql_notes(project_dir: str | Path) -> list[str]:
     from kpb.write.views import computed_years
 
     project = _open(project_dir)
-    ut = project.root / "ut"
+    ut = project.ut
     notes = [f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
              f"`kpb jamfor {' '.join(name.split('_')[1:])}` igen" for name in stale_comparisons(ut)]
     for year in computed_years(ut):
@@ -404,7 +404,7 @@ def _refresh_views(project: Project) -> None:
     from kpb.write.views import refresh_views
 
     with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.root / "ut")
+        refresh_views(con, project.ut)
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):
@@ -542,18 +542,15 @@ def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool
 
 def _protected(project: Project, path: Path) -> str:
     target = path.resolve()
-    root = project.root.resolve()
-    for folder in ("ut", "data", "regler", "kolada", ".kpb-tmp"):
-        if target.is_relative_to(root / folder):
-            return f"i projektets mapp {folder}/"
-    files = {project.database.resolve(): "projektets databas",
-             (root / "kpb.toml"): "projektets inställningar",
-             (root / ".kpb.lock"): "projektets låsfil",
-             (root / project.pseudonym.nyckelfil).resolve(): "pseudonymnyckeln"}
-    if target.name.startswith(project.database.name):  # kpb.duckdb.wal and the like
-        if target.parent == project.database.resolve().parent:
-            return "projektets databas"
-    return files.get(target, "")
+    for folder in project.own_folders:
+        if target.is_relative_to(folder.resolve()):
+            return f"i projektets mapp {project.relative(folder)}/"
+    for own in project.own_files:
+        same = target == own.resolve()
+        if same or (target.parent == own.resolve().parent  # kpb.duckdb.wal and the like
+                    and target.name.startswith(own.name + ".")):
+            return f"projektets egen fil {own.name}"
+    return ""
 
 
 def export_sql(project_dir: str | Path, frame: pl.DataFrame, path: Path, kind: str, query: str,

@@ -171,7 +171,7 @@ def _checked(text: bytes, where: str, what: str) -> bytes:
 
 
 def _has_earlier_data(project: Project) -> bool:
-    ut = project.root / "ut"
+    ut = project.ut
     years = ut.is_dir() and any(re.fullmatch(r"\d{4}", p.name) for p in ut.iterdir())
     return project.database.exists() or bool(years)
 
