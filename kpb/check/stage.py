@@ -90,6 +90,8 @@ CHECKS: tuple[tuple[str, Check], ...] = (
         f.tables["aktivitet"], f.tables["direkt"], settings_for(s.hushall, f.rules).bistand)),
     ("kolada", lambda f, s: effect_inputs.kolada_unmapped(f.table("kolada"), s.kolada_nyckeltal,
                                                           f.year)),
+    ("personnummer", lambda f, s: effect_inputs.numbers_in_rules(f.rules, f.year)),
+    ("personnummer", lambda f, s: effect_inputs.numbers_in_kolada(f.table("kolada"), f.year)),
 )
 
 

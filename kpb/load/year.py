@@ -93,6 +93,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         listed = {source: [t for t in tables if getattr(t, "refusal", None) is None]
                   for source, tables in listed.items()}
         problems += same_content(listed)
+        problems += _numbers_in_names(project, listed, year)
         problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
         if any(p.is_error for p in problems):
             raise KpbError("inläsning", problems)
@@ -104,6 +105,17 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         raise
     finally:
         person_id.cache_clear()  # no table of personnummer outlives the load
+
+
+def _numbers_in_names(project: Project, listed: dict, year: int) -> list[Problem]:
+    """File and sheet names become kalla_fil in kpb.duckdb and the outputs, and the kommun's
+    name the manifest's: none may hold a personnummer."""
+    names = [(t.file, "filnamn", t.file) for tables in listed.values() for t in tables]
+    found = stray_ids.numbers_in_texts(names, year, (
+        "väntade inget personnummer i fil- eller bladnamnet (namnet skrivs i kpb.duckdb och "
+        "resultaten): byt namn på filen eller bladet"))
+    return found + stray_ids.numbers_in_texts([("kpb.toml", "kommun", project.kommun)], year, (
+        "väntade kommunens namn, inget personnummer"))
 
 
 @dataclass(frozen=True)
