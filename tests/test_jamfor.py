@@ -109,8 +109,11 @@ def test_jamfor_equals_the_two_years_own_outputs(exempel):
         single = insats.filter(pl.col("insats").is_in(
             insats.group_by("insats").len().filter(pl.col("len") == 1)["insats"].implode()))
         prices = dict(table.select("insats", f"styckkostnad_{side}").rows())
-        assert {k: prices[k] for k in single["insats"]} == dict(
-            single.select("insats", "styckkostnad").rows())
+        # the report unit where the pool has one (kr/vårddygn), none for kronor without one
+        own_prices = single.select("insats", pl.when(pl.col("rapportenhet").is_not_null())
+                                   .then("kostnad_per_rapportenhet")
+                                   .when(pl.col("enhet") != "kronor").then("styckkostnad"))
+        assert {k: prices[k] for k in single["insats"]} == dict(own_prices.rows())
         persons = own(exempel, ar, "brukare_insats")
         counts = dict(persons.group_by("insats").agg(pl.col("person_id").n_unique()).rows())
         assert dict(compared(exempel, "floden").select("insats", f"brukare_{side}").rows()) == counts
