@@ -129,8 +129,15 @@ class FigureData:
     langvarigt_manader: int = 10
 
 
+NEEDS = {"bistand_per_hushall": "hushall", "andel_invanare_med_bistand": "hushall",
+         "andel_hushall_langvarigt_bistand": "hushall",
+         "andel_avslut_arbete_eller_studier": "utfall_insats"}
+
+
 def value(fig: Figure, data: FigureData) -> Decimal | None:
     """The figure's value, 4 decimals (null when its data are missing or it divides by 0)."""
+    if fig.kind in NEEDS and getattr(data.allocation, NEEDS[fig.kind], None) is None:
+        return None
     return VALUES[fig.kind](fig, data)
 
 
