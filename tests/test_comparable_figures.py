@@ -27,9 +27,8 @@ from click.testing import CliRunner
 from builders import TEST_KEY
 from kpb import api
 from kpb.analyse.bistand_persons import adult_recipients
-from kpb.analyse.figures import figure
-from kpb.analyse.kolada import kolada_mapping_problems, own_figures
-from kpb.analyse.kolada_catalogue import catalogue
+from kpb.analyse.kolada import own_figures
+from kpb.rules.kolada import catalogue, figure, kolada_mapping_problems
 from kpb.cli import main
 from kpb.load.population import read_population
 from kpb.project import Project

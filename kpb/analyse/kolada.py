@@ -15,10 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
-from kpb.analyse.figures import Figure, FigureData, figure, value
-from kpb.analyse.kolada_catalogue import CHECKED_AGAINST, catalogue, unit_key
-from kpb.errors import Problem, error, warning
+from kpb.analyse.figures import FigureData, value
+from kpb.errors import Problem, warning
 from kpb.load.kolada_files import FOLDER, read_kolada
+from kpb.rules.kolada import catalogue, figure, kolada_mapping_problems
+
+__all__ = ["KOLADA_COLUMNS", "describe", "kolada_mapping_problems", "kolada_table",
+           "own_figures"]
 
 KOLADA_COLUMNS = ("kpi", "titel", "enhet", "begrepp", "nyckeltal", "kommun", "egen_kommun",
                   "kpb_varde", "kolada_varde")
@@ -58,47 +61,6 @@ def describe(kpi: str, spec: str, rules=None) -> tuple[str, str, str, str, str]:
     if isinstance(found, str):
         return kpi, "", "", "", spec
     return kpi, "", found.unit, found.concept, spec
-
-
-def kolada_mapping_problems(figures: dict[str, str], rules) -> list[Problem]:
-    """Every [kolada.nyckeltal] mapping that sets a KPI beside a kpb figure measuring
-    something else: an error naming both units or both concepts (kpb.toml, column
-    kolada.nyckeltal.<kpi>); a figure the rules cannot compute (an unknown insats, no report
-    volume) is an error too. A KPI outside kpb's catalogue is a warning: its unit and concept
-    cannot be checked."""
-    problems = []
-    for kpi, spec in figures.items():
-        where = f"kolada.nyckeltal.{kpi}"
-        found = figure(spec, rules)
-        if isinstance(found, str):
-            problems.append(error("kpb.toml", None, where, found))
-            continue
-        known = catalogue().get(kpi)
-        if known is None:
-            problems.append(warning("kpb.toml", None, where, (
-                f"{kpi} finns inte i kpb:s Kolada-katalog ({CHECKED_AGAINST}): enhet och "
-                f"kostnadsbegrepp kontrolleras inte; {spec} är {found.unit or 'ett tal'}, "
-                f"{found.concept}")))
-            continue
-        problems += _mismatch(known, found, where)
-    return problems
-
-
-def _mismatch(known, found: Figure, where: str) -> list[Problem]:
-    named = f"{known.id} ({known.titel})"
-    if not known.kpb:
-        return [error("kpb.toml", None, where, (
-            f"{named} är {known.enhet}, {known.begrepp}; kpb räknar inget nyckeltal som "
-            f"motsvarar det: {known.om_kpb.removeprefix('inget: ')}"))]
-    if known.begrepp != found.concept:
-        return [error("kpb.toml", None, where, (
-            f"{named} mäter {known.begrepp}, {found.spec} mäter {found.concept}: väntade ett "
-            f"nyckeltal med samma begrepp ({known.om_kpb})"))]
-    if found.unit and unit_key(known.enhet) != unit_key(found.unit):
-        return [error("kpb.toml", None, where, (
-            f"{named} är {known.enhet}, {found.spec} är {found.unit}: väntade ett nyckeltal i "
-            f"{known.enhet} ({known.om_kpb})"))]
-    return []
 
 
 def kolada_problems(root: Path, relative, figures: dict[str, str], year: int) -> list[Problem]:
