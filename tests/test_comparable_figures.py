@@ -294,3 +294,20 @@ def test_kpb_check_refuses_n33100_per_krona_and_compute_shows_title_and_unit(tmp
     row = pl.read_parquet(tmp_path / "ut/2024/kolada.parquet").row(0, named=True)
     assert (row["titel"], row["enhet"], row["kpb_varde"]) == (
         "Kostnad HVB-hem barn och unga 0-20 år, kr/vårddygn", "kr/vårddygn", Decimal("4000.0000"))
+
+
+def test_the_comparison_table_shows_title_unit_and_concept(testby):
+    from kpb.analyse.kolada import kolada_table
+
+    exported = pl.DataFrame({"kpi": ["N33100", "X1"], "kommun": ["Grannby", "Grannby"],
+                           "ar": [2024, 2024], "varde_e4": [50_410_000, 10_000],
+                           "kon": ["T", "T"]}, schema_overrides={"ar": pl.Int32})
+    figures = {"N33100": "kostnad_per_rapportenhet:hvb_barn", "X1": "styckkostnad:familjehem"}
+    own = dict(zip(figures.values(), [Decimal("4000.0000"), Decimal("1000.0000")]))
+    rows = {r["kpi"]: r for r in kolada_table(exported, figures, own, "Testby", 2024,
+                                              testby[3]).iter_rows(named=True)}
+    assert (rows["N33100"]["titel"], rows["N33100"]["enhet"], rows["N33100"]["begrepp"],
+            rows["N33100"]["kolada_varde"]) == (
+        "Kostnad HVB-hem barn och unga 0-20 år, kr/vårddygn", "kr/vårddygn", "kostnad",
+        Decimal("5041.0000"))
+    assert (rows["X1"]["titel"], rows["X1"]["enhet"]) == ("", "kr/dygn")  # outside the catalogue
