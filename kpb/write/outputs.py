@@ -29,7 +29,7 @@ OUTPUT_COLUMNS = {
     "brukare": ("person_id", "kon", "alder", "aldersgrupp", "omrade", "kostnad_ore",
                 "antal_insatser", "insatskombination"),
     "insats": ("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
-               "antal_brukare"),
+               "antal_brukare", "rapportenhet", "rapportvolym_milli", "kostnad_per_rapportenhet"),
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
     "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
