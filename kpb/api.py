@@ -126,7 +126,7 @@ def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
     allocation = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser", _with_outcomes,
                            project, checked.tables, rules, allocation, year)
     allocation = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada, project,
-                           side.kolada, allocation, year)
+                           checked.tables, side, rules, allocation, year)
     warnings = [*loaded.warnings, *checked.warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
@@ -176,9 +176,12 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
     project = _open(project_dir)
     recover(project)
     index = project.jamfor.index
-    missing = [y for y in (fran, till) if index and y not in index]
-    raise_if_errors("jämförelse", [error("kpb.toml", None, "jamfor.index", (
-        f"saknar ett värde för {y}: ange båda årens indextal")) for y in missing]
+    missing = [("jamfor.index", y) for y in (fran, till) if index and y not in index]
+    missing += [(f"jamfor.eget_index.{target}.index", y)
+                for target, (_, own) in sorted(project.jamfor.eget_index.items())
+                for y in (fran, till) if y not in own]
+    raise_if_errors("jämförelse", [error("kpb.toml", None, where, (
+        f"saknar ett värde för {y}: ange båda årens indextal")) for where, y in missing]
         + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
                   f"{till}")] if fran >= till else [])
         + compare.missing_outputs(project.ut, (fran, till), project.relative))
@@ -191,7 +194,7 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
     years = [timer.run(f"read_{y}", f"Läser resultaten för {y}", compare.read_year,
                        project.ut, y) for y in (fran, till)]
     result = timer.run("compare", "Jämför", compare.compare, *years, index,
-                       project.jamfor.prisindex)
+                       project.jamfor.prisindex, project.jamfor.eget_index)
     target = project.comparison_dir(fran, till)
     manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
                 "fran": fran, "till": till, "prisindex": project.jamfor.prisindex,
@@ -440,17 +443,23 @@ def _effect_summary(allocation) -> list:
     return effect_summary(allocation)
 
 
-def _with_kolada(project: Project, kolada_values, allocation, year: int):
+def _with_kolada(project: Project, tables: dict, side, rules, allocation, year: int):
     """The allocation with kolada (kpb.analyse.kolada): the project's Kolada values of the
-    year beside kpb's own figures (the files were checked in the check stage)."""
+    year beside kpb's own figures (the files and mappings were checked in the check stage)."""
     from dataclasses import replace
 
+    from kpb.analyse.bistand_persons import adult_recipients
     from kpb.analyse.kolada import kolada_table, own_figures
+    from kpb.flow.settings import settings_for
 
-    values = kolada_values
     figures = project.kolada.nyckeltal
-    own = own_figures(figures, allocation, project.invanare)
-    return replace(allocation, kolada=kolada_table(values, figures, own, project.kommun, year))
+    households = settings_for(project.hushall, rules)
+    recipients = adult_recipients(tables["aktivitet"], tables["direkt"], tables["person"],
+                                  households.bistand) if figures else None
+    own = own_figures(figures, allocation, project.invanare, side.befolkning, recipients,
+                      households.langvarigt_manader)
+    return replace(allocation, kolada=kolada_table(side.kolada, figures, own, project.kommun,
+                                                   year, rules))
 
 
 def _key_entry(loaded) -> dict:

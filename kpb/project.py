@@ -12,6 +12,7 @@ from that declaration.
 from __future__ import annotations
 
 import copy
+import math
 import re
 import sys
 import tomllib
@@ -46,11 +47,6 @@ PSEUDONYMISED_ELSEWHERE = ("person", "hushall", "period", "belopp", "from", "tom
                            "antal", "datum", "kon", "fodelsear", "varde", "start", "avslut")
 AVSLUT_CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
 # kpb's own key figures that a Kolada KPI can be set beside, and what each one names after ":"
-KOLADA_FIGURES = {"kostnad_per_invanare": "omrade", "kostnad_per_brukare": "omrade",
-                  "styckkostnad": "insats", "andel_avslut_arbete_eller_studier": "insats",
-                  "andel_hushall_langvarigt_bistand": None}
-
-
 # -- the checks of a key's value: (key, value, where, problems) -> the value kpb uses --------
 # A wrong value is an error naming `where` (e.g. "kalla.ledger.kodning") and gives the default.
 
@@ -59,9 +55,18 @@ def _text(key, value, where, problems) -> str:
     return str(value)
 
 
+# Sweden has 10.6 million invånare; a kommun's count is far below this, and a count above it
+# is a typo that would only surface as an overflow in a per-invånare figure.
+MAX_INHABITANTS = 100_000_000
+
+
 def _positive_int(key, value, where, problems):
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         problems.append(error("kpb.toml", None, where, "väntade ett positivt heltal"))
+        return key.default
+    if value > MAX_INHABITANTS:
+        problems.append(error("kpb.toml", None, where, f"fann {value}, väntade ett antal "
+                              f"invånare under {MAX_INHABITANTS:_}".replace("_", " ")))
         return key.default
     return value
 
@@ -166,7 +171,7 @@ def _index(key, value, where, problems) -> dict[int, Fraction]:
     values = {}
     for year, number in _as_table(value, where, problems).items():
         if not str(year).isdigit() or isinstance(number, bool) or not isinstance(
-                number, (int, float)) or number <= 0:
+                number, (int, float)) or not math.isfinite(number) or number <= 0:
             problems.append(error("kpb.toml", None, f"{where}.{year}",
                                   f"fann {number!r}, väntade år = ett positivt indextal"))
             continue
@@ -195,17 +200,34 @@ def _avslutsorsak(key, value, where, problems) -> dict[str, str]:
 
 
 def _nyckeltal(key, value, where, problems) -> dict[str, str]:
+    """KPI id = "figure" or "figure:argument"; which figures exist, and whether each KPI's
+    unit and concept match, the check stage decides (kpb.rules.kolada, with the rules)."""
     figures = {}
     for kpi, spec in _as_table(value, where, problems).items():
-        name, _, argument = str(spec).partition(":")
-        needs = KOLADA_FIGURES.get(name, "okänt")
-        if needs == "okänt" or (needs is None) != (argument == ""):
-            shown = ", ".join(f"{k}:{v.upper()}" if v else k for k, v in KOLADA_FIGURES.items())
-            problems.append(error("kpb.toml", None, f"{where}.{kpi}",
-                                  f"fann {spec!r}, väntade ett av {shown}"))
+        name = str(spec).partition(":")[0]
+        if not isinstance(spec, str) or not re.fullmatch(r"[a-z_0-9]+", name):
+            problems.append(error("kpb.toml", None, f"{where}.{kpi}", (
+                f"fann {spec!r}, väntade ett kpb-nyckeltal som text, t.ex. "
+                '"kostnad_per_rapportenhet:hvb_barn" (docs/formats.md §9)')))
             continue
-        figures[kpi] = str(spec)
+        figures[kpi] = spec
     return figures
+
+
+def _eget_index(key, value, where, problems) -> dict[str, tuple[str, dict[int, Fraction]]]:
+    """område or insats = { prisindex = "name", index = { year = value } }: a price index of
+    its own (riksnormen for ekonomiskt bistånd), before the default [jamfor] index."""
+    own = {}
+    for target, table in _as_table(value, where, problems).items():
+        table = _as_table(table, f"{where}.{target}", problems)
+        _unknown_keys(table, ("prisindex", "index"), f"{where}.{target}", problems)
+        name = str(table.get("prisindex", "")).strip()
+        if not name:
+            problems.append(error("kpb.toml", None, f"{where}.{target}.prisindex",
+                                  "väntade indexets namn, t.ex. \"Riksnormen\""))
+        own[str(target)] = (name, _index(key, table.get("index", {}),
+                                         f"{where}.{target}.index", problems))
+    return own
 
 
 # -- the declaration ----------------------------------------------------------------------
@@ -266,10 +288,12 @@ KEYS = (
         'omrade "EB"', _insatser),
     Key("hushall.langvarigt_manader", 10, "10", "months of 12 with bistånd that make it "
         "långvarigt", _months),
-    Key("jamfor.prisindex", "", '"Omsorgsprisindex (OPI), SKR"', "the price index the values "
+    Key("jamfor.prisindex", "", '"Prisindex för kommunal verksamhet (PKV), SKR"', "the price index the values "
         "come from (kpb jamfor)", _text),
     Key("jamfor.index", {}, "{ 2022 = 100.0, 2024 = 110.4 }", "year = index value; only the "
         "ratio is used", _index),
+    Key("jamfor.eget_index", {}, '{ EB = { prisindex = "Riksnormen", index = { 2022 = 100.0, '
+        '2024 = 112.3 } } }', "an index of its own per område or insats", _eget_index),
     Key("utfall.avslutsorsak", {}, '{ arbete = ["Arbete"], studier = ["Studier"] }',
         "the case system's reasons by category", _avslutsorsak),
     Key("kolada.nyckeltal", {}, '{ N17001 = "kostnad_per_invanare:AMI" }',
@@ -370,6 +394,8 @@ class JamforSettings:
     """[jamfor]: a named price index (year -> exact value) for fixed-price comparisons."""
     prisindex: str = _default("jamfor.prisindex")
     index: dict[int, Fraction] = field(default_factory=lambda: _default("jamfor.index"))
+    eget_index: dict[str, tuple[str, dict[int, Fraction]]] = field(
+        default_factory=lambda: _default("jamfor.eget_index"))
 
 
 @dataclass(frozen=True)

@@ -278,9 +278,6 @@ def test_a_kpi_outside_the_catalogue_is_a_warning(testby):
     assert "kr/dygn" in problems[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="kpb check runs kolada_mapping_problems once the lead "
-                                       "adds it to the check list (kpb/check) and kpb.toml "
-                                       "accepts the new figure kinds (kpb/project.py)")
 def test_kpb_check_refuses_n33100_per_krona_and_compute_shows_title_and_unit(tmp_path):
     env = {"KPB_PSEUDONYM_NYCKEL": TEST_KEY}
     write(tmp_path, SETTINGS + '[kolada.nyckeltal]\nN33100 = "styckkostnad:hvb_barn"\n')

@@ -88,8 +88,6 @@ def test_jamfor_compares_hvb_barn_per_varddygn_with_volume_and_cost(exempel):
         unit_cost_line(bistand))
 
 
-@pytest.mark.xfail(strict=True, reason="kpb.text.comparison.sections prints each row with "
-                                       "kpb.analyse.compare.unit_cost_line once the lead wires it")
 def test_kpb_jamfor_prints_hvb_barn_per_varddygn(exempel):
     line = next(x for x in exempel.joinpath("jamfor.txt").read_text("utf-8").splitlines()
                 if x.strip().startswith("hvb_barn"))

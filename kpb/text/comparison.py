@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kpb.analyse.compare import unit_cost_line
 from kpb.money import swedish_decimal
 from kpb.text.summary import Section
 
@@ -14,10 +15,7 @@ def sections(comparison) -> list:
     prices = (f"i {till} års priser enligt {comparison.prisindex}" if comparison.prisindex
               else "utan prisindex ([jamfor] i kpb.toml)")
     units = comparison.tables["jamfor_styckkostnad"]
-    rows = [(insats, f"{_kr(a)} → {_kr(b)} kr  ({_percent(n)} nominellt, {_percent(f)} fast)")
-            for insats, a, b, n, f in units.select(
-                "insats", "styckkostnad_fran", "styckkostnad_till", "forandring_nominell",
-                "forandring_fast").iter_rows()]
+    rows = [(row["insats"], unit_cost_line(row)) for row in units.iter_rows(named=True)]
     flows = [(insats, f"{a} → {b} brukare: {new} nya, {kept} kvar, {ended} avslutade")
              for insats, a, b, new, kept, ended in comparison.tables["jamfor_floden"].select(
                  "insats", "brukare_fran", "brukare_till", "nya", "kvarstaende",
