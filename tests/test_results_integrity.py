@@ -74,3 +74,13 @@ def test_sql_names_a_comparison_whose_year_was_computed_again(tmp_path):
     stale = CliRunner().invoke(main, ["sql", "select 1 as x", "-p", str(root)])
     assert "ut/jamfor_2022_2024 är inaktuell" in stale.output
     assert "kpb jamfor 2022 2024" in stale.output
+
+
+def test_a_year_written_before_a_column_existed_still_answers_sql(tmp_path):
+    root = computed(tmp_path, "2024")
+    insats = root / "ut/2024/insats.parquet"
+    pl.read_parquet(insats).drop("rapportenhet", "rapportvolym").write_parquet(insats)
+    result = CliRunner().invoke(main, ["sql", "select count(*) as n from insats", "-p",
+                                       str(root), "--csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].strip() == str(pl.read_parquet(insats).height)

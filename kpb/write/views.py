@@ -174,7 +174,12 @@ def _create_view(con, name: str, files: str, temp: bool) -> None:
     output = name.removesuffix(ALL_YEARS)
     con.execute(sql("views/view").replace("{name}", name).replace("{files}", files)
                 .replace("{temp}", "TEMP" if temp else ""))
-    con.execute(sql(f"comments/{output}").replace(f"VIEW {output} ", f"VIEW {name} ")
+    columns = {row[0] for row in con.execute(f'DESCRIBE "{name}"').fetchall()}
+    statements = sql(f"comments/{output}").split(";\n")
+    # a year written by an older kpb may lack a newer column: its comment is left out
+    kept = [s for s in statements if f"COLUMN {output}." not in s
+            or s.split(f"COLUMN {output}.")[1].split()[0] in columns]
+    con.execute(";\n".join(kept).replace(f"VIEW {output} ", f"VIEW {name} ")
                 .replace(f"COLUMN {output}.", f"COLUMN {name}."))
 
 
