@@ -1,0 +1,339 @@
+"""The typed, pseudonymised rows of each source, kept between runs in `.kpb-cache/<year>/`.
+
+Economists load a year's exports once and then change the rules again and again: every
+recompute would read, type and pseudonymise the same files. So each source loaded without an
+error is kept as Arrow IPC files (its rows, the person attributes the person table is built
+from) with a JSON record of what it was loaded from, and the next load reuses it when that
+*fingerprint* is unchanged:
+
+- every entry of the source folder: its name, and for a file its SHA-256. A file whose size,
+  mtime_ns and inode are those recorded is taken to be unchanged; when they differ it is
+  hashed, and only a different SHA-256 reloads the source (a `touch` or a copied project
+  costs one hash, not a load);
+- the key's fingerprint (key_fingerprint.py): another key gives other pseudonyms;
+- the kpb.toml settings that read the source (`[kalla.<source>]`, `[pseudonym]`, `[sie]`);
+- the year, kpb's version and this cache's format.
+
+The record also holds the files' facts for `inlast_fil` and the source's warnings, already
+masked, so a reused source reports exactly what a fresh load reported. The cache holds what
+kpb.duckdb holds: typed rows with pseudonyms, never a personnummer (the raw exports' texts
+never reach it: a Categorical column is written as codes with the dictionary of the values
+its rows use).
+
+A killed run leaves the cache consistent: each file is written under a temporary name and
+renamed, the JSON last, and the JSON records the size, mtime_ns and inode of each data file
+it belongs to. A data file that is missing, was changed or replaced (another stat), or
+cannot be read back to the source's schema and height makes the entry be ignored and
+rebuilt; nothing about it is trusted. `--ny-nyckel` reuses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from kpb import __version__
+from kpb.errors import Problem, Severity
+from kpb.load import schemas
+from kpb.load.folder import skipped
+from kpb.load.spill import running
+from kpb.project import Project
+
+FORMAT = 1  # raised whenever what the cache holds or how changes
+TMP = ".tmp-"  # <name>.tmp-<pid>-<random>: a file being written
+CHUNK = 1 << 24
+
+
+@dataclass
+class Reused:
+    """A source as a fresh load would hand it over, read from the cache."""
+    rows: pl.DataFrame
+    attributes: pl.DataFrame | None
+    listed: list[dict]          # file, sha256, height, kodning, separator, decimal
+    warnings: list[Problem]
+    fingerprint: str
+    files: int                  # the source folder's files (for "återanvände ...")
+
+
+@dataclass
+class Listing:
+    """The source folder's entries with their stat, taken before the read."""
+    entries: list[dict] = field(default_factory=list)
+
+
+class SourceCache:
+    """The cache of one project year: `reuse` before the load, `keep` after it."""
+
+    def __init__(self, project: Project, year: int, key_fingerprint: str, reuse: bool = True):
+        self.project, self.year, self.key = project, year, key_fingerprint
+        self.folder = project.cache_dir / str(year)
+        self.enabled = reuse
+
+    # -- fingerprints ------------------------------------------------------------------------
+
+    def settings(self, source: str) -> str:
+        """The kpb.toml settings that read and type the source."""
+        return json.dumps({"kalla": asdict(self.project.source(source)),
+                           "pseudonym": asdict(self.project.pseudonym),
+                           "sie": asdict(self.project.sie) if source == "ledger" else None},
+                          sort_keys=True, default=str)
+
+    def fingerprint(self, source: str, files: list) -> str:
+        text = json.dumps([FORMAT, __version__, self.year, source, self.key,
+                           self.settings(source), files], default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def listing(self, source: str) -> Listing | None:
+        """The folder's entries and their stat (None: the folder cannot be listed)."""
+        folder = self.project.data_dir(self.year, source)
+        try:
+            paths = sorted(folder.iterdir()) if folder.is_dir() else []
+        except OSError:
+            return None
+        entries = []
+        for path in paths:
+            entry: dict = {"namn": path.name}
+            try:
+                found = path.stat()
+            except OSError:
+                entry["art"] = "oläslig"
+            else:
+                if skipped(path.name):
+                    entry["art"] = "hoppas över"
+                elif stat.S_ISREG(found.st_mode):
+                    entry |= _stat(found)
+                else:
+                    entry["art"] = "ingen fil"
+            entries.append(entry)
+        return Listing(entries)
+
+    # -- before the load ---------------------------------------------------------------------
+
+    def reuse(self, source: str) -> Reused | None:
+        """The source from the cache, when its fingerprint is the one recorded."""
+        if not self.enabled:
+            return None
+        try:
+            return self._reuse(source)
+        except Exception:  # whatever is wrong with an entry, it is rebuilt
+            return None
+
+    def _reuse(self, source: str) -> Reused | None:
+        record = self._record(source)
+        listing = self.listing(source)
+        if record is None or listing is None or record.get("format") != FORMAT:
+            return None
+        known = {entry["namn"]: entry for entry in record["filer"]}
+        folder = self.project.data_dir(self.year, source)
+        files, rehashed = [], False
+        for entry in listing.entries:
+            if "art" in entry:
+                files.append([entry["namn"], entry["art"]])
+                continue
+            before = known.get(entry["namn"])
+            if before is None or "sha256" not in before or before["size"] != entry["size"]:
+                return None  # a new file, or another size: another content
+            if _same_stat(before, entry):
+                entry["sha256"] = before["sha256"]
+            else:
+                entry["sha256"] = file_sha256(folder / entry["namn"])
+                rehashed = True
+            files.append([entry["namn"], entry["sha256"]])
+        fingerprint = self.fingerprint(source, files)
+        if fingerprint != record["avtryck"]:
+            return None
+        rows, attributes = self._data(source, record)
+        if rehashed:  # touched but unchanged: the new stat spares the next run a hash
+            record["filer"] = listing.entries
+            self._write_json(source, record)
+        warnings = [Problem(p["fil"], p["rad"], p["kolumn"], p["meddelande"],
+                            Severity(p["allvar"]), p["art"]) for p in record["varningar"]]
+        return Reused(rows, attributes, record["inlasta"], warnings, fingerprint,
+                      sum("art" not in entry for entry in listing.entries))
+
+    def _record(self, source: str) -> dict | None:
+        try:
+            record = json.loads((self.folder / f"{source}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
+
+    def _data(self, source: str, record: dict):
+        data = record["data"]
+        rows = _read(self.folder, data["rader"], data.get("ordbok"), schemas.TABLES[source])
+        if rows.height != record["hojd"]:
+            raise ValueError("fel antal rader")
+        attributes = None
+        if data.get("personer") is not None:
+            attributes = _read(self.folder, data["personer"], None, None)
+        return rows, attributes
+
+    # -- after the load ----------------------------------------------------------------------
+
+    def keep(self, source: str, listing: Listing | None, listed: list[dict],
+             warnings: list[Problem], rows, attributes: pl.DataFrame | None) -> str | None:
+        """Write the source's entry; its fingerprint, or None when it could not be kept
+        (a folder that changed while it was read, a full disk: the next load reads it)."""
+        if listing is None:
+            return None
+        try:
+            return self._keep(source, listing, listed, warnings, rows, attributes)
+        except OSError:
+            return None
+
+    def _keep(self, source, listing, listed, warnings, rows, attributes) -> str:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.folder)
+        folder = self.project.data_dir(self.year, source)
+        read = {_whole_file(t["file"]): t["sha256"] for t in listed}
+        files = []
+        for entry in listing.entries:
+            if "art" in entry:
+                files.append([entry["namn"], entry["art"]])
+                continue
+            # the SHA-256 of the read, or the file's now: the stat was taken before the read,
+            # so a file changed meanwhile has another stat next time and is hashed then
+            digest = read.get(self.project.relative(folder / entry["namn"]))
+            entry["sha256"] = digest or file_sha256(folder / entry["namn"])
+            files.append([entry["namn"], entry["sha256"]])
+        fingerprint = self.fingerprint(source, files)
+        # the JSON goes first: an older data file beside the new JSON has another stat
+        (self.folder / f"{source}.json").unlink(missing_ok=True)
+        data = {"rader": None, "ordbok": None, "personer": None}
+        data["rader"], data["ordbok"] = _write(self.folder, source, rows)
+        height = (rows.select(pl.len()).collect().item() if isinstance(rows, pl.LazyFrame)
+                  else rows.height)
+        if attributes is not None:
+            data["personer"], _ = _write(self.folder, f"{source}.personer", attributes)
+        record = {"format": FORMAT, "kpb": __version__, "avtryck": fingerprint,
+                  "filer": listing.entries, "inlasta": listed, "hojd": height, "data": data,
+                  "varningar": [{"fil": p.file, "rad": p.line, "kolumn": p.column,
+                                 "meddelande": p.message, "allvar": p.severity.value,
+                                 "art": p.kind} for p in warnings]}
+        self._write_json(source, record)
+        return fingerprint
+
+    def _write_json(self, source: str, record: dict) -> None:
+        target = self.folder / f"{source}.json"
+        temporary = _temporary(target)
+        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, target)
+
+
+# -- files ------------------------------------------------------------------------------------
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stat(found: os.stat_result) -> dict:
+    return {"size": found.st_size, "mtime_ns": found.st_mtime_ns, "ino": found.st_ino}
+
+
+def _same_stat(recorded: dict, now: dict) -> bool:
+    return all(recorded.get(k) == now.get(k) for k in ("size", "mtime_ns", "ino"))
+
+
+def _whole_file(name: str) -> str:
+    """`hb.xlsx[Blad2]` -> `hb.xlsx`."""
+    return name.rsplit("[", 1)[0] if name.endswith("]") else name
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(f"{target.name}{TMP}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def remove_stale(folder: Path) -> None:
+    """Temporary files of processes that no longer run (killed while writing the cache)."""
+    for path in folder.glob(f"*{TMP}*"):
+        pid = path.name.rsplit(TMP, 1)[1].split("-", 1)[0]
+        if pid.isdigit() and not running(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _write(folder: Path, name: str, frame) -> tuple[dict, dict | None]:
+    """The frame as Arrow IPC, its Categorical columns as codes with a dictionary of the
+    values the rows use; each file's name and stat."""
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    codes = [c for c, dtype in schema.items() if dtype == pl.Categorical]
+    dictionary = None
+    if codes:
+        ids = lazy.select([pl.col(c).to_physical().drop_nulls().unique().implode()
+                           for c in codes]).collect()
+        dictionary = pl.concat([_dictionary(c, ids[c][0]) for c in codes])
+        lazy = lazy.with_columns([pl.col(c).to_physical() for c in codes])
+    rows = _write_file(folder / f"{name}.arrow", lazy, isinstance(frame, pl.LazyFrame))
+    if dictionary is not None:
+        dictionary = _write_file(folder / f"{name}.ordbok.arrow", dictionary.lazy(), False)
+    return rows, dictionary
+
+
+def _dictionary(column: str, ids: pl.Series) -> pl.DataFrame:
+    ids = ids.cast(pl.UInt32)
+    return pl.DataFrame({"kolumn": pl.Series([column] * ids.len(), dtype=pl.String),
+                         "id": ids, "text": ids.cat.to(pl.Categorical).cast(pl.String)})
+
+
+def _write_file(target: Path, lazy: pl.LazyFrame, streaming: bool) -> dict:
+    temporary = _temporary(target)
+    try:
+        if streaming:  # a spilled source: never whole in memory
+            lazy.sink_ipc(temporary, compression="uncompressed")
+        else:
+            lazy.collect().write_ipc(temporary, compression="uncompressed")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return {"namn": target.name} | _stat(target.stat())
+
+
+def _read(folder: Path, rows: dict, dictionary: dict | None, schema: dict | None
+          ) -> pl.DataFrame:
+    frame = _read_file(folder, rows)
+    if dictionary is not None:
+        words = _read_file(folder, dictionary)
+        frame = frame.with_columns([_decoded(frame[c], words.filter(pl.col("kolumn") == c))
+                                    for c in words["kolumn"].unique(maintain_order=True)])
+    if schema is not None and dict(frame.schema) != schema:
+        raise ValueError("fel kolumner")
+    return frame
+
+
+def _read_file(folder: Path, recorded: dict) -> pl.DataFrame:
+    path = folder / recorded["namn"]
+    if not _same_stat(recorded, _stat(path.stat())):
+        raise ValueError("filen har ändrats")
+    return pl.read_ipc(path)
+
+
+def _decoded(codes: pl.Series, words: pl.DataFrame) -> pl.Series:
+    """Codes of the writing process -> this process's Categorical, by a gather (a code the
+    dictionary lacks fails the read: the entry is rebuilt)."""
+    old = words["id"].to_numpy()
+    # held until the gather is done: a category no Series holds may be let go by Polars
+    values = words["text"].cast(pl.Categorical)
+    new = values.to_physical().to_numpy()
+    remap = np.zeros(int(old.max()) + 1 if old.size else 0, dtype=np.uint32)
+    remap[old] = new
+    missing = codes.null_count() > 0
+    found = codes.fill_null(int(old[0]) if old.size else 0).to_numpy() if missing else \
+        codes.to_numpy()
+    series = pl.Series(codes.name, remap[found]).cat.to(pl.Categorical)
+    if missing:
+        series = pl.select(pl.when(pl.lit(codes.is_null())).then(None).otherwise(series)
+                           ).to_series().alias(codes.name)
+    del values
+    return series
