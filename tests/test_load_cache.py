@@ -223,3 +223,18 @@ def test_a_killed_write_leaves_nothing_trusted(tmp_path):
     assert reused(run(project)) == set(SOURCES) - {"aktivitet"}
     assert not stale.exists()
     assert reused(run(project)) == set(SOURCES)
+
+
+def test_a_source_read_in_pieces_is_kept_and_reused(tmp_path, monkeypatch, stored):
+    """A big export is spilled while read (spill.py): the cache streams it from the spill,
+    and the reused run writes the outputs of a run that read everything whole."""
+    import kpb.load.csvpieces as csvpieces
+
+    project, full = copy(tmp_path, "project"), copy(tmp_path, "full")
+    run(full)
+    monkeypatch.setattr(csvpieces, "PIECE_BYTES", 16_000)
+    run(project)
+    stored.clear()
+    assert reused(run(project)) == set(SOURCES)
+    assert stored == []
+    assert outputs(project) == outputs(full)

@@ -38,7 +38,6 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -276,28 +275,34 @@ def remove_stale(folder: Path) -> None:
 
 
 def _write(folder: Path, name: str, frame) -> tuple[dict, dict | None]:
-    """The frame as Arrow IPC, its Categorical columns as codes with a dictionary of the
-    values the rows use; each file's name and stat."""
+    """The frame as Arrow IPC, each Categorical column as codes 0, 1, ... into the list of the
+    values its rows use (`<name>.ordbok.arrow`, in code order); each file's name and stat."""
     lazy = frame.lazy()
     schema = lazy.collect_schema()
     codes = [c for c, dtype in schema.items() if dtype == pl.Categorical]
     dictionary = None
     if codes:
-        ids = lazy.select([pl.col(c).to_physical().drop_nulls().unique().implode()
-                           for c in codes]).collect()
-        dictionary = pl.concat([_dictionary(c, ids[c][0]) for c in codes])
-        lazy = lazy.with_columns([pl.col(c).to_physical() for c in codes])
+        used = lazy.select([pl.col(c).to_physical().drop_nulls().unique().implode()
+                            for c in codes]).collect()
+        local, words = {}, []
+        for column in codes:
+            ids = used[column][0].cast(pl.UInt32).sort()
+            # this process's code -> its place in the list (a Series indexed by code)
+            local[column] = pl.zeros(int(ids.max()) + 1 if ids.len() else 0, pl.UInt32,
+                                     eager=True).scatter(ids, pl.int_range(ids.len(), eager=True,
+                                                                           dtype=pl.UInt32))
+            words.append(pl.DataFrame({
+                "kolumn": pl.Series([column] * ids.len(), dtype=pl.String),
+                "text": ids.cat.to(pl.Categorical).cast(pl.String)}))
+        dictionary = pl.concat(words)
+        lazy = lazy.with_columns([
+            pl.col(c).to_physical().map_batches(local[c].gather, return_dtype=pl.UInt32,
+                                                is_elementwise=True) for c in codes])
     rows = _write_file(folder / f"{name}.arrow", lazy, isinstance(frame, pl.LazyFrame))
     if dictionary is not None:
         dictionary = _write_file(folder / f"{name}.ordbok.arrow", dictionary.lazy(), False)
         dictionary["kolumner"] = codes
     return rows, dictionary
-
-
-def _dictionary(column: str, ids: pl.Series) -> pl.DataFrame:
-    ids = ids.cast(pl.UInt32)
-    return pl.DataFrame({"kolumn": pl.Series([column] * ids.len(), dtype=pl.String),
-                         "id": ids, "text": ids.cat.to(pl.Categorical).cast(pl.String)})
 
 
 def _write_file(target: Path, lazy: pl.LazyFrame, streaming: bool) -> dict:
@@ -339,20 +344,6 @@ def _read_file(folder: Path, recorded: dict) -> pl.DataFrame:
 
 
 def _decoded(codes: pl.Series, words: pl.DataFrame) -> pl.Series:
-    """Codes of the writing process -> this process's Categorical, by a gather (a code the
-    dictionary lacks fails the read: the entry is rebuilt)."""
-    old = words["id"].to_numpy()
-    # held until the gather is done: a category no Series holds may be let go by Polars
-    values = words["text"].cast(pl.Categorical)
-    new = values.to_physical().to_numpy()
-    remap = np.zeros(int(old.max()) + 1 if old.size else 0, dtype=np.uint32)
-    remap[old] = new
-    missing = codes.null_count() > 0
-    found = codes.fill_null(int(old[0]) if old.size else 0).to_numpy() if missing else \
-        codes.to_numpy()
-    series = pl.Series(codes.name, remap[found]).cat.to(pl.Categorical)
-    if missing:
-        series = pl.select(pl.when(pl.lit(codes.is_null())).then(None).otherwise(series)
-                           ).to_series().alias(codes.name)
-    del values
-    return series
+    """Codes into the column's list of values -> this process's Categorical, by a gather (a
+    code outside the list fails the read: the entry is rebuilt)."""
+    return words["text"].cast(pl.Categorical).gather(codes).alias(codes.name)

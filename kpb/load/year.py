@@ -128,7 +128,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
                                        spill, reused)
         fingerprints = {source: reused[source].fingerprint if reused[source] is not None
                         else cache.keep(source, listings[source],
-                                        [_Listed.of(t).record() for t in listed[source]],
+                                        [_record(t) for t in listed[source]],
                                         found[source], getattr(loaded, source),
                                         attributes.get(source))
                         for source in SOURCES}
@@ -142,6 +142,11 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         raise
     finally:
         person_id.cache_clear()  # no table of personnummer outlives the load
+
+
+def _record(table) -> dict:
+    """What the cache keeps of a file for inlast_fil (a _Listed, or a big file's PiecedCsv)."""
+    return {name: getattr(table, name) for name in _Listed.__dataclass_fields__}
 
 
 def _reused_text(source: str, files: int) -> str:
@@ -184,16 +189,9 @@ class _Listed:
     separator: str
     decimal: str
 
-    def record(self) -> dict:
-        """What the cache keeps of the file (cache.py)."""
-        return {"file": self.file, "sha256": self.sha256, "height": self.height,
-                "kodning": self.kodning, "separator": self.separator, "decimal": self.decimal}
-
     @staticmethod
     def of(table):
         """A big file's facts are known once it is read: it is kept as it is."""
-        if isinstance(table, _Listed):
-            return table
         if isinstance(table, PiecedCsv):
             return table
         return _Listed(table.file, table.sha256, table.height, table.kodning, table.separator,
