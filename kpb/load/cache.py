@@ -7,8 +7,9 @@ from) with a JSON record of what it was loaded from, and the next load reuses it
 *fingerprint* is unchanged:
 
 - every entry of the source folder: its name, and for a file its SHA-256. A file whose size,
-  mtime_ns and inode are those recorded is taken to be unchanged; when they differ it is
-  hashed, and only a different SHA-256 reloads the source (a `touch` or a copied project
+  mtime_ns and inode are those recorded is taken to be unchanged (unless it was changed
+  within two seconds before that stat: then it is hashed, as git does); when they differ it
+  is hashed, and only a different SHA-256 reloads the source (a `touch` or a copied project
   costs one hash, not a load);
 - the key's fingerprint (key_fingerprint.py): another key gives other pseudonyms;
 - the kpb.toml settings that read the source (`[kalla.<source>]`, `[pseudonym]`, `[sie]`);
@@ -34,6 +35,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ from kpb.project import Project
 FORMAT = 1  # raised whenever what the cache holds or how changes
 TMP = ".tmp-"  # <name>.tmp-<pid>-<random>: a file being written
 CHUNK = 1 << 24
+SETTLED_NS = 2 * 10**9  # a file changed this close to its stat is hashed the next time
 
 
 @dataclass
@@ -110,7 +113,7 @@ class SourceCache:
                 if skipped(path.name):
                     entry["art"] = "hoppas över"
                 elif stat.S_ISREG(found.st_mode):
-                    entry |= _stat(found)
+                    entry |= _stat(found) | {"sedd_ns": time.time_ns()}
                 else:
                     entry["art"] = "ingen fil"
             entries.append(entry)
@@ -142,7 +145,7 @@ class SourceCache:
             before = known.get(entry["namn"])
             if before is None or "sha256" not in before or before["size"] != entry["size"]:
                 return None  # a new file, or another size: another content
-            if _same_stat(before, entry):
+            if _same_stat(before, entry) and _settled(before):
                 entry["sha256"] = before["sha256"]
             else:
                 entry["sha256"] = file_sha256(folder / entry["namn"])
@@ -251,6 +254,14 @@ def file_sha256(path: Path) -> str:
 
 def _stat(found: os.stat_result) -> dict:
     return {"size": found.st_size, "mtime_ns": found.st_mtime_ns, "ino": found.st_ino}
+
+
+def _settled(recorded: dict) -> bool:
+    """The file's mtime was well before its stat was taken. A file written in the same tick
+    of the file system's clock as the stat (a few milliseconds) could be written again in
+    that tick with the same size and mtime: such a file is hashed, as git does with
+    "racily clean" files."""
+    return recorded["mtime_ns"] < recorded.get("sedd_ns", 0) - SETTLED_NS
 
 
 def _same_stat(recorded: dict, now: dict) -> bool:
