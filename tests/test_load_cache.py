@@ -237,9 +237,13 @@ def test_a_source_read_in_pieces_is_kept_and_reused(tmp_path, monkeypatch, store
     monkeypatch.setattr(csvpieces, "PIECE_BYTES", 16_000)
     run(project)
     stored.clear()
-    assert reused(run(project)) == set(SOURCES)
+    assert reused(run(project)) == set(SOURCES)  # scanned lazily, as when it was spilled
     assert stored == []
     assert outputs(project) == outputs(full)
+    (project / "kpb.duckdb").unlink()  # the reused rows must be stored again: streamed
+    assert reused(run(project)) == set(SOURCES)
+    assert outputs(project) == outputs(full)
+    assert not (project / ".kpb-tmp").exists()
 
 
 def test_a_file_changed_in_the_tick_of_its_stat_is_hashed(tmp_path):

@@ -47,7 +47,7 @@ from kpb import __version__
 from kpb.errors import Problem, Severity
 from kpb.load import schemas
 from kpb.load.folder import skipped
-from kpb.load.spill import running
+from kpb.load.spill import Spill, running
 from kpb.project import Project
 
 FORMAT = 1  # raised whenever what the cache holds or how changes
@@ -80,6 +80,7 @@ class SourceCache:
         self.project, self.year, self.key = project, year, key_fingerprint
         self.folder = project.cache_dir / str(year)
         self.enabled = reuse
+        self.spill: Spill | None = None  # links to the files of a source scanned lazily
 
     # -- fingerprints ------------------------------------------------------------------------
 
@@ -172,13 +173,38 @@ class SourceCache:
 
     def _data(self, source: str, record: dict):
         data = record["data"]
-        rows = _read(self.folder, data["rader"], data.get("ordbok"), schemas.TABLES[source])
-        if rows.height != record["hojd"]:
-            raise ValueError("fel antal rader")
+        if data.get("lat"):  # spilled when loaded: too many rows to hold, scanned as then
+            rows = self._scan(data["rader"], data.get("ordbok"), schemas.TABLES[source])
+        else:
+            rows = _read(self.folder, data["rader"], data.get("ordbok"), schemas.TABLES[source])
+            if rows.height != record["hojd"]:
+                raise ValueError("fel antal rader")
         attributes = None
         if data.get("personer") is not None:
             attributes = _read(self.folder, data["personer"], None, None)
         return rows, attributes
+
+    def _scan(self, rows: dict, dictionary: dict | None, schema: dict) -> pl.LazyFrame:
+        """A lazy scan of a hard link to the rows' file in the run's own temporary folder:
+        the file scanned is the one checked, whatever another run writes into the cache
+        meanwhile (the link keeps it; the folder goes when the command ends)."""
+        path = self.folder / rows["namn"]
+        if not _same_stat(rows, _stat(path.stat())):
+            raise ValueError("filen har ändrats")
+        if self.spill is None:
+            self.spill = Spill(self.project)
+        link = self.spill.folder / f"cache-{rows['namn']}"
+        os.link(path, link)
+        lazy = pl.scan_ipc(link)
+        if dictionary is not None:
+            words = _read_file(self.folder, dictionary)
+            lazy = lazy.with_columns([
+                pl.col(c).map_batches(_Decoder(words.filter(pl.col("kolumn") == c)),
+                                      return_dtype=pl.Categorical, is_elementwise=True)
+                for c in dictionary["kolumner"]])
+        if dict(lazy.collect_schema()) != schema:
+            raise ValueError("fel kolumner")
+        return lazy
 
     # -- after the load ----------------------------------------------------------------------
 
@@ -213,6 +239,7 @@ class SourceCache:
         (self.folder / f"{source}.json").unlink(missing_ok=True)
         data = {"rader": None, "ordbok": None, "personer": None}
         data["rader"], data["ordbok"] = _write(self.folder, source, rows)
+        data["lat"] = isinstance(rows, pl.LazyFrame)
         height = (rows.select(pl.len()).collect().item() if isinstance(rows, pl.LazyFrame)
                   else rows.height)
         if attributes is not None:
@@ -352,6 +379,17 @@ def _read_file(folder: Path, recorded: dict) -> pl.DataFrame:
         raise ValueError("filen har ändrats")
     with pa.memory_map(str(path)) as mapped:
         return pl.from_arrow(pa.ipc.open_file(mapped).read_all())
+
+
+class _Decoder:
+    """_decoded for the batches of a lazy scan; it holds the Categorical values it gathers
+    from (Polars may let go of a category no Series holds)."""
+
+    def __init__(self, words: pl.DataFrame):
+        self.values = words["text"].cast(pl.Categorical)
+
+    def __call__(self, codes: pl.Series) -> pl.Series:
+        return self.values.gather(codes).alias(codes.name)
 
 
 def _decoded(codes: pl.Series, words: pl.DataFrame) -> pl.Series:

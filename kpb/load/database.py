@@ -19,6 +19,7 @@ import polars as pl
 from kpb.load import schemas
 from kpb.load.year import Loaded
 from kpb.load.key_fingerprint import store_fingerprint
+from kpb.load.spill import Spill
 from kpb.project import Project
 from kpb.sqlfiles import sql
 
@@ -36,7 +37,7 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
                 avtryck = loaded.fingerprints.get(table)
                 if avtryck is not None and stored.get(table) == avtryck:
                     continue  # kpb.duckdb holds these very rows already
-                _replace_year(con, table, year, frame, loaded.spilled(table))
+                _replace_year(con, table, year, frame, loaded.spilled(table), project)
                 con.execute(sql("load/delete_fingerprint"), [year, table]).fetchall()
                 if avtryck is not None:
                     con.execute(sql("load/insert_fingerprint"), [year, table, avtryck]
@@ -52,8 +53,20 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
             raise
 
 
-def _replace_year(con, table: str, year: int, frame: pl.DataFrame, spilled: list) -> None:
+def _replace_year(con, table: str, year: int, frame: pl.DataFrame, spilled: list,
+                  project: Project) -> None:
     con.execute(sql("load/delete_year").format(table=table), [year]).fetchall()
+    if isinstance(frame, pl.LazyFrame) and not spilled:
+        # reused from the cache, too many rows to hold: streamed to Parquet for DuckDB
+        holder = Spill(project)
+        try:
+            path = holder.folder / f"{table}.parquet"
+            schemas.conform(frame, schemas.TABLES[table]).sink_parquet(path,
+                                                                       compression="snappy")
+            con.execute(sql("load/insert_parquet").format(table=table), [[str(path)]]).fetchall()
+        finally:
+            holder.close()
+        return
     if spilled:  # DuckDB reads the pieces' Parquet files itself, out of core
         con.execute(sql("load/insert_parquet").format(table=table),
                     [[str(path) for path in spilled]]).fetchall()

@@ -101,8 +101,8 @@ def load_year(project: Project, year: int, progress: Progress = silent,
             progress(_reused_text(source, reused[source].files))
     if fresh:
         progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
-    spill = (Spill(project) if any(isinstance(t, PiecedCsv) for source in SPILLED
-                                        for t in texts[source]) else None)
+    spill = cache.spill or (Spill(project) if any(isinstance(t, PiecedCsv) for source in SPILLED
+                                                   for t in texts[source]) else None)
     listed = {source: [_Listed.of(t) for t in tables] for source, tables in texts.items()}
     try:
         typed = _Typing(project, ctx, spill, problems, progress)
