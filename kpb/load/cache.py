@@ -37,6 +37,7 @@ import os
 import stat
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,7 @@ from kpb.load.folder import skipped
 from kpb.load.spill import Spill, running
 from kpb.project import Project
 
+WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpb-cache")
 FORMAT = 1  # raised whenever what the cache holds or how changes
 TMP = ".tmp-"  # <name>.tmp-<pid>-<random>: a file being written
 CHUNK = 1 << 24
@@ -81,6 +83,7 @@ class SourceCache:
         self.folder = project.cache_dir / str(year)
         self.enabled = reuse
         self.spill: Spill | None = None  # links to the files of a source scanned lazily
+        self.writing: list[Future] = []
 
     # -- fingerprints ------------------------------------------------------------------------
 
@@ -210,18 +213,29 @@ class SourceCache:
 
     def keep(self, source: str, listing: Listing | None, listed: list[dict],
              warnings: list[Problem], rows, attributes: pl.DataFrame | None) -> str | None:
-        """Write the source's entry; its fingerprint, or None when it could not be kept
-        (a folder that changed while it was read, a full disk: the next load reads it)."""
+        """The source's fingerprint, its entry written by a thread beside the rest of the run
+        (`Loaded.close` waits for it); None when it cannot be kept (a folder that could not
+        be listed). A write that fails (a full disk) leaves no entry: the next load reads the
+        source."""
         if listing is None:
             return None
         try:
-            return self._keep(source, listing, listed, warnings, rows, attributes)
+            fingerprint = self._fingerprint_of(source, listing, listed)
         except OSError:
             return None
+        self.writing.append(WRITER.submit(self._keep, source, fingerprint, listing, listed,
+                                          warnings, rows, attributes))
+        return fingerprint
 
-    def _keep(self, source, listing, listed, warnings, rows, attributes) -> str:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        remove_stale(self.folder)
+    def written(self) -> None:
+        """Wait for the entries being written (their failures only cost the next run a load)."""
+        while self.writing:
+            try:
+                self.writing.pop(0).result()
+            except Exception:  # noqa: BLE001 - the cache is never needed to be right
+                pass
+
+    def _fingerprint_of(self, source, listing, listed) -> str:
         folder = self.project.data_dir(self.year, source)
         read = {_whole_file(t["file"]): t["sha256"] for t in listed}
         files = []
@@ -234,7 +248,11 @@ class SourceCache:
             digest = read.get(self.project.relative(folder / entry["namn"]))
             entry["sha256"] = digest or file_sha256(folder / entry["namn"])
             files.append([entry["namn"], entry["sha256"]])
-        fingerprint = self.fingerprint(source, files)
+        return self.fingerprint(source, files)
+
+    def _keep(self, source, fingerprint, listing, listed, warnings, rows, attributes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.folder)
         # the JSON goes first: an older data file beside the new JSON has another stat
         (self.folder / f"{source}.json").unlink(missing_ok=True)
         data = {"rader": None, "ordbok": None, "personer": None}
@@ -250,7 +268,6 @@ class SourceCache:
                                  "meddelande": p.message, "allvar": p.severity.value,
                                  "art": p.kind} for p in warnings]}
         self._write_json(source, record)
-        return fingerprint
 
     def _write_json(self, source: str, record: dict) -> None:
         target = self.folder / f"{source}.json"

@@ -55,6 +55,7 @@ class Loaded:
     # whose rows kpb.duckdb already holds
     fingerprints: dict[str, str] = field(default_factory=dict)
     reused: dict[str, int] = field(default_factory=dict)  # source -> files, from the cache
+    cache: SourceCache | None = None  # writing the fresh sources' entries beside the run
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Table name in kpb.duckdb -> frame."""
@@ -67,7 +68,10 @@ class Loaded:
         return self.spill.files.get(table, []) if self.spill is not None else []
 
     def close(self) -> None:
-        """Remove the spilled files (the caller is done with the lazy tables)."""
+        """Wait for the cache's entries (they read the tables, spilled ones too), then remove
+        the spilled files (the caller is done with the lazy tables)."""
+        if self.cache is not None:
+            self.cache.written()
         if self.spill is not None:
             self.spill.close()
 
@@ -135,8 +139,9 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         return replace(loaded, nyckelavtryck=fingerprint(key),
                        fingerprints=_table_fingerprints(fingerprints),
                        reused={source: entry.files for source, entry in reused.items()
-                               if entry is not None})
+                               if entry is not None}, cache=cache)
     except BaseException:
+        cache.written()
         if spill is not None:
             spill.close()
         raise
