@@ -21,7 +21,9 @@ kpb.duckdb holds: typed rows with pseudonyms, never a personnummer (the raw expo
 never reach it: a Categorical column is written as codes with the dictionary of the values
 its rows use).
 
-A killed run leaves the cache consistent: each file is written under a temporary name and
+The entries are written by one thread beside the rest of the run (`keep` returns the
+fingerprint at once; `Loaded.close` waits for the writes). A killed run leaves the cache
+consistent: each file is written under a temporary name and
 renamed, the JSON last, and the JSON records the size, mtime_ns and inode of each data file
 it belongs to. A data file that is missing, was changed or replaced (another stat), or
 cannot be read back to the source's schema and height makes the entry be ignored and
