@@ -355,7 +355,8 @@ def _write(folder: Path, name: str, frame) -> tuple[dict, dict | None]:
         lazy = lazy.with_columns([
             pl.col(c).to_physical().map_batches(local[c].gather, return_dtype=pl.UInt32,
                                                 is_elementwise=True) for c in codes])
-    rows = _write_file(folder / f"{name}.arrow", lazy, isinstance(frame, pl.LazyFrame))
+    # streamed, eager or not: the codes of a morsel at a time, never a second copy of the rows
+    rows = _write_file(folder / f"{name}.arrow", lazy, True)
     if dictionary is not None:
         dictionary = _write_file(folder / f"{name}.ordbok.arrow", dictionary.lazy(), False)
         dictionary["kolumner"] = codes
