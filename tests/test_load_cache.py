@@ -264,3 +264,16 @@ def test_a_file_changed_in_the_tick_of_its_stat_is_hashed(tmp_path):
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_ino == before.st_ino and path.stat().st_size == before.st_size
     assert reused(run(project)) == set(SOURCES) - {"direkt"}
+
+
+def test_a_source_beside_a_file_named_with_a_personnummer_is_not_kept(tmp_path):
+    """A skipped file's name is no export's: nothing checks it, so the cache keeps nothing of
+    a folder holding one (the name would be in its record)."""
+    project = copy(tmp_path, "project")
+    (project / "data" / "2024" / "direkt" / ".kopia 080477-1822.csv").write_text("x")
+    run(project)
+    assert not (project / ".kpb-cache" / "2024" / "direkt.json").exists()
+    held = b"".join(path.read_bytes() for path in (project / ".kpb-cache").rglob("*")
+                    if path.is_file())
+    assert b"080477" not in held
+    assert reused(run(project)) == set(SOURCES) - {"direkt"}
