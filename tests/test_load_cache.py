@@ -271,7 +271,8 @@ def test_a_source_beside_a_file_named_with_a_personnummer_is_not_kept(tmp_path):
     a folder holding one (the name would be in its record)."""
     project = copy(tmp_path, "project")
     (project / "data" / "2024" / "direkt" / ".kopia 080477-1822.csv").write_text("x")
-    run(project)
+    output = run(project)
+    assert ".kopia 080477-****.csv: varning: dold fil" in output and "1822" not in output
     assert not (project / ".kpb-cache" / "2024" / "direkt.json").exists()
     held = b"".join(path.read_bytes() for path in (project / ".kpb-cache").rglob("*")
                     if path.is_file())
