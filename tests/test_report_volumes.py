@@ -21,7 +21,8 @@ import pytest
 from builders import TEST_KEY
 from click.testing import CliRunner
 
-from kpb.analyse.compare import compare, read_year, unit_cost_line
+from kpb.analyse.compare import compare, read_year
+from kpb.text.comparison import unit_cost_line
 from kpb.cli import main
 
 EXEMPEL = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
