@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
-from builders import TEST_KEY
+from builders import TEST_KEY, copy_fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 DATA = "data/2024"
@@ -24,8 +24,7 @@ DATA = "data/2024"
 @pytest.fixture
 def exempel(tmp_path) -> Path:
     target = tmp_path / "exempelkommun"
-    shutil.copytree(FIXTURES / "exempelkommun", target,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", target)
     return target
 
 

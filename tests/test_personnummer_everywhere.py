@@ -2,7 +2,6 @@
 texts and Kolada files are scanned like the exports' columns, and the forms with a space, an
 en or em dash or " - " inside are found and masked like the plain ones."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,15 @@ from click.testing import CliRunner
 from kpb.cli import main
 from kpb.load.personnummer import mask_within
 
+from builders import copy_fixture
+
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 NUMBER = "19121212-1212"  # Tolvan Tolvansson, Skatteverket's test number: valid
 
 
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "exempelkommun"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     return root
 
 
