@@ -12,6 +12,8 @@ says how it was computed.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -45,7 +47,24 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
         utforare = {p.namn: ", ".join(p.utforare) for p in rules.pools}
         regi = {p.namn: f"{p.regi} regi" for p in rules.pools if getattr(p, "regi", "")}
     return ReportData(year, kommun, frames, invanare, names, utforare, regi, reporting,
-                      population, tuple(getattr(rules, "ytterfall", ())))
+                      population, tuple(getattr(rules, "ytterfall", ())),
+                      outputs_written(output_dir))
+
+
+def outputs_written(output_dir: Path) -> dt.datetime | None:
+    """When the year's outputs were written: manifest.json's `skapad` (ISO time) when it has
+    one, else the file's modification time, to the second in UTC. The workbook's creation
+    time, so the same outputs give the same workbook, byte for byte."""
+    manifest = output_dir / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        stamp = json.loads(manifest.read_text(encoding="utf-8")).get("skapad")
+        if stamp:
+            return dt.datetime.fromisoformat(str(stamp))
+    except (ValueError, AttributeError):
+        pass
+    return dt.datetime.fromtimestamp(int(manifest.stat().st_mtime), dt.timezone.utc)
 
 
 def tables(data: ReportData) -> list[Table]:
