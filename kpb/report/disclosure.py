@@ -69,8 +69,15 @@ def _safe(protected: list[int], counts: list[int]) -> bool:
     return len(protected) >= 2 and residual >= len(protected) + 1
 
 
+INTERNAL_NOTE = ("Visas bara i den interna rapporten: en rad här är en person. Den publicerade "
+                 "versionen har inga rader.")
+
+
 def publish(table):
-    """The table as published: protected rows' person columns nulled, marked in PROTECTED."""
+    """The table as published: protected rows' person columns nulled, marked in PROTECTED;
+    a table of single persons (Table.internal) without rows."""
+    if getattr(table, "internal", False):
+        return replace(table, frame=table.frame.head(0), notes=(INTERNAL_NOTE,), chart=None)
     spec = table.disclosure
     if spec is None:
         return table

@@ -30,7 +30,7 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.86em; max-width
 th, td { padding: 0.25em 0.45em; border-bottom: 1px solid #ddd; vertical-align: top; }
 th { background: #DCE6F1; text-align: left; font-weight: 600; overflow-wrap: break-word;
      hyphens: auto; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
 td.tal { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;
          overflow-wrap: normal; }
 tr.summa td { font-weight: bold; border-top: 1.5px solid #555; }

@@ -22,6 +22,12 @@ UNIT_LABELS = {"timmar": "timmar", "dygn": "dygn", "manader": "månader", "antal
                "kronor": "kronor"}
 PRICE_LABELS = {"timmar": "kr/timme", "dygn": "kr/dygn", "manader": "kr/månad",
                 "antal": "kr/st", "kronor": "kr per fakturerad krona"}
+# The verksamhetsområden as people name them (the rules give each insats an område code);
+# IFO is individ- och familjeomsorg as a whole.
+AREA_NAMES = {"ÄO": "Äldreomsorg", "LSS": "LSS och socialpsykiatri", "BUF": "Barn och unga",
+              "VUX": "Vuxna, missbruk", "EB": "Ekonomiskt bistånd", "AMI": "Arbetsmarknad",
+              "IFO": "Individ- och familjeomsorg (IFO)"}
+IFO = ("BUF", "VUX", "EB", "AMI")
 READ = ("brukare", "brukare_insats", "insats", "pool", "fordelning", "avstamning")
 # A frame column marking subtotal and total rows: the number of rows directly above that the
 # row sums (a subtotal row inside that range is left out, as Excel's SUBTOTAL does); null on
@@ -106,6 +112,11 @@ def money_ratio(numerator: str, denominator: str) -> pl.Expr:
 def insats_names(data: ReportData, column: str = "insats") -> pl.Expr:
     return pl.col(column).replace_strict(data.insats_names, default=pl.col(column),
                                          return_dtype=pl.Utf8)
+
+
+def area_names(code: pl.Expr) -> pl.Expr:
+    """The område's name for its code (codes kpb does not know stay as they are)."""
+    return code.replace_strict(AREA_NAMES, default=code, return_dtype=pl.Utf8)
 
 
 def gini(brukare: pl.DataFrame) -> float | None:

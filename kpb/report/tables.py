@@ -22,9 +22,14 @@ from kpb.errors import KpbError, error
 from kpb.report.cost_tables import (avstamning, gemensamma, insatser, kostnad_per_insats, pooler,
                                     sammanfattning)
 from kpb.report.effect_sheets import EFFECT_TABLES, effect_frames
-from kpb.report.person_tables import (brukare, fordelning, fordelningskurva, per_invanare,
-                                      ytterfall)
+from kpb.report.outliers import insatskombinationer, ytterfall, ytterfall_lista
+from kpb.report.person_tables import brukare, fordelning, fordelningskurva, per_invanare
+from kpb.report.reconciliation import kostnadsbas
 from kpb.report.table_model import READ, Chart, Column, ReportData, Table
+
+# Read when present: each ledger row with its pool (the reconciliation per file, konto class
+# and ansvar; konto and ansvar when the outputs carry them)
+OPTIONAL = ("ledger_pool",)
 
 __all__ = ["Chart", "Column", "ReportData", "TABLES", "Table", "fordelning", "fordelningskurva",
            "read_outputs", "tables"]
@@ -40,6 +45,8 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
                                          f"inga resultat för {year}: kör `kpb compute {year}` "
                                          "först")])
     frames = {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in READ}
+    frames |= {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in OPTIONAL
+               if (output_dir / f"{name}.parquet").is_file()}
     frames |= effect_frames(output_dir, year)  # households, outcomes, comparisons (optional)
     names, utforare, regi = {}, {}, {}
     if rules is not None:
@@ -75,4 +82,5 @@ def tables(data: ReportData) -> list[Table]:
 # The report's sheets in order: the KPB's own, then the effect sheets (households, outcomes,
 # comparisons), each present when the year has it.
 TABLES = [sammanfattning, kostnad_per_insats, insatser, brukare, per_invanare, fordelning,
-          fordelningskurva, ytterfall, pooler, gemensamma, avstamning, *EFFECT_TABLES]
+          fordelningskurva, ytterfall, ytterfall_lista, insatskombinationer, pooler, gemensamma, avstamning, kostnadsbas,
+          *EFFECT_TABLES]
