@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.report.disclosure import Disclosure
-from kpb.report.table_model import Column, ReportData, Table
+from kpb.report.table_model import AREA_NAMES, Column, ReportData, Table, insats_names
 
 TOP_HOUSEHOLDS = 20
 YEAR_OUTPUTS = ("hushall", "utfall_insats", "kolada")
@@ -28,6 +28,9 @@ def effect_frames(output_dir: Path, year: int) -> dict[str, pl.DataFrame]:
         f"jamfor_[0-9][0-9][0-9][0-9]_{year}/jamfor_styckkostnad.parquet"))
     if comparisons:
         frames["jamfor_styckkostnad"] = pl.read_parquet(comparisons[-1])
+        per_area = comparisons[-1].parent / "jamfor_omrade.parquet"
+        if per_area.is_file():  # the change per område on the first page (kpb.report.areas)
+            frames["jamfor_omrade"] = pl.read_parquet(per_area)
     return frames
 
 
@@ -110,9 +113,10 @@ def jamforelse(data: ReportData) -> Table | None:
     if frame is None:
         return None
     fran = int(frame["ar_fran"][0])
+    frame = frame.with_columns(namn=insats_names(data))
     return Table(
         "jamforelse", "Jämförelse", f"Styckkostnad {fran} och {data.year}", frame,
-        (Column("insats", "Insats"),
+        (Column("namn", "Insats"), Column("insats", "Kod"),
          Column("styckkostnad_fran", f"Styckkostnad {fran}", "kr_ore"),
          Column("styckkostnad_fran_fast", f"{fran} i {data.year} års priser", "kr_ore"),
          Column("styckkostnad_till", f"Styckkostnad {data.year}", "kr_ore"),
@@ -127,15 +131,35 @@ def kolada(data: ReportData) -> Table | None:
     frame = _present(data, "kolada")
     if frame is None:
         return None
+    frame = frame.with_columns(namn=_kolada_names(data))
     return Table(
         "kolada", "Jämförelsekommuner", f"Kolada-värden bredvid kpb:s nyckeltal {data.year}",
         frame,
-        (Column("kpi", "Kolada-id"), Column("nyckeltal", "Nyckeltal i kpb"),
-         Column("kommun", "Kommun"), Column("kpb_varde", "kpb:s värde", "tal"),
+        (Column("kpi", "Kolada-id"), Column("nyckeltal", "Kod"),
+         Column("namn", "Nyckeltal"), Column("kommun", "Kommun"),
+         Column("kpb_varde", "kpb:s värde", "tal"),
          Column("kolada_varde", "Kolada-värde", "tal")),
         ("Kolada-värdena kommer ur kolada/*.csv; andelar i procent som Kolada anger dem. "
          "Kolada bygger på räkenskapssammandraget, så skillnader mot kpb:s egna värden är "
          "väntade och värda att förklara.",))
+
+
+KOLADA_MEASURES = {"kostnad_per_invanare": "Kostnad per invånare",
+                   "kostnad_per_brukare": "Kostnad per brukare", "styckkostnad": "Styckkostnad",
+                   "andel_avslut_arbete_eller_studier": "Andel avslut till arbete eller studier",
+                   "andel_hushall_langvarigt_bistand": "Andel hushåll med långvarigt bistånd"}
+
+
+def _kolada_names(data: ReportData) -> pl.Expr:
+    """"kostnad_per_invanare:AMI" as "Kostnad per invånare, Arbetsmarknad" (insatser by
+    their names in the rules, områden by theirs)."""
+    parts = pl.col("nyckeltal").str.split_exact(":", 1)
+    measure, subject = parts.struct.field("field_0"), parts.struct.field("field_1")
+    names = {**AREA_NAMES, **data.insats_names}
+    named = subject.replace_strict(names, default=subject, return_dtype=pl.Utf8)
+    label = measure.replace_strict(KOLADA_MEASURES, default=measure, return_dtype=pl.Utf8)
+    return (pl.when(subject.is_null() | (subject == "")).then(label)
+            .otherwise(pl.concat_str(label, pl.lit(", "), named)))
 
 
 def _share_text(part: int, whole: int) -> str:

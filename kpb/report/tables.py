@@ -21,6 +21,7 @@ import polars as pl
 from kpb.errors import KpbError, error
 from kpb.report.cost_tables import (avstamning, gemensamma, insatser, kostnad_per_insats, pooler,
                                     sammanfattning)
+from kpb.report.areas import omraden
 from kpb.report.effect_sheets import EFFECT_TABLES, effect_frames
 from kpb.report.outliers import insatskombinationer, ytterfall, ytterfall_lista
 from kpb.report.person_tables import brukare, fordelning, fordelningskurva, per_invanare
@@ -81,6 +82,6 @@ def tables(data: ReportData) -> list[Table]:
 
 # The report's sheets in order: the KPB's own, then the effect sheets (households, outcomes,
 # comparisons), each present when the year has it.
-TABLES = [sammanfattning, kostnad_per_insats, insatser, brukare, per_invanare, fordelning,
+TABLES = [omraden, sammanfattning, kostnad_per_insats, insatser, brukare, per_invanare, fordelning,
           fordelningskurva, ytterfall, ytterfall_lista, insatskombinationer, pooler, gemensamma, avstamning, kostnadsbas,
           *EFFECT_TABLES]
