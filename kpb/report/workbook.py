@@ -36,6 +36,7 @@ NUMBER_FORMATS = {
     "tal4": "#,##0.0000",
 }
 MAX_WIDTH = 60
+TEXT_WIDTH = 40  # a longer text wraps in its cell (Excel fits the row's height)
 NOTE_WIDTH = 110  # characters a definition may take before it wraps (landscape A4)
 A4 = 9  # Excel's paper code
 # Without a creation time from the run the workbook still gets a fixed one, so that two runs
@@ -65,13 +66,16 @@ def _naive_utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _formats(workbook) -> dict:
-    formats = {kind: workbook.add_format({"num_format": code})
+    formats = {kind: workbook.add_format({"num_format": code, "valign": "top"})
                for kind, code in NUMBER_FORMATS.items()}
-    formats["text"] = workbook.add_format({})
+    formats["text"] = workbook.add_format({"valign": "top"})
     formats |= {f"{kind}_summa": workbook.add_format({"num_format": code, "bold": True,
-                                                       "top": 1})
+                                                       "top": 1, "valign": "top"})
                 for kind, code in NUMBER_FORMATS.items()}
-    formats["text_summa"] = workbook.add_format({"bold": True, "top": 1})
+    formats["text_summa"] = workbook.add_format({"bold": True, "top": 1, "valign": "top"})
+    formats["text_lang"] = workbook.add_format({"text_wrap": True, "valign": "top"})
+    formats["text_summa_lang"] = workbook.add_format({"bold": True, "top": 1, "text_wrap": True,
+                                                      "valign": "top"})
     formats["protected"] = workbook.add_format({"align": "right", "font_color": "#666666"})
     formats["title"] = workbook.add_format({"bold": True, "font_size": 14})
     formats["note"] = workbook.add_format({"italic": True, "font_color": "#444444",
@@ -92,7 +96,7 @@ def _write_sheet(workbook, formats: dict, table: Table, title: str) -> None:
     hidden = set(table.disclosure.hide) if table.disclosure else set()
     subtotals = (frame[DELSUMMA].to_list() if DELSUMMA in frame.columns
                  else [None] * frame.height)
-    widths = []
+    widths, lines = [], {}  # lines: rows with wrapped text, their height in lines
     for c, column in enumerate(table.columns):
         sheet.write_string(header, c, column.label, formats["header"])
         values = frame[column.name].to_list()
@@ -113,9 +117,12 @@ def _write_sheet(workbook, formats: dict, table: Table, title: str) -> None:
             if kind == "text" or isinstance(value, bool) or not isinstance(
                     value, (int, float, Decimal)):
                 text = str(value)  # dates and other values from `kpb sql` as text
-                sheet.write_string(r, c, text, formats["text_summa" if subtotals[i] is not None
-                                                       else "text"])
-                width = max(width, len(text) + 2)
+                long = "_lang" if len(text) + 2 > TEXT_WIDTH else ""
+                sheet.write_string(r, c, text, formats[("text_summa" if subtotals[i] is not None
+                                                        else "text") + long])
+                width = max(width, min(len(text) + 2, TEXT_WIDTH))
+                if long:
+                    lines[r] = max(lines.get(r, 1), -(-len(text) // (TEXT_WIDTH - 4)))
                 continue
             number = float(value) if isinstance(value, Decimal) else value
             span = subtotals[i]
@@ -131,6 +138,8 @@ def _write_sheet(workbook, formats: dict, table: Table, title: str) -> None:
     label_lines = [-(-len(column.label) // max(int(w) - 2, 1))
                    for column, w in zip(table.columns, widths)]
     sheet.set_row(header, 15 * max(label_lines + [1]))
+    for r, count in lines.items():  # LibreOffice does not fit a wrapped row by itself
+        sheet.set_row(r, 15 * count)
     _write_notes(sheet, formats, table, widths)
     last = header + frame.height
     sheet.freeze_panes(header + 1, 0)
@@ -138,7 +147,8 @@ def _write_sheet(workbook, formats: dict, table: Table, title: str) -> None:
         sheet.autofilter(header, 0, last, len(table.columns) - 1)
     last_row, last_column = last, len(table.columns) - 1
     if table.chart is not None and frame.height:
-        last_row, last_column = _chart(workbook, sheet, table, header, last, widths)
+        last_row, chart_column = _chart(workbook, sheet, table, header, last, widths)
+        last_column = max(last_column, chart_column)
     _page_setup(sheet, table, title, header, last_row, last_column)
 
 
@@ -155,7 +165,7 @@ def _write_notes(sheet, formats: dict, table: Table, widths: list[float]) -> Non
     lines_of = [(text, formats["paragraph"]) for text in table.texts]
     lines_of += [(note, formats["note"]) for note in table.notes]
     for i, (note, style) in enumerate(lines_of, start=1):
-        lines = max(1, -(-int(len(note) * 1.1) // int(span)))
+        lines = max(1, -(-len(note) // int(span)))
         if count > 1:
             sheet.merge_range(i, 0, i, count - 1, note, style)
         else:
