@@ -148,8 +148,11 @@ def insatskombinationer(data: ReportData) -> Table:
         pl.col("kostnad").cast(pl.Float64).median().alias("median"),
         pl.col("kostnad").max().cast(MONEY).alias("storsta"),
         pl.col("antal_insatser").first())
-        .with_columns(rang_antal=pl.col("brukare").rank("ordinal", descending=True),
-                      rang_kostnad=pl.col("kostnad").rank("ordinal", descending=True)))
+        # ranks with ties broken by the combination, so the same data rank the same way
+        .sort("brukare", "kostnad", "insatskombination", descending=[True, True, False])
+        .with_row_index("rang_antal", offset=1)
+        .sort("kostnad", "insatskombination", descending=[True, False])
+        .with_row_index("rang_kostnad", offset=1))
     total = groups["kostnad"].sum()
     frame = (groups.filter((pl.col("rang_antal") <= TOP_COMBINATIONS)
                            | (pl.col("rang_kostnad") <= TOP_COMBINATIONS))
