@@ -15,7 +15,7 @@ from tests.test_cli_compute import copy_project, outputs, run
 SHEETS = ["Verksamhetsområden", "Sammanfattning", "Kostnad per insats", "Insatser", "Brukare",
           "Per invånare", "Fördelning", "Fördelningskurva", "Ytterfall", "Ytterfall, lista",
           "Insatskombinationer", "Pooler", "Gemensamma kostnader", "Avstämning",
-          "Avstämning per konto", "Hushåll", "Utfall arbetsmarknad",
+          "Avstämning per konto", "Hushåll", "Hushåll per storlek", "Utfall arbetsmarknad",
           "Jämförelsekommuner"]  # effect sheets
 
 

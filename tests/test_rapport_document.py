@@ -273,3 +273,41 @@ def test_insatskombinationer(exempel, shown):
     most_common = counted.sort("len", descending=True)["insatskombination"][0]
     assert rows[most_common]["Rang efter antal brukare"] == 1
     assert rows["hemtjanst+larm"]["Insatskombination"] == "Hemtjänst, utförd tid + Trygghetslarm"
+
+
+def test_households_are_published_by_size_band_and_langvarigt(exempel):
+    assert run("rapport", "2024", "--publicera", "--project", str(exempel),
+               "--tyst").exit_code == 0
+    book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024_publicerad.xlsx", data_only=True)
+    assert sheet_rows(book, "Hushåll", "Rang") == []  # one family per row: none published
+    bands = sheet_rows(book, "Hushåll per storlek", "Hushållets storlek")
+    households = outputs(exempel, "hushall")
+    *body, total = bands
+    assert total["Hushållets storlek"] == "Alla hushåll" and total["Hushåll"] == \
+        households.height
+    shown = [r for r in body if r["Hushåll"] != ".."]
+    assert shown and all(r["Hushåll"] >= 3 for r in shown)
+    withheld = [r for r in body if r["Hushåll"] == ".."]
+    assert len(withheld) != 1  # never a single withheld band beside a published total
+    internal = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024.xlsx", data_only=True)
+    complete = sheet_rows(internal, "Hushåll per storlek", "Hushållets storlek")
+    assert sum(r["Hushåll"] for r in complete[:-1]) == households.height
+    long_term = [r for r in complete[:-1] if r["Långvarigt bistånd"] == "ja"]
+    assert sum(r["Hushåll"] for r in long_term) == households["langvarigt_bistand"].sum()
+
+
+def test_the_whole_publication_is_protected_at_once(exempel):
+    """Brukare's rows of one område add up to Ytterfall's brukare of that område: published
+    together, no område has a single withheld row or withheld rows of one person each."""
+    from kpb.report.disclosure import PROTECTED, publish_all
+    from kpb.report.tables import read_outputs, tables
+
+    data = read_outputs(exempel / "ut/2024", 2024, "Exempelkommun", 15000)
+    published = {t.key: t.frame for t in publish_all(tables(data))}
+    internal = {t.key: t.frame for t in tables(data)}
+    rows = published["brukare"].with_columns(antal_internt=internal["brukare"]["antal"])
+    areas = published["ytterfall"]
+    for area in areas.filter(pl.col("brukare").is_not_null())["omrade"].to_list():
+        mine = rows.filter((pl.col("omrade") == area) & pl.col("delsumma").is_null())
+        withheld = mine.filter(pl.col(PROTECTED))["antal_internt"].to_list()
+        assert withheld == [] or (len(withheld) >= 2 and sum(withheld) > len(withheld)), area

@@ -38,10 +38,13 @@ def omraden(data: ReportData) -> Table:
                        for code, members in groups], how="vertical_relaxed")
     frame = frame.with_columns(**{DELSUMMA: _spans(groups)})
     frame = _with_change(data, frame)
-    shown = frame.filter(pl.col("kod") != "Alla")
-    texts = tuple(_text(data, row | {"storsta": _largest(data, rows.filter(
+    shown = frame.filter(pl.col("kod") != "Alla")  # the last row
+    texts = [_text(data, row | {"storsta": _largest(data, rows.filter(
         pl.col("omrade").is_in(dict(groups)[row["kod"]])))})
-        for row in shown.iter_rows(named=True))  # a row per område
+        for row in shown.iter_rows(named=True)]  # a row per område
+    # each row's text beside it, so that a row withheld for publication takes its text along
+    frame = frame.with_columns(text=pl.Series("text", texts + [None] * (frame.height -
+                                                                          len(texts))))
     change = "forandring_fast" in frame.columns
     columns = [Column("namn", "Verksamhetsområde"), Column("kod", "Kod"),
                Column("kostnad", "KPB-kostnad", "kr"), Column("brukare", "Brukare", "antal"),
@@ -76,8 +79,8 @@ def omraden(data: ReportData) -> Table:
                  tuple(columns), tuple(notes),
                  disclosure=Disclosure("brukare", ("kostnad", "brukare", "per_brukare",
                                                      "per_invanare", "storsta_insatser",
-                                                     "andel_ytterfall")),
-                 sums=("kostnad",), texts=texts)
+                                                     "andel_ytterfall", "text")),
+                 sums=("kostnad",), texts=tuple(texts))
 
 
 def _ordered(codes: list[str]) -> list[str]:

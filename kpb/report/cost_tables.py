@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from kpb.report.disclosure import Disclosure
+from kpb.report.disclosure import Disclosure, Margin
 from kpb.report.reconciliation import insats_sum_note, revenue_by_pool, revenue_note
 from kpb.report.table_model import (PRICE_LABELS, UNIT_LABELS, Chart, Column, ReportData, Table,
                                     area_names, gini, insats_names, money_ratio, post_amount,
@@ -145,7 +145,9 @@ def insatser(data: ReportData) -> Table:
          insats_sum_note(data), REPORTING_NOTE), None,
         Disclosure("antal_brukare", ("volym", "kostnad", "styckkostnad", "antal_brukare",
                                      "per_brukare", "rapport_volym", "per_rapportenhet"),
-                   "kostnad", "storsta"))
+                   "kostnad", "storsta",
+                   # an insats' pools sum to its row in Kostnad per insats
+                   margins=(Margin("insats", "kostnad_per_insats", "insats"),)))
 
 
 REPORTING_COLUMNS = (Column("rapport_volym", "Rapportvolym", "volym"),

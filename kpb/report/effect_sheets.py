@@ -13,9 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from kpb.report.disclosure import Disclosure
-from kpb.report.table_model import AREA_NAMES, Column, ReportData, Table, insats_names
+from kpb.report.table_model import (AREA_NAMES, Column, ReportData, Table, insats_names,
+                                    money_ratio, with_total)
 
 TOP_HOUSEHOLDS = 20
+MONEY = pl.Decimal(18, 2)
 YEAR_OUTPUTS = ("hushall", "utfall_insats", "kolada")
 
 
@@ -68,10 +70,55 @@ def hushall(data: ReportData) -> Table | None:
          "senast daterade rad.",
          "Långvarigt bistånd (Socialstyrelsen) = utbetalning minst 10 av årets 12 månader "
          "([hushall] langvarigt_manader i kpb.toml)."),
-        None, Disclosure("ett_hushall", ("antal_medlemmar", "bistand", "handlaggning",
+        None, internal=True, disclosure=Disclosure("ett_hushall", ("antal_medlemmar", "bistand", "handlaggning",
                                              "ovriga_insatser", "kostnad",
                                              "manader_med_utbetalning", "langvarigt",
                                              "andel_av_bistand", "kumulativ_andel_av_bistand")))
+
+
+SIZE_BANDS = (("1 person", 1, 1), ("2 personer", 2, 2), ("3–4 personer", 3, 4),
+              ("5 personer eller fler", 5, None))
+
+
+def hushall_grupper(data: ReportData) -> Table | None:
+    """Households by size band and långvarigt bistånd: the household table that can be
+    published (a band of fewer than 3 households is withheld)."""
+    households = _present(data, "hushall")
+    if households is None:
+        return None
+    size = pl.col("antal_medlemmar")
+    band = pl.lit(SIZE_BANDS[-1][0])
+    for label, low, high in reversed(SIZE_BANDS[:-1]):
+        band = pl.when(size.is_between(low, high)).then(pl.lit(label)).otherwise(band)
+    order = {label: i for i, (label, _, _) in enumerate(SIZE_BANDS)}
+    groups = (households.with_columns(storlek=band, langvarigt=pl.when(
+        pl.col("langvarigt_bistand")).then(pl.lit("ja")).otherwise(pl.lit("nej")))
+        .group_by("storlek", "langvarigt").agg(
+            pl.len().cast(pl.Int64).alias("hushall"),
+            size.sum().cast(pl.Int64).alias("medlemmar"),
+            pl.col("bistand").sum().cast(MONEY), pl.col("kostnad").sum().cast(MONEY),
+            pl.col("kostnad").max().cast(MONEY).alias("storsta"))
+        .with_columns(ordning=pl.col("storlek").replace_strict(order, return_dtype=pl.Int64))
+        .sort("ordning", "langvarigt").drop("ordning"))
+    total = groups.select(pl.lit("Alla hushåll").alias("storlek"), pl.lit("").alias("langvarigt"),
+                          pl.col("hushall").sum(), pl.col("medlemmar").sum(),
+                          pl.col("bistand").sum().cast(MONEY), pl.col("kostnad").sum().cast(MONEY),
+                          pl.col("storsta").max())
+    frame = with_total(groups, total).with_columns(
+        per_hushall=money_ratio("kostnad", "hushall"))
+    return Table(
+        "hushall_grupper", "Hushåll per storlek",
+        f"Hushåll med ekonomiskt bistånd per storlek och långvarighet {data.year}", frame,
+        (Column("storlek", "Hushållets storlek"), Column("langvarigt", "Långvarigt bistånd"),
+         Column("hushall", "Hushåll", "antal"), Column("medlemmar", "Personer", "antal"),
+         Column("bistand", "Ekonomiskt bistånd", "kr"), Column("kostnad", "Total kostnad", "kr"),
+         Column("per_hushall", "Kostnad per hushåll", "kr")),
+        ("Hushållets storlek = antalet medlemmar under året; långvarigt bistånd = utbetalning "
+         "minst 10 av årets 12 månader. Total kostnad = medlemmarnas alla insatser (se "
+         "Hushåll).",),
+        None, Disclosure("hushall", ("hushall", "medlemmar", "bistand", "kostnad",
+                                     "per_hushall"), "kostnad", "storsta", total_row=True),
+        sums=("hushall", "medlemmar", "bistand", "kostnad"))
 
 
 def utfall(data: ReportData) -> Table | None:
@@ -167,4 +214,4 @@ def _share_text(part: int, whole: int) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
-EFFECT_TABLES = [hushall, utfall, jamforelse, kolada]
+EFFECT_TABLES = [hushall, hushall_grupper, utfall, jamforelse, kolada]

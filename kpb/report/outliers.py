@@ -84,8 +84,11 @@ def ytterfall(data: ReportData) -> Table:
          Column("ytterfall_kostnad", "Ytterfallens kostnad", "kr_ore"),
          Column("andel_kostnad", "Andel av kostnaden", "andel"),
          Column("per_1000", "Ytterfall per 1 000 invånare", "tal")), tuple(notes), None,
-        Disclosure("antal", ("antal", "andel_brukare", "ytterfall_kostnad", "andel_kostnad",
-                             "per_1000"), "ytterfall_kostnad", "storsta", total_row=True),
+        # a withheld row withholds the område's brukare and cost too: they are sums of
+        # Brukare's rows (kpb.report.person_tables.BRUKARE_MARGINS)
+        Disclosure("antal", ("brukare", "kostnad", "antal", "andel_brukare",
+                             "ytterfall_kostnad", "andel_kostnad", "per_1000"),
+                   "ytterfall_kostnad", "storsta", total_row=True, also=("brukare",)),
         sums=("brukare", "kostnad", "antal", "ytterfall_kostnad"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kpb.report.disclosure import Disclosure
+from kpb.report.disclosure import Disclosure, Margin
 from kpb.report.table_model import (DELSUMMA, Chart, Column, ReportData, Table, area_names,
                                     gini, money_ratio, with_total)
 
@@ -35,7 +35,15 @@ def brukare(data: ReportData) -> Table:
          "årets slut.", "Medel = summa ÷ antal brukare; median = mittersta brukarens kostnad.",
          "Sista raden (Alla) är summan av raderna ovanför."), None,
         Disclosure("antal", ("antal", "summa", "medel", "median"), "summa", "storsta",
-                   total_row=True), sums=("antal", "summa"))
+                   total_row=True, margins=BRUKARE_MARGINS), sums=("antal", "summa"))
+
+
+# Sums of Brukare's rows published in other tables: brukare and cost per main område
+# (Ytterfall), of the oldest age groups (Per invånare)
+BRUKARE_MARGINS = (Margin("omrade", "ytterfall", "omrade"),
+                   Margin("aldersgrupp", "per_invanare", "grupp",
+                          (("80 år och äldre", ("80+",)),
+                           ("65 år och äldre", ("65-79", "80+")))))
 
 
 def fordelning(data: ReportData) -> Table:
