@@ -14,7 +14,11 @@ dominance rule, the row's cost and its largest single person's cost. Rules:
   protected count can still take two values when |S| ≥ 2 and R ≥ |S| + 1 (each is at least
   1, as rows of 0 persons are never protected); the cost of a protected row is unknown when
   |S| ≥ 2. Until both hold, the published row with the fewest persons (at least one) is
-  protected too; when none is left, the sum is protected as well.
+  protected too; when none is left, the sum is protected as well. The difference of two
+  nested sums is a sum too; and since sums overlap (områden and age bands), every protected
+  row must also stay open over all of them at once: not a linear combination of the sums
+  (its count and cost would follow exactly) and able to take another count (each at least
+  1) that agrees with every published sum.
 
 `publish_all` runs this over every published table at once, until no group of any table is
 unsafe (protecting a sum in one table may make a group of another unsafe). `publish` protects
@@ -111,6 +115,7 @@ def _settle(counts: dict[str, list[int]], protect: dict[str, list[bool]],
     while changed:
         changed = _protect_unsafe_groups(counts, protect, groups)
         changed = _protect_determined(counts, protect, groups) or changed
+        changed = _protect_pinned(counts, protect, groups) or changed
         changed = _empty_protected_totals(protect, groups) or changed
 
 
@@ -201,6 +206,63 @@ def _protect_determined(counts, protect, groups: list[Group]) -> bool:
             _protect_one_more(counts, protect, group)
             return True
     return False
+
+
+def _protect_pinned(counts, protect, groups: list[Group]) -> bool:
+    """A protected count that no other assignment of the protected counts (each at least 1)
+    agrees with, given every published sum, takes one more row of one of its groups: e.g.
+    x + y = 3 and y + z = 4 and z + w = 3 pin x = 1 when y and z are 2."""
+    for table in protect:
+        active = [g for g in groups if g.table == table and _published_sum(protect, g)]
+        hidden = sorted({i for g in active for i in g.members if protect[table][i]})
+        sums = [frozenset(g.members & set(hidden)) for g in active]
+        for row in hidden:
+            if not _another_count(row, hidden, sums, counts[table]):
+                group = next(g for g in active if row in g.members)
+                _protect_one_more(counts, protect, group)
+                return True
+    return False
+
+
+SEARCH_BUDGET = 20_000  # nodes per protected row; a row not settled within it counts as pinned
+
+
+def _another_count(row: int, hidden: list[int], sums: list[frozenset[int]],
+                   counts: list[int]) -> bool:
+    """Whether a change d of the protected counts exists with d[row] ≠ 0, every published sum
+    unchanged (Σ d over its rows = 0) and every count still at least 1 (steps up to 2)."""
+    relevant = [members for members in sums if members]
+    order = [row] + [i for i in hidden if i != row]
+    low = {i: max(-2, 1 - counts[i]) for i in hidden}
+    change: dict[int, int] = {}
+    budget = [SEARCH_BUDGET]
+
+    def feasible() -> bool:
+        for members in relevant:
+            fixed = sum(change[i] for i in members if i in change)
+            open_rows = [i for i in members if i not in change]
+            if not fixed + sum(low[i] for i in open_rows) <= 0 <= fixed + 2 * len(open_rows):
+                return False
+        return True
+
+    def search(k: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        if k == len(order):
+            return True
+        i = order[k]
+        steps = (1, -1, 2, -2) if k == 0 else (0, 1, -1, 2, -2)
+        for step in steps:
+            if step < low[i]:
+                continue
+            change[i] = step
+            if feasible() and search(k + 1):
+                return True
+        del change[i]
+        return False
+
+    return search(0)
 
 
 def _determined(hidden: list[int], sums: list[frozenset[int]]) -> list[int]:
