@@ -3,6 +3,7 @@ print (page setup read back with openpyxl), totals as SUBTOTAL formulas, the sam
 the same outputs, a reconciliation by file, konto class and ansvar, and the ytterfall listed."""
 
 import csv
+import json
 import os
 import time
 from datetime import datetime, timezone
@@ -178,26 +179,28 @@ def test_first_page_tells_the_change_after_jamfor(tmp_path):
 
 # -- the reconciliation a reader can follow ---------------------------------------------------
 
-def with_konto_and_ansvar(project: Path) -> None:
-    """ledger_pool.parquet as written when the outputs carry each row's konto and ansvar: the
-    values joined from the ledger files by file and line."""
+def konto_and_ansvar_from_the_files(project: Path) -> pl.DataFrame:
+    """Each ledger row's konto and ansvar read from the ledger files by file and line: what
+    ledger_pool.parquet must carry."""
     ledger = pl.read_parquet(project / "ut/2024/ledger_pool.parquet")
     rows = []
     for name in ledger["kalla_fil"].unique().to_list():
         with open(project / name, encoding="utf-8") as f:
             for line, row in enumerate(csv.DictReader(f, delimiter=";"), start=2):
                 rows.append((name, line, row["Konto"], row["Ansvar"]))
-    source = pl.DataFrame(rows, schema={"kalla_fil": pl.Utf8, "kalla_rad": pl.Int64,
-                                        "konto": pl.Utf8, "ansvar": pl.Utf8}, orient="row")
-    ledger.join(source, on=["kalla_fil", "kalla_rad"], how="left").write_parquet(
-        project / "ut/2024/ledger_pool.parquet")
+    return pl.DataFrame(rows, schema={"kalla_fil": pl.Utf8, "kalla_rad": pl.Int64,
+                                      "konto": pl.Utf8, "ansvar": pl.Utf8}, orient="row")
 
 
 def test_reconciliation_by_file_konto_class_and_ansvar(tmp_path):
     project = copy_project("exempelkommun", tmp_path)
     assert run("compute", "2024", "--project", str(project), "--tyst",
                "--utan-rapport").exit_code == 0
-    with_konto_and_ansvar(project)
+    written = pl.read_parquet(project / "ut/2024/ledger_pool.parquet")
+    expected = konto_and_ansvar_from_the_files(project)
+    joined = written.join(expected, on=["kalla_fil", "kalla_rad"], how="left", suffix="_fil")
+    assert joined["konto"].to_list() == joined["konto_fil"].to_list()
+    assert joined["ansvar"].to_list() == joined["ansvar_fil"].to_list()
     assert run("rapport", "2024", "--project", str(project), "--tyst").exit_code == 0
     book = openpyxl.load_workbook(project / "ut/2024/kpb_2024.xlsx", data_only=True)
     rows = sheet_rows(book, "Avstämning per konto", "Indelning")
@@ -223,10 +226,26 @@ def test_reconciliation_by_file_konto_class_and_ansvar(tmp_path):
     assert {"210", "310", "630"} <= ansvar
 
 
-def test_reconciliation_without_konto_in_the_outputs_says_so(shown):
+def test_the_example_is_reconciled_by_file_konto_class_and_ansvar(shown):
     rows = sheet_rows(shown, "Avstämning per konto", "Indelning")
+    assert {r["Indelning"] for r in rows} == {"Fil", "Kontoklass", "Ansvar"}
+
+
+def test_outputs_of_an_older_kpb_without_konto_are_reconciled_by_file_and_say_so(tmp_path):
+    project = copy_project("exempelkommun", tmp_path)
+    assert run("compute", "2024", "--project", str(project), "--tyst",
+               "--utan-rapport").exit_code == 0
+    folder = project / "ut/2024"
+    pl.read_parquet(folder / "ledger_pool.parquet").drop("konto", "ansvar").write_parquet(
+        folder / "ledger_pool.parquet")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["utdata"]  # an older kpb recorded no output files
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert run("rapport", "2024", "--project", str(project), "--tyst").exit_code == 0
+    book = openpyxl.load_workbook(folder / "kpb_2024.xlsx", data_only=True)
+    rows = sheet_rows(book, "Avstämning per konto", "Indelning")
     assert {r["Indelning"] for r in rows} == {"Fil"}
-    notes = [shown["Avstämning per konto"].cell(r, 1).value for r in range(2, 5)]
+    notes = [book["Avstämning per konto"].cell(r, 1).value for r in range(2, 5)]
     assert any("saknar konto och ansvar" in str(n) for n in notes)
 
 
