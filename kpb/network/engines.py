@@ -82,6 +82,7 @@ def spark_session():
 
     return (SparkSession.builder.master("local[1]").appName("kpb-natverk")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "1")
             .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
