@@ -215,3 +215,20 @@ def test_natverk_of_a_folder_without_packages(tmp_path):
     result = run("natverk", tmp_path)
     assert result.exit_code == 1
     assert "inga delningspaket att jämföra" in result.output
+
+
+def test_packages_hold_exactly_the_documented_columns(network):
+    from kpb.network.layout import COLUMNS
+
+    for path in (network / "paket").glob("kommun=*/ar=*/*.parquet"):
+        assert tuple(pl.read_parquet_schema(path)) == COLUMNS[path.stem], path
+
+
+def test_a_package_missing_a_column_is_named_not_read(network, tmp_path):
+    shutil.copytree(network / "paket", tmp_path / "paket",
+                    ignore=shutil.ignore_patterns("natverk_*"))
+    broken = tmp_path / "paket" / "kommun=2480" / "ar=2024" / "omrade.parquet"
+    pl.read_parquet(broken).drop("gini").write_parquet(broken)
+    result = ok("natverk", tmp_path / "paket", "--tyst")
+    assert "kommun=2480/ar=2024: omrade.parquet saknar gini" in result.output
+    assert "3 kommuner jämförs (0180, 1280, 1489)" in result.output

@@ -20,6 +20,17 @@ SCHEMA_VERSION = 1
 TABLES = ("paket", "insats", "omrade")
 KOMMUNKOD = re.compile(r"^\d{4}$")
 AGE_ALL = "alla"
+# The columns every package of schema version 1 holds (docs/formats.md §10).
+COLUMNS = {
+    "paket": ("kommunkod", "verksamhetsar", "kommunnamn", "invanare", "kpb_version",
+              "regler_sha256", "schemaversion"),
+    "insats": ("katalogkod", "namn", "omrade", "aldersgrupp", "enhet", "volym", "kostnad",
+               "brukare", "kostnad_per_enhet", "kostnad_per_invanare", "rapportenhet",
+               "rapportvolym", "kostnad_per_rapportenhet", "skyddad"),
+    "omrade": ("omrade", "aldersgrupp", "brukare", "kostnad", "kostnad_per_brukare",
+               "kostnad_per_invanare", "andel_dyraste_10", "gini", "ytterfall_andel_brukare",
+               "ytterfall_andel_kostnad", "skyddad"),
+}
 
 
 def package_dir(root: Path, kommunkod: str, year: int) -> Path:
@@ -74,11 +85,23 @@ def _vetted(folder: Path, kommun: str, year: int) -> Package:
     if package.schemaversion != SCHEMA_VERSION:
         return _with_problem(package, f"schemaversion {package.schemaversion}, den här "
                                       f"versionen av kpb läser {SCHEMA_VERSION}")
+    lacking = [f"{table}.parquet saknar {', '.join(missing)}"
+               for table in TABLES if (missing := _missing_columns(folder, table))]
+    if lacking:
+        return _with_problem(package, "; ".join(lacking))
     if str(row.get("kommunkod")) != kommun or row.get("verksamhetsar") != year:
         return _with_problem(package, (
             f"paket.parquet säger kommun {row.get('kommunkod')} år {row.get('verksamhetsar')}, "
             f"mappen kommun={kommun}/ar={year}"))
     return package
+
+
+def _missing_columns(folder: Path, table: str) -> list[str]:
+    try:
+        present = set(pl.read_parquet_schema(folder / f"{table}.parquet"))
+    except Exception:  # noqa: BLE001: named as missing columns, never a traceback
+        present = set()
+    return [c for c in COLUMNS[table] if c not in present]
 
 
 def _with_problem(package: Package, problem: str) -> Package:
