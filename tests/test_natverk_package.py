@@ -90,3 +90,17 @@ def test_the_reporting_volume_of_insats_parquet_is_shared_when_there(tmp_path):
     assert band["rapportvolym"] is None  # the reporting volume is not counted per age band
     without = insats_table(write_outputs(tmp_path / "b", persons, rows), 20_000)
     assert without.filter(pl.col("aldersgrupp") == "alla")["kostnad_per_rapportenhet"][0] is None
+
+
+def test_a_swap_cut_between_its_renames_gives_the_old_package_back(tmp_path):
+    from kpb.network.share import repair
+
+    target = tmp_path / "kommun=1489" / "ar=2024"
+    old = tmp_path / "kommun=1489" / ".ar=2024.old-4711"
+    staged = tmp_path / "kommun=1489" / ".ar=2024.tmp-4711-abcd"
+    for folder in (old, staged):
+        folder.mkdir(parents=True)
+        (folder / "paket.parquet").write_text(folder.name)
+    repair(target)  # killed after renaming the old package away, before renaming the new in
+    assert (target / "paket.parquet").read_text() == ".ar=2024.old-4711"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["ar=2024"]

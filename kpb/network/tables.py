@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.report.html import write_html
-from kpb.report.table_model import Column, Table
+from kpb.report.table_model import UNIT_LABELS, Column, Table
 from kpb.report.workbook import write_workbook
 
 MARK = "▶ "
@@ -97,11 +97,12 @@ def figure_tables(network, kommun: str | None) -> list[Table]:
         label = pl.col("kommun") + pl.lit(" ") + pl.col("kommun").replace_strict(
             names, default="", return_dtype=pl.Utf8)
         rows = rows.with_columns(
+            enhetstext=pl.col("enhet").replace_strict(UNIT_LABELS, default=pl.col("enhet")),
             kommuntext=pl.when(pl.col("kommun") == (kommun or "")).then(pl.lit(MARK) + label)
             .otherwise(label),
             rangtext=pl.col("rang").cast(pl.Utf8) + pl.lit(" av ") + pl.col("kommuner").cast(pl.Utf8))
         first = (Column("namn", "Insats"), Column("kod", "Kod"), Column("omrade", "Område"),
-                 Column("enhet", "Enhet")) if niva == "insats" else (Column("omrade", "Område"),)
+                 Column("enhetstext", "Enhet")) if niva == "insats" else (Column("omrade", "Område"),)
         tables.append(Table(
             f"{niva}_{matt}", sheet, f"{title} {network.year}", rows,
             (*first, Column("kommuntext", "Kommun"), Column("varde", "Värde", kind),
