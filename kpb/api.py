@@ -529,6 +529,16 @@ def export_sql(project_dir: str | Path, frame: pl.DataFrame, path: Path, kind: s
 
 # -- the KPB network (kpb.network) ----------------------------------------------------------
 
+def synth_network(out: str | Path, kommuner: int, largest: int, year: int = 2024,
+                  seed: int = 1, progress: Progress = silent) -> list:
+    """`kommuner` synthetic projects of varied size (up to `largest` invånare) and cost level
+    in out/9001, out/9002, … (kpb.network.synthetic)."""
+    from kpb.network.synthetic import synth_network as generate_network
+
+    return generate_network(Path(out), kommuner, year, seed, min(3_000, largest), largest,
+                            progress)
+
+
 def dela(project_dir: str | Path, year: int, kommunkod: str | None = None,
          ut: str | Path | None = None, progress: Progress = silent):
     """The year's published KPB as a sharing package (kpb.network.share): Parquet in

@@ -362,9 +362,12 @@ def vem(personnummer, year, project_dir):
               help="Mapp att skriva projektet till.")
 @click.option("--tidigare", "tidigare", type=int, multiple=True,
               help="Skapa också detta tidigare år med samma befolkning (kan upprepas).")
+@click.option("--kommuner", "kommuner", type=int, default=None, metavar="N",
+              help="Skapa ett nätverk av N kommuner av olika storlek och kostnadsnivå i "
+                   "OUT/9001/, OUT/9002/, … (--invanare är då den största kommunen).")
 @quiet_option
 @reports_errors
-def synth(invanare, year, seed, out, tidigare, quiet):
+def synth(invanare, year, seed, out, tidigare, quiet, kommuner=None):
     """Skapa en syntetisk kommun (ett komplett projekt) för test och benchmark.
 
     Deterministisk för ett givet --seed. Exempel:
@@ -373,7 +376,16 @@ def synth(invanare, year, seed, out, tidigare, quiet):
     Med --tidigare 2022 skapas även 2022 med samma människor (två år yngre; en del är nya,
     en del har slutat) och utfall för arbetsmarknadsinsatser, så att kpb jamfor 2022 2024
     kan köras.
+
+    Med --kommuner 3 skapas tre kommuner för KPB-nätverket (kpb dela, kpb natverk),
+    var och en med mappnamnet som kommunkod: kpb dela 2024 -p OUT/9001 --kommunkod 9001.
     """
+    if kommuner and tidigare:
+        raise click.UsageError("--kommuner och --tidigare går inte att kombinera")
+    if kommuner:
+        for summary in api.synth_network(out, kommuner, invanare, year, seed, _progress(quiet)):
+            click.echo(f"Kommun {summary.root.name}: {summary.invanare} invånare, {summary.root}")
+        return
     result = api.synth(out, invanare, year, seed, _progress(quiet), tuple(tidigare))
     click.echo(f"Projekt skrivet till {out}")
     for summary in (result if isinstance(result, list) else [result]):
