@@ -232,3 +232,11 @@ def test_a_package_missing_a_column_is_named_not_read(network, tmp_path):
     result = ok("natverk", tmp_path / "paket", "--tyst")
     assert "kommun=2480/ar=2024: omrade.parquet saknar gini" in result.output
     assert "3 kommuner jämförs (0180, 1280, 1489)" in result.output
+
+
+def test_kronor_per_invoiced_krona_is_never_compared_as_a_unit_cost(network):
+    rows = comparison(network).filter(pl.col("matt") == "kostnad_per_enhet")
+    assert "kronor" not in rows["enhet"].to_list()
+    per_inhabitant = comparison(network).filter((pl.col("matt") == "kostnad_per_invanare")
+                                                & (pl.col("kod") == "hvb_barn"))
+    assert per_inhabitant.height > 0  # the direct pools are still compared per invånare

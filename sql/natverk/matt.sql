@@ -3,10 +3,13 @@
 -- omrade over the packages, and valt and prisindex). varde is an integer in 1/100 (skala 2:
 -- kronor to the öre) or 1/10 000 (skala 4: shares), so every engine computes the same.
 -- Only the rows for all ages (aldersgrupp 'alla') that are published (not skyddad) count.
+-- A direct pool's kronor per invoiced krona is a control figure, never a unit cost: it is
+-- not compared (its kr per rapportenhet, e.g. kr/vårddygn, is).
 SELECT 'insats' AS niva, katalogkod AS kod, namn, coalesce(omrade, '') AS omrade, enhet, 'kostnad_per_enhet' AS matt,
        2 AS skala, kommun, ar, CAST(kostnad_per_enhet * 100 AS BIGINT) AS varde
 FROM insats
 WHERE aldersgrupp = 'alla' AND NOT skyddad AND kostnad_per_enhet IS NOT NULL
+  AND enhet <> 'kronor'
 UNION ALL
 SELECT 'insats', katalogkod, namn, coalesce(omrade, ''), enhet, 'kostnad_per_invanare', 2, kommun, ar,
        CAST(kostnad_per_invanare * 100 AS BIGINT)
