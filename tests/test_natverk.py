@@ -107,10 +107,9 @@ def test_kr_per_invanare_of_an_omrade_by_hand(network):
 
 
 def test_change_since_the_earlier_package_nominal_and_in_fixed_prices(network):
-    then = package(network, "1489", 2022, "insats").filter(
-        (pl.col("katalogkod") == "sabo") & (pl.col("aldersgrupp") == "alla"))["kostnad_per_enhet"][0]
-    now = package(network, "1489", 2024, "insats").filter(
-        (pl.col("katalogkod") == "sabo") & (pl.col("aldersgrupp") == "alla"))["kostnad_per_enhet"][0]
+    sabo = (pl.col("katalogkod") == "sabo") & (pl.col("aldersgrupp") == "alla")
+    then = package(network, "1489", 2022, "insats").filter(sabo)["kostnad_per_enhet"][0]
+    now = package(network, "1489", 2024, "insats").filter(sabo)["kostnad_per_enhet"][0]
     row = comparison(network).filter((pl.col("kod") == "sabo") & (pl.col("kommun") == "1489")
                                      & (pl.col("matt") == "kostnad_per_enhet")).row(0, named=True)
     assert row["ar_tidigare"] == 2022 and row["varde_tidigare"] == then

@@ -56,7 +56,8 @@ def check_group(group: pl.DataFrame) -> None:
         assert withheld_bands.height != 1  # one withheld band = total − the others
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(projects)
 def test_no_published_cell_of_fewer_than_three_brukare(tmp_path_factory, project):
     persons, rows = project

@@ -1,8 +1,6 @@
 """`kpb synth --kommuner N`: a network of synthetic kommuner of varied size and cost level,
 which computes, shares and compares through the CLI."""
 
-from pathlib import Path
-
 import polars as pl
 from click.testing import CliRunner
 
@@ -48,5 +46,6 @@ def test_a_synthetic_network_of_three_kommuner_is_compared(tmp_path):
     result = ok("natverk", tmp_path / "paket", "--tyst")
     assert "3 kommuner jämförs (9001, 9002, 9003)" in result.output
     rows = pl.read_parquet(tmp_path / "paket" / "natverk_2024" / "natverk_jamforelse.parquet")
-    hemtjanst = rows.filter((pl.col("kod") == "hemtjanst") & (pl.col("matt") == "kostnad_per_enhet"))
+    hemtjanst = rows.filter((pl.col("kod") == "hemtjanst")
+                            & (pl.col("matt") == "kostnad_per_enhet"))
     assert hemtjanst["varde"].n_unique() == 3  # three cost levels

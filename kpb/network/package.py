@@ -45,7 +45,8 @@ def person_costs(folder: Path) -> pl.DataFrame:
     persons = pl.read_parquet(folder / "brukare.parquet", columns=["person_id", "aldersgrupp"])
     return (pl.read_parquet(folder / "brukare_insats.parquet")
             .group_by("person_id", "insats", "omrade", "enhet")
-            .agg(milli("volym").sum().alias("volym_milli"), ore("kostnad").sum().alias("kostnad_ore"))
+            .agg(milli("volym").sum().alias("volym_milli"),
+                 ore("kostnad").sum().alias("kostnad_ore"))
             .join(persons, on="person_id", how="left")
             .with_columns(pl.col("aldersgrupp").fill_null("okänd"),
                           pl.col("omrade").fill_null("okänt")))
@@ -82,7 +83,8 @@ def insats_table(folder: Path, invanare: int | None) -> pl.DataFrame:
     ).sort("katalogkod", "omrade", "aldersgrupp")
 
 
-def omrade_table(folder: Path, invanare: int | None, ytterfall: pl.DataFrame | None) -> pl.DataFrame:
+def omrade_table(folder: Path, invanare: int | None,
+                 ytterfall: pl.DataFrame | None) -> pl.DataFrame:
     """område × åldersgrupp (and `alla`): brukare with a cost in the område, their cost in
     it, cost per brukare and per invånare; for `alla` also the top 10 % share and Gini of
     the brukare's costs in the område and the ytterfall shares (`ytterfall`: omrade,

@@ -100,9 +100,11 @@ def figure_tables(network, kommun: str | None) -> list[Table]:
             enhetstext=pl.col("enhet").replace_strict(UNIT_LABELS, default=pl.col("enhet")),
             kommuntext=pl.when(pl.col("kommun") == (kommun or "")).then(pl.lit(MARK) + label)
             .otherwise(label),
-            rangtext=pl.col("rang").cast(pl.Utf8) + pl.lit(" av ") + pl.col("kommuner").cast(pl.Utf8))
-        first = (Column("namn", "Insats"), Column("kod", "Kod"), Column("omrade", "Område"),
-                 Column("enhetstext", "Enhet")) if niva == "insats" else (Column("omrade", "Område"),)
+            rangtext=pl.col("rang").cast(pl.Utf8) + pl.lit(" av ")
+            + pl.col("kommuner").cast(pl.Utf8))
+        first = ((Column("namn", "Insats"), Column("kod", "Kod"), Column("omrade", "Område"),
+                  Column("enhetstext", "Enhet")) if niva == "insats"
+                 else (Column("omrade", "Område"),))
         tables.append(Table(
             f"{niva}_{matt}", sheet, f"{title} {network.year}", rows,
             (*first, Column("kommuntext", "Kommun"), Column("varde", "Värde", kind),
