@@ -93,7 +93,7 @@ CASES = {
     "huvudbok bara BOM": (lambda r: write(r, LEDGER, b"\xef\xbb\xbf"), "huvudbok.csv: filen är tom"),
     "huvudbok binärt skräp": (lambda r: write(r, LEDGER, bytes(range(256)) * 20),
                               "huvudbok.csv:2: byten 0x80 är inte UTF-8"),
-    "huvudbok olästbar": (raising("kpb.load:read_csv", PermissionError(
+    "huvudbok olästbar": (raising("kpb.load.folder:read_csv", PermissionError(
         errno.EACCES, "Permission denied")), "huvudbok.csv: filen kunde inte läsas"),
     "enda huvudboken bruten länk": (
         lambda r: ((r / LEDGER).unlink(), os.symlink(r / "saknas.csv", r / LEDGER)),
