@@ -239,3 +239,13 @@ def test_kronor_per_invoiced_krona_is_never_compared_as_a_unit_cost(network):
     per_inhabitant = comparison(network).filter((pl.col("matt") == "kostnad_per_invanare")
                                                 & (pl.col("kod") == "hvb_barn"))
     assert per_inhabitant.height > 0  # the direct pools are still compared per invånare
+
+
+def test_kr_per_vårddygn_is_the_engines_own_figure_to_the_ore(network):
+    engine = pl.read_parquet(network / "projekt" / "exempel" / "ut" / "2024" / "insats.parquet")
+    own = engine.filter(pl.col("insats") == "hvb_barn").row(0, named=True)
+    shared = package(network, "1489", 2024, "insats").filter(
+        (pl.col("katalogkod") == "hvb_barn") & (pl.col("aldersgrupp") == "alla")).row(0, named=True)
+    assert shared["rapportenhet"] == own["rapportenhet"] == "vårddygn"
+    assert shared["rapportvolym"] == own["rapportvolym"]
+    assert shared["kostnad_per_rapportenhet"] == ore(own["kostnad_per_rapportenhet"])

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpb.network.package import AGE_ORDER, insats_table, omrade_table
+from kpb.write.decimal_columns import sek, units
 
 CATALOGUE = {"hvb_barn": ("BUF", "kronor"), "familjehem": ("BUF", "dygn"),
              "hemtjanst": ("ÄO", "timmar")}
@@ -28,12 +29,14 @@ def write_outputs(folder: Path, persons: list[str], rows: list[tuple], reporting
          for p, insats, volume, cost in rows],
         schema={"person_id": pl.Utf8, "insats": pl.Utf8, "omrade": pl.Utf8, "enhet": pl.Utf8,
                 "volym_milli": pl.Int64, "kostnad_ore": pl.Int64}, orient="row")
-    frame.select("person_id", "insats", "omrade", "enhet",
-                 (pl.col("volym_milli").cast(pl.Decimal(18, 0)) / 1000).cast(pl.Decimal(18, 3))
-                 .alias("volym"),
-                 (pl.col("kostnad_ore").cast(pl.Decimal(18, 0)) / 100).cast(pl.Decimal(18, 2))
-                 .alias("kostnad")).write_parquet(folder / "brukare_insats.parquet")
-    insats = pl.DataFrame({"insats": list(CATALOGUE), "namn": [k.upper() for k in CATALOGUE]})
+    frame.select("person_id", "insats", "omrade", "enhet", units("volym_milli").alias("volym"),
+                 sek("kostnad_ore").alias("kostnad")
+                 ).write_parquet(folder / "brukare_insats.parquet")
+    costs = frame.group_by("insats").agg(pl.col("kostnad_ore").sum())
+    insats = (pl.DataFrame({"insats": list(CATALOGUE), "namn": [k.upper() for k in CATALOGUE]})
+              .join(costs, on="insats", how="left")
+              .with_columns(pl.col("kostnad_ore").fill_null(0))
+              .select("insats", "namn", sek("kostnad_ore").alias("kostnad")))
     if reporting is not None:
         insats = insats.join(reporting, on="insats", how="left")
     insats.write_parquet(folder / "insats.parquet")
@@ -105,3 +108,21 @@ def test_a_swap_cut_between_its_renames_gives_the_old_package_back(tmp_path):
     repair(target)  # killed after renaming the old package away, before renaming the new in
     assert (target / "paket.parquet").read_text() == ".ar=2024.old-4711"
     assert sorted(p.name for p in target.parent.iterdir()) == ["ar=2024"]
+
+
+def test_per_rapportenhet_divides_the_cost_of_the_pools_that_count_it(tmp_path):
+    persons = ["80+"] * 3
+    rows = [(i, "hemtjanst", 100_000, 33_333_333) for i in range(3)]  # 3 × 333 333,33 kr
+    folder = write_outputs(tmp_path / "ut", persons, rows)
+    pl.DataFrame({  # egen regi counts beviljade timmar, the bought hours do not
+        "insats": ["hemtjanst", "hemtjanst"], "namn": ["Hemtjänst", "Hemtjänst"],
+        "pool": ["hemtjanst_egen", "hemtjanst_extern"],
+        "kostnad": [Decimal("600000.00"), Decimal("399999.99")],
+        "rapportenhet": ["beviljad timme", None],
+        "rapportvolym": [Decimal("1000.000"), None],
+    }, schema_overrides={"kostnad": pl.Decimal(18, 2), "rapportvolym": pl.Decimal(18, 3)}
+    ).write_parquet(folder / "insats.parquet")
+    row = insats_table(folder, None).filter(pl.col("aldersgrupp") == "alla").row(0, named=True)
+    assert row["rapportenhet"] == "beviljad timme"
+    assert row["kostnad_per_rapportenhet"] == Decimal("600.00")  # 600 000 kr / 1 000 h
+    assert row["kostnad"] == Decimal("999999.99")  # the brukare's cost, both pools

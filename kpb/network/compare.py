@@ -8,7 +8,6 @@ a web page (kpb.network.tables).
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -20,7 +19,7 @@ from kpb.errors import KpbError, error, raise_if_errors
 from kpb.network.engines import compare
 from kpb.network.layout import Package, find_packages
 from kpb.network.share import repair
-from kpb.write.outputs import staging_folder, swap_in
+from kpb.write.outputs import staged, swap_in
 
 VALUES = ("varde", "median", "kvartil1", "kvartil3", "fran_median", "varde_tidigare",
           "varde_tidigare_fast")
@@ -105,17 +104,15 @@ def write_network(network: Network, target: Path, kommun: str | None) -> Network
 
     from kpb.network.tables import package_frame, render
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    repair(target)
-    staging = staging_folder(target)
-    staging.mkdir()
-    try:
+    names = []
+
+    def fill(staging: Path) -> None:
         network.comparison.write_parquet(staging / "natverk_jamforelse.parquet")
         package_frame(network).write_parquet(staging / "natverk_paket.parquet")
-        names = render(network, staging, kommun)
-        swap_in(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        names.extend(render(network, staging, kommun))
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    repair(target)
+    swap_in(staged(target, fill), target)
     files = ("natverk_jamforelse.parquet", "natverk_paket.parquet", *names)
     return replace(network, folder=target, files=tuple(target / n for n in files))

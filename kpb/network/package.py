@@ -65,14 +65,12 @@ def insats_table(folder: Path, invanare: int | None) -> pl.DataFrame:
     cells = (pl.concat([bands, totals.select(bands.columns)])
              .join(_catalogue(folder), on="insats", how="left")
              .join(_reporting(folder), on="insats", how="left")
-             .with_columns(rapportvolym_milli=pl.when(pl.col("aldersgrupp") == AGE_ALL)
-                           .then(pl.col("rapportvolym_milli")),
-                           rapportenhet=pl.when(pl.col("aldersgrupp") == AGE_ALL)
-                           .then(pl.col("rapportenhet"))))
+             .with_columns([pl.when(pl.col("aldersgrupp") == AGE_ALL).then(pl.col(c)).alias(c)
+                            for c in ("rapportenhet", "rapportvolym_milli", "rapportkostnad_ore")]))
     cells = _protected(cells, keys).with_columns(
         kostnad_per_enhet=decimal_ratio(pl.col("kostnad_ore") * 10, pl.col("volym_milli"), 2),
         kostnad_per_invanare=_per_inhabitant("kostnad_ore", invanare),
-        kostnad_per_rapportenhet=decimal_ratio(pl.col("kostnad_ore") * 10,
+        kostnad_per_rapportenhet=decimal_ratio(pl.col("rapportkostnad_ore") * 10,
                                                pl.col("rapportvolym_milli"), 2))
     return cells.select(
         pl.col("insats").alias("katalogkod"), pl.col("namn").fill_null(pl.col("insats")),
@@ -137,15 +135,21 @@ def _catalogue(folder: Path) -> pl.DataFrame:
 
 
 def _reporting(folder: Path) -> pl.DataFrame:
-    """insats, rapportenhet, rapportvolym_milli: the reporting volume insats.parquet carries
-    when the engine writes one (empty otherwise)."""
+    """insats, rapportenhet, rapportvolym_milli, rapportkostnad_ore: the reporting volume of
+    the insats's pools that have one in insats.parquet (when the engine writes it), and those
+    pools' cost, so that e.g. the egen regi pools' cost is divided by their beviljade timmar.
+    Pools counting different reporting units give no figure (never a mix of units)."""
     insats = pl.read_parquet(folder / "insats.parquet")
     if not set(REPORTING) <= set(insats.columns):
         return pl.DataFrame(schema={"insats": pl.Utf8, "rapportenhet": pl.Utf8,
-                                    "rapportvolym_milli": pl.Int64})
+                                    "rapportvolym_milli": pl.Int64,
+                                    "rapportkostnad_ore": pl.Int64})
+    one_unit = pl.col("rapportenhet").n_unique() == 1
     return (insats.filter(pl.col("rapportvolym").is_not_null())
-            .group_by("insats").agg(pl.col("rapportenhet").drop_nulls().first(),
-                                    milli("rapportvolym").sum().alias("rapportvolym_milli")))
+            .group_by("insats").agg(
+                pl.when(one_unit).then(pl.col("rapportenhet").first()).alias("rapportenhet"),
+                pl.when(one_unit).then(milli("rapportvolym").sum()).alias("rapportvolym_milli"),
+                pl.when(one_unit).then(ore("kostnad").sum()).alias("rapportkostnad_ore")))
 
 
 def _distribution(people: pl.DataFrame) -> pl.DataFrame:

@@ -18,7 +18,7 @@ from kpb.errors import KpbError, error, raise_if_errors
 from kpb.money import decimal_ratio
 from kpb.network import package
 from kpb.network.layout import KOMMUNKOD, package_dir
-from kpb.write.outputs import staging_folder, swap_in
+from kpb.write.outputs import staged, swap_in
 
 SHARE_FOLDER = "dela"  # the default root of a project's packages: ut/dela/
 
@@ -79,17 +79,13 @@ def share(project, year: int, kommunkod: str, root: Path, version: str,
 
 def write_package(tables: dict[str, pl.DataFrame], target: Path) -> Path:
     """The tables as uncompressed Parquet (so anyone can read and scan them), swapped in."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    repair(target)
-    staging = staging_folder(target)
-    staging.mkdir()
-    try:
+    def fill(staging: Path) -> None:
         for name, frame in tables.items():
             frame.write_parquet(staging / f"{name}.parquet", compression="uncompressed")
-        swap_in(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    repair(target)
+    swap_in(staged(target, fill), target)
     return target
 
 
