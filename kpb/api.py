@@ -578,3 +578,47 @@ def export_sql(project_dir: str | Path, frame: pl.DataFrame, path: Path, kind: s
     finally:
         staging.unlink(missing_ok=True)
     return path
+
+
+# -- the KPB network (kpb.network) ----------------------------------------------------------
+
+def synth_network(out: str | Path, kommuner: int, largest: int, year: int = 2024,
+                  seed: int = 1, progress: Progress = silent) -> list:
+    """`kommuner` synthetic projects of varied size (up to `largest` invånare) and cost level
+    in out/9001, out/9002, … (kpb.network.synthetic)."""
+    from kpb.network.synthetic import synth_network as generate_network
+
+    return generate_network(Path(out), kommuner, year, seed, min(3_000, largest), largest,
+                            progress)
+
+
+def dela(project_dir: str | Path, year: int, kommunkod: str | None = None,
+         ut: str | Path | None = None, progress: Progress = silent):
+    """The year's published KPB as a sharing package (kpb.network.share): Parquet in
+    `<ut>/kommun=<kod>/ar=<år>/` (default ut/dela/ in the project), only aggregates, cells of
+    fewer than 3 brukare withheld. `kommunkod`: the SCB code, else `kommunkod` in kpb.toml."""
+    from kpb.network.share import SHARE_FOLDER, kommunkod_of, share
+    from kpb.write.commit import project_lock, recover
+
+    project = Project.open(project_dir)
+    recover(project)
+    code = kommunkod_of(project, kommunkod)
+    root = Path(ut) if ut is not None else project.root / "ut" / SHARE_FOLDER
+    timer = Timer(progress)
+    return timer.run("dela", "Skriver delningspaketet", share, project, year, code, root,
+                     __version__, project_lock(project))
+
+
+def natverk(folder: str | Path, ar: int | None = None, kommun: str | None = None,
+            ut: str | Path | None = None, motor: str = "duckdb", index: dict | None = None,
+            progress: Progress = silent):
+    """Every sharing package under `folder` compared (kpb.network.compare): per insats and
+    område across kommuner, written to `<ut>` (default `<folder>/natverk_<år>/`) as Parquet,
+    a workbook and a web page. `motor`: "duckdb" or "spark" (the same SQL); `index`: year ->
+    price index for changes in fixed prices."""
+    from kpb.network.compare import natverk as compare_network
+
+    timer = Timer(progress)
+    return timer.run("natverk", f"Jämför delningspaketen ({motor})", compare_network,
+                     Path(folder), ar, kommun, Path(ut) if ut is not None else None, motor,
+                     index)

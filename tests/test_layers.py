@@ -20,6 +20,7 @@ LAYERS = (
     ("kpb.allocate",),
     ("kpb.analyse",),
     ("kpb.write", "kpb.report"),
+    ("kpb.network",),
     ("kpb.text",),
     ("kpb.api",),
     ("kpb.cli",),
