@@ -18,7 +18,8 @@ project folder that has moved still answers.
 
 The tables of `kpb jamfor` (ut/jamfor_<fran>_<till>/) are views the same way: the plain name
 shows the latest comparison (the folder that sorts last), `<name>_alla_ar` every comparison,
-each row with its `ar_fran` and `ar_till`.
+each row with its `ar_fran` and `ar_till`. So are the tables of `kpb uppfoljning`
+(ut/uppfoljning_<year>/): the plain name the latest year followed up, `_alla_ar` every year.
 
 `readonly_connection` is what `kpb sql` queries through: kpb.duckdb opened read-only, file
 access limited to the year Parquet files (no key file, no COPY, ATTACH or extensions), the
@@ -33,10 +34,11 @@ import duckdb
 
 from kpb.errors import KpbError, error
 from kpb.sqlfiles import sql
-from kpb.write.outputs import COMPARISONS, OUTPUTS
+from kpb.write.outputs import COMPARISONS, FOLLOWUPS, OUTPUTS
 
 YEAR_GLOB = "[0-9][0-9][0-9][0-9]"  # a year folder of ut/
 COMPARISON_GLOB = f"jamfor_{YEAR_GLOB}_{YEAR_GLOB}"  # a `kpb jamfor` folder of ut/
+FOLLOWUP_GLOB = f"uppfoljning_{YEAR_GLOB}"  # a `kpb uppfoljning` folder of ut/
 
 
 ALL_YEARS = "_alla_ar"  # suffix of the views over every year
@@ -53,7 +55,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
         _create_view(con, name + ALL_YEARS, _literal(f"{ut}/{YEAR_GLOB}/{name}.parquet"),
                      temp=False)
         created.append(name)
-    for name, paths in comparison_files(ut_folder).items():
+    for name, paths in {**comparison_files(ut_folder), **followup_files(ut_folder)}.items():
         _create_view(con, name, _literal(str(paths[-1])), temp=False)
         _create_view(con, name + ALL_YEARS, _file_list(paths), temp=False)
         created.append(name)
@@ -80,7 +82,7 @@ def readonly_connection(database: Path, ut_folder: Path,
     the plain names show `year` (default: the latest computed year)."""
     year = chosen_year(ut_folder, year)
     files = year_files(ut_folder)
-    comparisons = comparison_files(ut_folder)
+    comparisons = {**comparison_files(ut_folder), **followup_files(ut_folder)}
     con = duckdb.connect(str(database), read_only=True)
     try:
         con.execute("SET allowed_paths = ?", [[str(f) for fs in [*files.values(),
@@ -165,6 +167,13 @@ def comparison_files(ut_folder: Path) -> dict[str, list[Path]]:
     found = {name: sorted(p.resolve()
                           for p in ut_folder.glob(f"{COMPARISON_GLOB}/{name}.parquet"))
              for name in COMPARISONS}
+    return {name: paths for name, paths in found.items() if paths}
+
+
+def followup_files(ut_folder: Path) -> dict[str, list[Path]]:
+    """`kpb uppfoljning` table -> its Parquet file in every follow-up folder, oldest first."""
+    found = {name: sorted(p.resolve() for p in ut_folder.glob(f"{FOLLOWUP_GLOB}/{name}.parquet"))
+             for name in FOLLOWUPS}
     return {name: paths for name, paths in found.items() if paths}
 
 
