@@ -306,10 +306,11 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
 
     from kpb.analyse.uppfoljning import followup
     from kpb.analyse.uppfoljning.settings import read_settings
-    from kpb.check import CheckSettings, check_inputs
+    from kpb.check import CheckSettings
     from kpb.errors import error, raise_if_errors
     from kpb.flow.settings import settings_for
-    from kpb.load.database import read_tables
+    from kpb.analyse.uppfoljning.stored import money_problems, stored_tables
+    from kpb.flow.facts import Facts
     from kpb.write.commit import recover
     from kpb.write.followup import write_followup
 
@@ -320,17 +321,19 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
     settings = read_settings(project.rules_file(year), _rules_name(project, year), manader,
                              tuple(datum))
     settings = replace(settings, bistand=settings_for(project.hushall, rules).bistand)
-    tables = timer.run("read", "Läser årets indata ur kpb.duckdb", read_tables, project, year)
+    tables = timer.run("read", "Läser årets indata ur kpb.duckdb", stored_tables,
+                       project.database, year)
     raise_if_errors("uppföljning", [] if tables["ledger"].height else [error(
         project.relative(project.database), None, None, (
             f"inga inlästa indata för {year}: kör `kpb compute {year}` (eller `kpb load "
             f"{year}`) först"))])
-    checked = timer.run("check", "Kontrollerar indata mot reglerna", check_inputs, tables,
-                        rules, year, CheckSettings.of(project), progress)
-    raise_if_errors("kontroll", [p for p in checked.problems if p.is_error])
+    facts = Facts(tables, rules, year, Timer(progress))
+    raise_if_errors("kontroll", [p for p in timer.run(
+        "check", "Kontrollerar huvudbok och nycklar mot reglerna", money_problems, facts,
+        CheckSettings.of(project)) if p.is_error])
     later, covered = _next_year_payments(project, year)
-    found = timer.run("followup", "Följer upp månad för månad", followup, checked.facts,
-                      settings, project.invanare, later, covered)
+    found = timer.run("followup", "Följer upp månad för månad", followup, facts, settings,
+                      project.invanare, later, covered)
     target = project.root / "ut" / f"uppfoljning_{year}"
     manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
                 "ar": year, "delar": found.delar, "sista_manad": found.last_month,
@@ -349,9 +352,9 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
 def _next_year_payments(project: Project, year: int):
     """The next year's direkt rows and its last month, when that year is loaded too (the
     non-return share of ekonomiskt bistånd looks 12 months ahead); else (None, None)."""
-    from kpb.load.database import read_tables
+    from kpb.analyse.uppfoljning.stored import stored_tables
 
-    following = read_tables(project, year + 1)
+    following = stored_tables(project.database, year + 1, ("ledger", "direkt"))
     periods = following["ledger"]["period"].drop_nulls()
     if not periods.len():
         return None, None

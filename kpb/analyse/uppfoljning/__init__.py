@@ -86,14 +86,12 @@ def followup(facts, settings: FollowupSettings, invanare: int | None,
     active = flows.with_band(flows.with_omrade(
         volumes.lazy().filter(pl.col("volym_milli") != 0)
         .select("person_id", "insats", "manad").unique(), areas), person, settings)
-    spans = flows.with_band(flows.with_omrade(
-        activity.spans(tables["aktivitet"], tables["direkt"], rules, year), areas), person, settings)
-    stocks = flows.open_on(spans, flows.month_edges(year, months)["datum"].to_list()) \
-        .join(flows.month_edges(year, months).lazy(), on="datum")
+    spans = activity.spans(tables["aktivitet"], tables["direkt"], rules, year).collect().lazy()
+    edges = flows.month_edges(year, months)
+    stocks = flows.open_on(spans, edges["datum"].to_list()).join(edges.lazy(), on="datum")
     stocks = flows.with_band(flows.with_omrade(stocks, areas), person, settings)
     points = flows.with_band(flows.with_omrade(
-        flows.open_on(spans.select("person_id", "insats", "from", "tom"),
-                      measuring_days(settings, year, months)), areas), person, settings)
+        flows.open_on(spans, measuring_days(settings, year, months)), areas), person, settings)
     return Followup(
         manad_insats=by_insats,
         manad_omrade=_omrade_months(by_insats, active, invanare),

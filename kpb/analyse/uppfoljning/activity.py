@@ -49,8 +49,7 @@ def month_volumes(aktivitet, direkt, feeds: pl.DataFrame, year: int,
     (pool, insats, enhet, utforare_krav: kpb.flow.volumes.pool_insatser)."""
     of_unit = lambda units: feeds.filter(pl.col("enhet").is_in(units))  # noqa: E731
     aktivitet = aktivitet.lazy()
-    parts = [_dated(matched_rows(_of(aktivitet, of_unit(DATED_UNITS)), of_unit(DATED_UNITS)),
-                    year, last_month),
+    parts = [_dated(aktivitet, of_unit(DATED_UNITS), year, last_month),
              _days(matched_rows(_of(aktivitet, of_unit(["dygn"])), of_unit(["dygn"])),
                    year, last_month),
              _months(matched_rows(_of(aktivitet, of_unit(["manader"])), of_unit(["manader"])),
@@ -78,12 +77,18 @@ def _of(rows: pl.LazyFrame, feeds: pl.DataFrame) -> pl.LazyFrame:
     return rows.filter(pl.col("insats").cast(pl.Utf8).is_in(feeds["insats"].unique().implode()))
 
 
-def _dated(rows: pl.LazyFrame, year: int, last_month: int) -> pl.LazyFrame:
+def _dated(aktivitet: pl.LazyFrame, feeds: pl.DataFrame, year: int,
+           last_month: int) -> pl.LazyFrame:
+    """Hours and counts: summed per person, insats, utförare and month first (25M rows to a
+    few hundred thousand), then joined to the pools they feed."""
+    inside = pl.col("from").is_between(dt.date(year, 1, 1), last_day(year, last_month))
+    summed = (_of(aktivitet, feeds).filter(inside)
+              .group_by("person_id", "insats", "utforare",
+                        manad=pl.col("from").dt.month().cast(pl.Int32))
+              .agg(pl.col("timmar_milli").sum(), pl.col("antal_milli").sum()))
     value = pl.when(pl.col("enhet") == "timmar").then(pl.col("timmar_milli")) \
         .otherwise(pl.col("antal_milli")).fill_null(0)
-    inside = pl.col("from").is_between(dt.date(year, 1, 1), last_day(year, last_month))
-    return (rows.filter(inside)
-            .group_by(KEYS, manad=pl.col("from").dt.month().cast(pl.Int32))
+    return (matched_rows(summed, feeds).group_by(KEYS + ["manad"])
             .agg(volym_milli=value.sum()))
 
 
@@ -133,16 +138,17 @@ def _kronor(rows: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
 def spans(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
     """person_id, insats, from, tom: when each person's insats is open (tom null: open on)."""
     units = {k: i.enhet for k, i in rules.insatser.items()}
-    aktivitet = aktivitet.lazy().filter(pl.col("insats").cast(pl.Utf8).is_in(list(units)))
-    dated = pl.col("insats").cast(pl.Utf8).replace_strict(units, default="").is_in(DATED_UNITS)
-    rows = aktivitet.select(pl.col("person_id").cast(pl.Utf8), pl.col("insats").cast(pl.Utf8),
-                            "from", tom=pl.when(dated & pl.col("tom").is_null())
-                            .then(pl.col("from")).otherwise(pl.col("tom")))
-    kronor = [k for k, e in units.items() if e == "kronor"]
+    codes = lambda wanted: [k for k, e in units.items() if e in wanted]  # noqa: E731
+    rows = aktivitet.lazy().select(pl.col("person_id").cast(pl.Utf8),
+                                   pl.col("insats").cast(pl.Utf8), "from", "tom")
+    # an hour or count row without tom is open on its day; millions of them, a few per day
+    dated = (rows.filter(pl.col("insats").is_in(codes(DATED_UNITS)))
+             .with_columns(tom=pl.col("tom").fill_null(pl.col("from"))).unique())
+    ranged = rows.filter(pl.col("insats").is_in(codes(("dygn", "manader"))))
     period = pl.col("period")
-    paid = (direkt.lazy().filter(pl.col("insats").cast(pl.Utf8).is_in(kronor)
+    paid = (direkt.lazy().filter(pl.col("insats").cast(pl.Utf8).is_in(codes(("kronor",)))
                                  & period.is_not_null())
             .select(pl.col("person_id").cast(pl.Utf8), pl.col("insats").cast(pl.Utf8),
                     pl.date(period // 100, period % 100, 1).alias("from"))
-            .with_columns(tom=pl.col("from").dt.month_end()))
-    return pl.concat([rows, paid]).cast(SPAN_SCHEMA).unique()
+            .with_columns(tom=pl.col("from").dt.month_end()).unique())
+    return pl.concat([dated.cast(SPAN_SCHEMA), ranged.cast(SPAN_SCHEMA), paid.cast(SPAN_SCHEMA)])
