@@ -159,7 +159,7 @@ def _omrade_months(by_insats: pl.DataFrame, active: pl.LazyFrame,
 
 def _bistand(tables, rules, person, settings, year, months, later, covered_until) -> pl.DataFrame:
     codes = settings.bistand
-    omrade = rules.insatser[codes[0]].omrade if codes else ""
+    omrade = next((rules.insatser[c].omrade for c in codes if c in rules.insatser), "")
     rows = bistand.paid_months(tables["direkt"], codes, omrade)
     if later is not None:
         rows = pl.concat([rows, bistand.paid_months(later, codes, omrade)])
