@@ -217,7 +217,8 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
 
     project = Project.open(project_dir)
     recover(project)
-    return query_readonly(project.database, project.root / "ut", query, year)
+    return query_readonly(project.database, project.root / "ut", query, year,
+                          project.jamfor.index)
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
@@ -453,7 +454,7 @@ def _refresh_views(project: Project) -> None:
     from kpb.write.views import refresh_views
 
     with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.root / "ut")
+        refresh_views(con, project.root / "ut", project.jamfor.index)
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):

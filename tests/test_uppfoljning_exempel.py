@@ -30,6 +30,8 @@ def exempel(tmp_path_factory) -> Path:
         assert result.exit_code == 0, result.output
         result = run("uppfoljning", year, "--project", str(root), "--tyst")
         assert result.exit_code == 0, result.output
+    result = run("jamfor", "2022", "2024", "--project", str(root), "--tyst")
+    assert result.exit_code == 0, result.output
     return root
 
 
@@ -69,3 +71,24 @@ def test_a_follow_up_swap_cut_between_its_renames_is_undone(exempel):
     assert result.exit_code == 0, result.output
     assert (target / "manad_insats.parquet").read_bytes() == before
     assert not list(ut.glob(".uppfoljning_2024.*"))
+
+
+def test_the_series_hold_each_years_own_figures_and_jamfors_fixed_prices(exempel):
+    with duckdb.connect(str(exempel / "kpb.duckdb"), read_only=True) as con:
+        series = con.sql("select ar, insats, kostnad, kostnad_fast, volym, styckkostnad, "
+                         "styckkostnad_fast from serie_insats").pl()
+        pairs = con.sql("select insats, kostnad_fran, kostnad_fran_fast, kostnad_till, "
+                        "styckkostnad_fran, styckkostnad_fran_fast from jamfor_styckkostnad").pl()
+        areas = con.sql("select ar, omrade, kostnad, brukare from serie_omrade").pl()
+        own = con.sql("select ar, omrade, sum(kostnad) as kostnad, count(distinct person_id) "
+                      "filter (where kostnad <> 0) as brukare from brukare_insats_alla_ar "
+                      "group by all").pl()
+    earlier = series.filter(pl.col("ar") == 2022).join(pairs, on="insats")
+    assert earlier.height == pairs.height > 0
+    assert (earlier["kostnad"] == earlier["kostnad_fran"]).all()
+    assert (earlier["kostnad_fast"] == earlier["kostnad_fran_fast"]).all()
+    priced = earlier.filter(pl.col("styckkostnad_fast").is_not_null())
+    assert (priced["styckkostnad_fast"] == priced["styckkostnad_fran_fast"]).all()
+    assert series.filter((pl.col("ar") == 2024) & (pl.col("kostnad") != pl.col("kostnad_fast"))
+                         ).height == 0
+    assert areas.sort("ar", "omrade").rows() == own.sort("ar", "omrade").rows()
