@@ -81,12 +81,19 @@ def followup(facts, settings: FollowupSettings, invanare: int | None,
     volumes = activity.month_volumes(tables["aktivitet"], tables["direkt"],
                                      activity.pool_feeds(rules), year, months).collect()
     cost = costs.month_costs(facts, months)
-    by_insats = _insats_months(cost, volumes, _reporting(tables, rules, year, months), rules)
+    reporting = _reporting(tables, rules, year, months)
+    by_insats = _insats_months(cost, volumes, reporting, rules)
     person = tables["person"]
+    placed = activity.placements(rules)  # a direct pool's rapportvolym: who is in it, when
+    counted = pl.concat([
+        volumes.filter(~pl.col("insats").is_in(list(placed.values()))),
+        reporting.with_columns(insats=pl.col("pool").replace_strict(_pool_insats(rules),
+                                                                     return_dtype=pl.Utf8))])
     active = flows.with_band(flows.with_omrade(
-        volumes.lazy().filter(pl.col("volym_milli") != 0)
+        counted.lazy().filter(pl.col("volym_milli") != 0)
         .select("person_id", "insats", "manad").unique(), areas), person, settings)
-    spans = activity.spans(tables["aktivitet"], tables["direkt"], rules, year).collect().lazy()
+    spans = activity.spans(tables["aktivitet"], tables["direkt"], rules, year,
+                           placed).collect().lazy()
     edges = flows.month_edges(year, months)
     stocks = flows.open_on(spans, edges["datum"].to_list()).join(edges.lazy(), on="datum")
     stocks = flows.with_band(flows.with_omrade(stocks, areas), person, settings)
@@ -103,14 +110,18 @@ def followup(facts, settings: FollowupSettings, invanare: int | None,
 
 
 def _reporting(tables, rules, year: int, months: int) -> pl.DataFrame:
-    """pool, rapport_volym_milli per month for the direct pools with a `rapportvolym`."""
+    """pool, insats (the activity code), person_id, manad, volym_milli: the month volumes in
+    the report unit of the direct pools with a `rapportvolym`."""
     feeds = activity.reporting_feeds(rules)
     if not feeds.height:
-        return pl.DataFrame(schema={"pool": pl.Utf8, "manad": pl.Int32,
-                                    "rapport_volym_milli": pl.Int64})
-    found = activity.month_volumes(tables["aktivitet"], tables["direkt"], feeds, year, months)
-    return (found.group_by("pool", "manad").agg(rapport_volym_milli=pl.col("volym_milli").sum())
-            .collect())
+        return pl.DataFrame(schema=activity.VOLUME_SCHEMA)
+    return activity.month_volumes(tables["aktivitet"], tables["direkt"], feeds, year,
+                                  months).collect()
+
+
+def _pool_insats(rules) -> dict[str, str]:
+    return {p.namn: p.insats_shares()[0][0] for p in rules.pools
+            if getattr(p, "rapportvolym", None)}
 
 
 def _insats_months(cost: pl.DataFrame, volumes: pl.DataFrame, reporting: pl.DataFrame,
@@ -122,7 +133,9 @@ def _insats_months(cost: pl.DataFrame, volumes: pl.DataFrame, reporting: pl.Data
         pl.col("volym_milli").sum(), brukare=pl.col("person_id").n_unique().cast(pl.Int64))
     units = {p.namn: (p.rapportvolym.namn or p.rapportvolym.enhet) for p in rules.pools
              if getattr(p, "rapportvolym", None)}
-    insats_of = {p.namn: p.insats_shares()[0][0] for p in rules.pools if p.namn in units}
+    insats_of = _pool_insats(rules)
+    reporting = reporting.group_by("pool", "manad").agg(
+        rapport_volym_milli=pl.col("volym_milli").sum())
     report = (reporting.with_columns(
         insats=pl.col("pool").replace_strict(insats_of, return_dtype=pl.Utf8),
         rapport_enhet=pl.col("pool").replace_strict(units, return_dtype=pl.Utf8))

@@ -135,16 +135,28 @@ def _kronor(rows: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
             .agg(volym_milli=pl.col("belopp_ore").sum() * 10))
 
 
-def spans(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
+def placements(rules: Rules) -> dict[str, str]:
+    """Activity code -> the insats of the direct pool whose `rapportvolym` it is (HVB bought
+    per invoice, placed per the activity rows): who is in the insats, and when, follows the
+    activity, not the invoices."""
+    return {p.rapportvolym.aktivitet: p.insats_shares()[0][0] for p in rules.pools
+            if getattr(p, "rapportvolym", None)}
+
+
+def spans(aktivitet, direkt, rules: Rules, year: int,
+          placed: dict[str, str] | None = None) -> pl.LazyFrame:
     """person_id, insats, from, tom: when each person's insats is open (tom null: open on)."""
-    units = {k: i.enhet for k, i in rules.insatser.items()}
+    placed = placed or {}
+    units = {k: i.enhet for k, i in rules.insatser.items() if k not in placed.values()}
+    units |= {code: "dygn" for code in placed}  # a placement is a range
     codes = lambda wanted: [k for k, e in units.items() if e in wanted]  # noqa: E731
     rows = aktivitet.lazy().select(pl.col("person_id").cast(pl.Utf8),
                                    pl.col("insats").cast(pl.Utf8), "from", "tom")
     # an hour or count row without tom is open on its day; millions of them, a few per day
     dated = (rows.filter(pl.col("insats").is_in(codes(DATED_UNITS)))
              .with_columns(tom=pl.col("tom").fill_null(pl.col("from"))).unique())
-    ranged = rows.filter(pl.col("insats").is_in(codes(("dygn", "manader"))))
+    ranged = (rows.filter(pl.col("insats").is_in(codes(("dygn", "manader"))))
+              .with_columns(pl.col("insats").replace(placed)))
     period = pl.col("period")
     paid = (direkt.lazy().filter(pl.col("insats").cast(pl.Utf8).is_in(codes(("kronor",)))
                                  & period.is_not_null())
