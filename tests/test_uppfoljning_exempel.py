@@ -92,3 +92,16 @@ def test_the_series_hold_each_years_own_figures_and_jamfors_fixed_prices(exempel
     assert series.filter((pl.col("ar") == 2024) & (pl.col("kostnad") != pl.col("kostnad_fast"))
                          ).height == 0
     assert areas.sort("ar", "omrade").rows() == own.sort("ar", "omrade").rows()
+
+
+def test_the_report_sheet_reads_the_follow_up(exempel):
+    from kpb.report.followup_sheet import followup_frames, uppfoljning
+    from kpb.report.tables import read_outputs
+
+    data = read_outputs(exempel / "ut" / "2024", 2024, "Exempelkommun", 15000)
+    data.frames.update(followup_frames(exempel / "ut" / "2024", 2024))
+    table = uppfoljning(data)
+    assert table.sheet == "Uppföljning" and table.frame.height == 5 * 12
+    months = pl.read_parquet(exempel / "ut" / "uppfoljning_2024" / "manad_omrade.parquet")
+    assert table.frame["kostnad"].sum() == months["kostnad"].sum()
+    assert table.frame.filter(pl.col("manad") <= 3)["nya"].null_count() == 15  # N = 3
