@@ -92,13 +92,14 @@ def followup(facts, settings: FollowupSettings, invanare: int | None,
     active = flows.with_band(flows.with_omrade(
         counted.lazy().filter(pl.col("volym_milli") != 0)
         .select("person_id", "insats", "manad").unique(), areas), person, settings)
-    spans = activity.spans(tables["aktivitet"], tables["direkt"], rules, year,
-                           placed).collect().lazy()
     edges = flows.month_edges(year, months)
+    days = measuring_days(settings, year, months)
+    spans = activity.spans(tables["aktivitet"], tables["direkt"], rules, year, placed,
+                           edges["datum"].to_list() + days).collect().lazy()
     stocks = flows.open_on(spans, edges["datum"].to_list()).join(edges.lazy(), on="datum")
     stocks = flows.with_band(flows.with_omrade(stocks, areas), person, settings)
     points = flows.with_band(flows.with_omrade(
-        flows.open_on(spans, measuring_days(settings, year, months)), areas), person, settings)
+        flows.open_on(spans, days), areas), person, settings)
     return Followup(
         manad_insats=by_insats,
         manad_omrade=_omrade_months(by_insats, active, invanare),

@@ -143,9 +143,11 @@ def placements(rules: Rules) -> dict[str, str]:
             if getattr(p, "rapportvolym", None)}
 
 
-def spans(aktivitet, direkt, rules: Rules, year: int,
-          placed: dict[str, str] | None = None) -> pl.LazyFrame:
-    """person_id, insats, from, tom: when each person's insats is open (tom null: open on)."""
+def spans(aktivitet, direkt, rules: Rules, year: int, placed: dict[str, str] | None = None,
+          days: list | None = None) -> pl.LazyFrame:
+    """person_id, insats, from, tom: when each person's insats is open (tom null: open on).
+    With `days`, only the spans that can cover one of them: an hour or count row without
+    `tom` (millions, a day each) is kept only when it is dated on one of the days."""
     placed = placed or {}
     units = {k: i.enhet for k, i in rules.insatser.items() if k not in placed.values()}
     units |= {code: "dygn" for code in placed}  # a placement is a range
@@ -153,8 +155,11 @@ def spans(aktivitet, direkt, rules: Rules, year: int,
     rows = aktivitet.lazy().select(pl.col("person_id").cast(pl.Utf8),
                                    pl.col("insats").cast(pl.Utf8), "from", "tom")
     # an hour or count row without tom is open on its day; millions of them, a few per day
-    dated = (rows.filter(pl.col("insats").is_in(codes(DATED_UNITS)))
-             .with_columns(tom=pl.col("tom").fill_null(pl.col("from"))).unique())
+    dated = rows.filter(pl.col("insats").is_in(codes(DATED_UNITS)))
+    if days is not None:
+        dated = dated.filter(pl.col("tom").is_not_null()
+                             | pl.col("from").is_in(pl.Series(days, dtype=pl.Date).implode()))
+    dated = dated.with_columns(tom=pl.col("tom").fill_null(pl.col("from"))).unique()
     ranged = (rows.filter(pl.col("insats").is_in(codes(("dygn", "manader"))))
               .with_columns(pl.col("insats").replace(placed)))
     period = pl.col("period")

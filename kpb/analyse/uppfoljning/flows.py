@@ -60,9 +60,13 @@ def month_flows(active: pl.LazyFrame, stocks: pl.LazyFrame, settings: FollowupSe
     frames = []
     for keys in LEVELS:  # the insats, then the område as a whole
         group = keys + ["aldersgrupp", "person_id"]
-        months = active.select(group + ["manad"]).unique()
-        prev = pl.col("manad").shift(1).over(group, order_by="manad")
-        nxt = pl.col("manad").shift(-1).over(group, order_by="manad")
+        months = active.select(group + ["manad"]).unique().sort(group + ["manad"])
+        # sorted once: the month before and after of the same person and group are the
+        # neighbouring rows (a window over a million groups costs several times more)
+        same_before = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in group])
+        same_after = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(-1)) for c in group])
+        prev = pl.when(same_before).then(pl.col("manad").shift(1))
+        nxt = pl.when(same_after).then(pl.col("manad").shift(-1))
         flows = (months.with_columns(ny=prev.is_null() | (pl.col("manad") - prev > n),
                                      slut=nxt.is_null() | (nxt - pl.col("manad") > n))
                  .group_by(keys + ["aldersgrupp", "manad"])
