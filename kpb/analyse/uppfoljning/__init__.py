@@ -18,6 +18,7 @@ import polars as pl
 from kpb.analyse.uppfoljning import activity, bistand, costs, flows
 from kpb.analyse.uppfoljning.settings import FollowupSettings
 from kpb.errors import error, raise_if_errors
+from kpb.flow.codes import code_map
 from kpb.money import decimal_ratio, unit_price
 
 INSATS_COLUMNS = ("manad", "omrade", "insats", "namn", "enhet", "kostnad_ore",
@@ -175,8 +176,9 @@ def _bistand(tables, rules, person, settings, year, months, later, covered_until
     codes = settings.bistand
     omrade = next((rules.insatser[c].omrade for c in codes if c in rules.insatser), "")
     rows = bistand.paid_months(tables["direkt"], codes, omrade)
-    if later is not None:
-        rows = pl.concat([rows, bistand.paid_months(later, codes, omrade)])
+    if later is not None:  # the next year's payments, their codes mapped as this year's
+        mapped = later.with_columns(pl.col("insats").replace(code_map(rules)))
+        rows = pl.concat([rows, bistand.paid_months(mapped, codes, omrade)])
     until = covered_until if covered_until is not None else year * 12 + months - 1
     return bistand.bistand_months(rows, person, settings, year, months, until)
 
