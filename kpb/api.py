@@ -52,7 +52,7 @@ def load(project_dir: str | Path, year: int, progress: Progress = silent,
     key even though the project has earlier data."""
     from kpb.write.commit import recover, store_inputs
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     loaded = _read(project, year, timer, progress, new_key)
@@ -68,7 +68,7 @@ def check(project_dir: str | Path, year: int, progress: Progress = silent,
           strikt: bool = False, new_key: bool = False) -> LoadResult:
     """Everything `compute` would refuse, found at once, and nothing written: the rules (when
     there are any), the exports, and the check stage of the data against the rules."""
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     timer = Timer(progress)
     rules = None
     if project.rules_file(year).is_file():  # the rules are checked before any data moves
@@ -100,7 +100,7 @@ def compute(project_dir: str | Path, year: int, progress: Progress = silent,
     from kpb.write.commit import recover
 
     started = time.perf_counter()
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     rules = _read_rules(project, year, timer)
@@ -126,7 +126,7 @@ def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
     allocation = timer.run("outcomes", "Utfall för arbetsmarknadsinsatser", _with_outcomes,
                            project, checked.tables, rules, allocation, year)
     allocation = timer.run("kolada", "Jämförelsekommuner (Kolada)", _with_kolada, project,
-                           side.kolada, allocation, year)
+                           checked.tables, side, rules, allocation, year)
     warnings = [*loaded.warnings, *checked.warnings]
     manifest = _manifest(project, year, loaded, allocation, warnings, timer, started)
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
@@ -173,21 +173,29 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
     from kpb.write.commit import recover
     from kpb.write.comparison import write_comparison
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     index = project.jamfor.index
-    missing = [y for y in (fran, till) if index and y not in index]
-    raise_if_errors("jämförelse", [error("kpb.toml", None, "jamfor.index", (
-        f"saknar ett värde för {y}: ange båda årens indextal")) for y in missing]
+    missing = [("jamfor.index", y) for y in (fran, till) if index and y not in index]
+    missing += [(f"jamfor.eget_index.{target}.index", y)
+                for target, (_, own) in sorted(project.jamfor.eget_index.items())
+                for y in (fran, till) if y not in own]
+    raise_if_errors("jämförelse", [error("kpb.toml", None, where, (
+        f"saknar ett värde för {y}: ange båda årens indextal")) for where, y in missing]
         + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
                   f"{till}")] if fran >= till else [])
-        + compare.missing_outputs(project.root / "ut", (fran, till), project.relative))
+        + compare.missing_outputs(project.ut, (fran, till), project.relative))
+    from kpb.load.key_fingerprint import check_same_key
+
+    check_same_key(project.output_dir(fran) / "manifest.json",
+                   project.output_dir(till) / "manifest.json",
+                   (f"ut/{fran}/manifest.json", f"ut/{till}/manifest.json"))
     timer = Timer(progress)
     years = [timer.run(f"read_{y}", f"Läser resultaten för {y}", compare.read_year,
-                       project.root / "ut", y) for y in (fran, till)]
+                       project.ut, y) for y in (fran, till)]
     result = timer.run("compare", "Jämför", compare.compare, *years, index,
-                       project.jamfor.prisindex)
-    target = project.root / "ut" / f"jamfor_{fran}_{till}"
+                       project.jamfor.prisindex, project.jamfor.eget_index)
+    target = project.comparison_dir(fran, till)
     manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
                 "fran": fran, "till": till, "prisindex": project.jamfor.prisindex,
                 "index": {str(y): str(v) for y, v in sorted(index.items())},
@@ -215,10 +223,26 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
     from kpb.write.commit import recover
     from kpb.write.views import query_readonly
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
-    return query_readonly(project.database, project.root / "ut", query, year,
-                          project.jamfor.index)
+    return query_readonly(project.database, project.ut, query, year, project.jamfor.index)
+
+
+def sql_notes(project_dir: str | Path) -> list[str]:
+    """What a reader of `kpb sql` must know about the results folders: comparisons whose years
+    were computed again after them, and outputs changed or removed by hand (by size: a quick
+    look on every query; `kpb rapport` compares the SHA-256)."""
+    from kpb.write.integrity import changed_outputs, stale_comparisons
+    from kpb.write.views import computed_years
+
+    project = _open(project_dir)
+    ut = project.ut
+    notes = [f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
+             f"`kpb jamfor {' '.join(name.split('_')[1:])}` igen" for name in stale_comparisons(ut)]
+    for year in computed_years(ut):
+        notes += [f"ut/{year}/{what} efter körningen (manifest.json): kör `kpb compute {year}`"
+                  for what in changed_outputs(project.output_dir(year), by_content=False)]
+    return notes
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
@@ -226,7 +250,7 @@ def explain(project_dir: str | Path, year: int, person_id: str, insats: str | No
     from kpb.text.explain import explain_person
     from kpb.write.commit import recover
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     return explain_person(project, year, person_id, insats)
 
@@ -260,7 +284,7 @@ def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
     project lock, so a kill leaves the old report or the new one."""
     from kpb.write.commit import recover
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     return ReportResult(project, year, _rewrite_report(project, year, timer, publicera))
@@ -272,10 +296,17 @@ def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) ->
     from kpb.report.volumes import stored_rows
     from kpb.write.commit import rewrite_report
 
+    from kpb.write.integrity import changed_outputs
+
     target = project.output_dir(year)
     if not (target / "manifest.json").is_file():
         raise KpbError("rapport", [error(project.relative(target), None, None, (
             f"inga resultat för {year}: kör `kpb compute {year}` först"))])
+    changed = changed_outputs(target)
+    if changed:  # a report of edited files would contradict the manifest and the views
+        raise KpbError("rapport", [error(project.relative(target / "manifest.json"), None, None, (
+            f"{what} efter körningen (stämmer inte med manifest.json): rapporten skrivs bara "
+            f"av resultat som kpb skrev; kör `kpb compute {year}`")) for what in changed])
     rules = None
     if project.rules_file(year).is_file():
         rules = _read_rules(project, year, timer)
@@ -315,7 +346,7 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
     from kpb.write.commit import recover
     from kpb.write.followup import write_followup
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     recover(project)
     timer = Timer(progress)
     rules = _read_rules(project, year, timer)
@@ -335,7 +366,7 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
     later, covered = _next_year_payments(project, year)
     found = timer.run("followup", "Följer upp månad för månad", followup, facts, settings,
                       project.invanare, later, covered)
-    target = project.root / "ut" / f"uppfoljning_{year}"
+    target = project.ut / f"uppfoljning_{year}"
     manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
                 "ar": year, "delar": found.delar, "sista_manad": found.last_month,
                 "nya_avslutade_manader": settings.manader,
@@ -386,11 +417,24 @@ def vem(project_dir: str | Path, year: int, personnummer: str) -> VemResult:
     """The person_id of a personnummer under the project's key (never creates a key)."""
     from kpb.text.vem import person_id_of
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     return VemResult(*person_id_of(project, year, personnummer))
 
 
 # -- steps ---------------------------------------------------------------------------
+
+def _open(project_dir: str | Path) -> Project:
+    """The project, refused by name when its path holds a `?`: DuckDB cuts a database path at
+    `?` (it writes its journal beside the wrong name), so kpb.duckdb could not be kept there.
+    `*`, `[` and `]` work: kpb brackets them for DuckDB's and Polars' readers."""
+    from kpb.errors import error, raise_if_errors
+
+    raise_if_errors("projekt", [error(str(project_dir), None, None, (
+        "projektmappens sökväg innehåller '?', som DuckDB inte kan öppna en databas under: "
+        "byt namn på mappen (till exempel utan frågetecken) och kör igen"))]
+        if "?" in str(Path(project_dir).resolve()) else [])
+    return Project.open(project_dir)
+
 
 def _read_rules(project: Project, year: int, timer: Timer):
     from kpb.rules import read_rules
@@ -454,7 +498,7 @@ def _refresh_views(project: Project) -> None:
     from kpb.write.views import refresh_views
 
     with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.root / "ut", project.jamfor.index)
+        refresh_views(con, project.ut, project.jamfor.index)
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):
@@ -490,17 +534,31 @@ def _effect_summary(allocation) -> list:
     return effect_summary(allocation)
 
 
-def _with_kolada(project: Project, kolada_values, allocation, year: int):
+def _with_kolada(project: Project, tables: dict, side, rules, allocation, year: int):
     """The allocation with kolada (kpb.analyse.kolada): the project's Kolada values of the
-    year beside kpb's own figures (the files were checked in the check stage)."""
+    year beside kpb's own figures (the files and mappings were checked in the check stage)."""
     from dataclasses import replace
 
+    from kpb.analyse.bistand_persons import adult_recipients
     from kpb.analyse.kolada import kolada_table, own_figures
+    from kpb.flow.settings import settings_for
 
-    values = kolada_values
     figures = project.kolada.nyckeltal
-    own = own_figures(figures, allocation, project.invanare)
-    return replace(allocation, kolada=kolada_table(values, figures, own, project.kommun, year))
+    households = settings_for(project.hushall, rules)
+    recipients = adult_recipients(tables["aktivitet"], tables["direkt"], tables["person"],
+                                  households.bistand) if figures else None
+    own = own_figures(figures, allocation, project.invanare, side.befolkning, recipients,
+                      households.langvarigt_manader)
+    return replace(allocation, kolada=kolada_table(side.kolada, figures, own, project.kommun,
+                                                   year, rules))
+
+
+def _key_entry(loaded) -> dict:
+    """manifest.json's fingerprint of the pseudonym key (kpb.load.key_fingerprint)."""
+    from kpb.load.key_fingerprint import manifest_entry
+
+    avtryck = getattr(loaded, "nyckelavtryck", None)
+    return manifest_entry(avtryck) if avtryck else {}
 
 
 def _rules_name(project: Project, year: int) -> str:
@@ -518,6 +576,7 @@ def _manifest(project, year, loaded, allocation, warnings, timer: Timer, started
                    "sha256": hashlib.sha256(rules_bytes).hexdigest()},
         "indata": loaded.files.sort("kalla_fil").to_dicts(),
         "avstamning_ore": posts.to_dicts(),
+        **_key_entry(loaded),
         "brukare": allocation.brukare.height,
         "varningar": summary.warnings_record(warnings),
         "tider": timer.as_dict(),
@@ -564,7 +623,7 @@ def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool
     file, is refused; an existing file is replaced only with `overwrite` (--skriv-over)."""
     from kpb.errors import error, raise_if_errors
 
-    project = Project.open(project_dir)
+    project = _open(project_dir)
     problems = []
     for kind, path in targets.items():
         if not path:
@@ -583,18 +642,15 @@ def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool
 
 def _protected(project: Project, path: Path) -> str:
     target = path.resolve()
-    root = project.root.resolve()
-    for folder in ("ut", "data", "regler", "kolada", ".kpb-tmp"):
-        if target.is_relative_to(root / folder):
-            return f"i projektets mapp {folder}/"
-    files = {project.database.resolve(): "projektets databas",
-             (root / "kpb.toml"): "projektets inställningar",
-             (root / ".kpb.lock"): "projektets låsfil",
-             (root / project.pseudonym.nyckelfil).resolve(): "pseudonymnyckeln"}
-    if target.name.startswith(project.database.name):  # kpb.duckdb.wal and the like
-        if target.parent == project.database.resolve().parent:
-            return "projektets databas"
-    return files.get(target, "")
+    for folder in project.own_folders:
+        if target.is_relative_to(folder.resolve()):
+            return f"i projektets mapp {project.relative(folder)}/"
+    for own in project.own_files:
+        same = target == own.resolve()
+        if same or (target.parent == own.resolve().parent  # kpb.duckdb.wal and the like
+                    and target.name.startswith(own.name + ".")):
+            return f"projektets egen fil {own.name}"
+    return ""
 
 
 def export_sql(project_dir: str | Path, frame: pl.DataFrame, path: Path, kind: str, query: str,

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import errno
 import functools
+import signal
 import sys
 from pathlib import Path
 
-import click
 
-from kpb import __version__, api
-from kpb.errors import InternalError, KpbError
+def _interrupted_early(signum, frame):
+    """Ctrl-C while Python still imports kpb's libraries: the same line as later, no traceback."""
+    sys.stderr.write("kpb: avbrutet (Ctrl-C). En avbruten körning lämnar förra resultatet "
+                     "orört.\n")
+    sys.exit(1)
+
+
+signal.signal(signal.SIGINT, _interrupted_early)  # main() restores Python's own handler
+
+import click  # noqa: E402
+
+from kpb import __version__, api  # noqa: E402
+from kpb.errors import InternalError, KpbError  # noqa: E402
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -118,6 +129,11 @@ def _other_failure(failure: Exception) -> tuple[int, str]:
     if isinstance(failure, duckdb.IOException) and "lock" in str(failure).lower():
         return 1, ("kpb.duckdb används av en annan körning (t.ex. kpb compute i ett annat "
                    "fönster): vänta tills den är klar och kör igen")
+    if isinstance(failure, duckdb.InterruptException) or "Query interrupted" in str(failure):
+        return 1, "avbrutet (Ctrl-C). En avbruten körning lämnar förra resultatet orört."
+    if "No space left on device" in str(failure) or "ENOSPC" in str(failure):
+        return 1, ("disken är full: frigör utrymme och kör igen. En körning som inte kunde "
+                   "skrivas färdigt lämnar förra resultatet orört.")
     if isinstance(failure, duckdb.IOException):
         return 1, f"kpb.duckdb kunde inte öppnas eller skrivas: {failure}"
     return 2, (f"oväntat fel ({type(failure).__name__}: {api.mask(str(failure))[:300]}). "
@@ -130,7 +146,13 @@ def _fail(code: int, message: str) -> None:
     sys.exit(code)
 
 
-@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(SafeGroup):
+    def main(self, *args, **kwargs):
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: KeyboardInterrupt
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kpb")
 def main():
     """kpb räknar kostnad per brukare (KPB) för socialtjänsten, exakt på öret.
@@ -283,6 +305,8 @@ def sql_command(query, project_dir, as_csv, csv_format, xlsx_file, parquet_file,
     """
     import duckdb
 
+    for note in api.sql_notes(project_dir):
+        click.echo(f"kpb sql: obs: {note}", err=True)
     targets = {"parquet": parquet_file, "xlsx": xlsx_file}
     api.check_export_targets(project_dir, targets, overwrite)  # before the query runs
     try:

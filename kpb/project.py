@@ -1,38 +1,22 @@
 """The project folder and its settings file `kpb.toml` (formats.md §1).
 
 `Project.open(dir)` reads and validates kpb.toml into frozen dataclasses; every problem is
-reported at once. Paths of the folder layout are derived here and nowhere else.
+reported at once. Every path of the folder layout comes from `Project` and nowhere else.
 
-kpb.toml (all keys optional except where said):
-
-    kommun = "Exempelkommun"
-    invanare = 43000                      # for "per 1 000 invånare" figures
-
-    [pseudonym]
-    nyckelfil = "kpb.key"                 # secret key file, created (mode 0600) when missing
-    miljovariabel = "KPB_PSEUDONYM_NYCKEL" # an env var with the key wins over the file
-    ogiltigt_id = "fel"                   # or "varning": keep the row, flag it
-    redan_pseudonym = false               # `person` already holds pseudonyms
-
-    [kalla.ledger]                        # one table per source: ledger, aktivitet, direkt, nycklar
-    kodning = "auto"                      # auto | utf-8 | cp1252 | cp437 | latin-1
-    separator = "auto"                    # auto | ";" | "," | "\t"
-    decimal = "auto"                      # auto | "," | "."
-    kolumner = { belopp = "Utfall", konto = "Konto" }   # canonical name = header in the file
-    period = "helar"                      # ledger only: a yearly export without a period column
-    pseudonymisera = ["motpart"]          # personnummer there become pseudonyms, not errors
-
-    [kontroll]
-    utanfor_aret = "varning"              # or "fel": hour/count rows dated outside the year
-
-    [sie]
-    kodning = "auto"                      # auto: UTF-8 when it decodes, else cp437 (PC8)
-    dimensioner = { 1 = "ansvar", 20 = "verksamhet" }
+kpb.toml's keys are declared once, in `KEYS`: each key's name, default, example, what it does
+and its check. The parse (`Project.open`), the error for an unknown key and README's
+kpb.toml block (`toml_example()`; `python3 -m kpb.project README.md` writes it there) all come
+from that declaration.
 """
 
 from __future__ import annotations
 
+import copy
+import math
+import re
+import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -61,71 +45,371 @@ SOURCE_COLUMNS = {
 # others are numbers, dates and periods
 PSEUDONYMISED_ELSEWHERE = ("person", "hushall", "period", "belopp", "from", "tom", "timmar",
                            "antal", "datum", "kon", "fodelsear", "varde", "start", "avslut")
+AVSLUT_CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
+# kpb's own key figures that a Kolada KPI can be set beside, and what each one names after ":"
+# -- the checks of a key's value: (key, value, where, problems) -> the value kpb uses --------
+# A wrong value is an error naming `where` (e.g. "kalla.ledger.kodning") and gives the default.
+
+
+def _text(key, value, where, problems) -> str:
+    return str(value)
+
+
+# Sweden has 10.6 million invånare; a kommun's count is far below this, and a count above it
+# is a typo that would only surface as an overflow in a per-invånare figure.
+MAX_INHABITANTS = 100_000_000
+
+
+def _positive_int(key, value, where, problems):
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        problems.append(error("kpb.toml", None, where, "väntade ett positivt heltal"))
+        return key.default
+    if value > MAX_INHABITANTS:
+        problems.append(error("kpb.toml", None, where, f"fann {value}, väntade ett antal "
+                              f"invånare under {MAX_INHABITANTS:_}".replace("_", " ")))
+        return key.default
+    return value
+
+
+def _choice(key, value, where, problems):
+    if value not in key.allowed:
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade något av "
+                              f"{', '.join(map(repr, key.allowed))}"))
+        return key.default
+    return value
+
+
+def _boolean(key, value, where, problems) -> bool:
+    if not isinstance(value, bool):
+        problems.append(error("kpb.toml", None, where,
+                              f"fann {value!r}, väntade true eller false (utan citattecken)"))
+        return key.default
+    return value
+
+
+def _name(key, value, where, problems) -> str:
+    """A file or variable name: non-empty text."""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade ett namn "
+                              f"inom citattecken, t.ex. {key.default!r}"))
+        return key.default
+    return value
+
+
+def _as_table(value, where: str, problems) -> dict:
+    """A settings table, or {} and an error when kpb.toml holds another kind of value."""
+    if isinstance(value, dict):
+        return value
+    problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade en tabell "
+                                                   f"([{where}] med inställningar under)"))
+    return {}
+
+
+def _unknown_keys(given: dict, known, where: str, problems) -> None:
+    """A misspelt setting must not be ignored: `timar = "Tid"` would lose every hour."""
+    for name in sorted(set(given) - set(known)):
+        problems.append(error("kpb.toml", None, f"{where}.{name}" if where else name,
+                              f"okänd inställning, väntade en av {', '.join(known)}"))
+
+
+def _source_of(where: str) -> str:
+    return where.split(".")[1]  # "kalla.ledger.kolumner" -> "ledger"
+
+
+def _columns(key, value, where, problems) -> dict[str, str]:
+    """kolumner: canonical name -> the header in the file."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problems.append(error("kpb.toml", None, where,
+                              'väntade en tabell: kanoniskt namn = "rubrik i filen"'))
+        return {}
+    _unknown_keys(value, SOURCE_COLUMNS[_source_of(where)], where, problems)
+    return {k.lower(): v for k, v in value.items()}
+
+
+def _pseudonymised_columns(key, value, where, problems) -> tuple[str, ...]:
+    """`pseudonymisera = ["utforare"]`: text columns of the source other than person."""
+    allowed = [c for c in SOURCE_COLUMNS[_source_of(where)] if c not in PSEUDONYMISED_ELSEWHERE]
+    if not isinstance(value, list) or not all(v in allowed for v in value):
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade en lista av "
+                              f"kolumner bland {', '.join(allowed)}"))
+        return ()
+    return tuple(value)
+
+
+def _dimensions(key, value, where, problems) -> dict[int, str]:
+    if not isinstance(value, dict):
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade en tabell, "
+                              't.ex. { 1 = "ansvar", 20 = "verksamhet" }'))
+        return {}
+    dims = {}
+    for number, name in value.items():
+        if not str(number).isdigit() or name not in DIMENSIONS:
+            problems.append(error("kpb.toml", None, f"{where}.{number}", "väntade "
+                                  f"dimensionsnummer = en av {', '.join(DIMENSIONS)}"))
+            continue
+        dims[int(number)] = name
+    return dims
+
+
+def _insatser(key, value, where, problems) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(error("kpb.toml", None, where, "väntade en lista av insatskoder, "
+                              't.ex. ["ekonomiskt_bistand"]'))
+        return None
+    return tuple(value)
+
+
+def _months(key, value, where, problems) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 12:
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade ett heltal "
+                              "1–12 (Socialstyrelsen: 10)"))
+        return key.default
+    return value
+
+
+def _index(key, value, where, problems) -> dict[int, Fraction]:
+    values = {}
+    for year, number in _as_table(value, where, problems).items():
+        if not str(year).isdigit() or isinstance(number, bool) or not isinstance(
+                number, (int, float)) or not math.isfinite(number) or number <= 0:
+            problems.append(error("kpb.toml", None, f"{where}.{year}",
+                                  f"fann {number!r}, väntade år = ett positivt indextal"))
+            continue
+        values[int(year)] = Fraction(str(number))
+    return values
+
+
+def _avslutsorsak(key, value, where, problems) -> dict[str, str]:
+    """category -> [codes of the case system] as code (lower, trimmed) -> category."""
+    codes: dict[str, str] = {}
+    groups = _as_table(value, where, problems)
+    _unknown_keys(groups, AVSLUT_CATEGORIES, where, problems)
+    for category in AVSLUT_CATEGORIES:
+        listed = groups.get(category, [])
+        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+            problems.append(error("kpb.toml", None, f"{where}.{category}",
+                                  'väntade en lista av avslutsorsaker, t.ex. ["Arbete"]'))
+            continue
+        for code in listed:
+            code_key = code.strip().lower()
+            if code_key in codes and codes[code_key] != category:
+                problems.append(error("kpb.toml", None, f"{where}.{category}",
+                                      f"{code!r} står redan under {codes[code_key]}"))
+            codes[code_key] = category
+    return codes
+
+
+def _nyckeltal(key, value, where, problems) -> dict[str, str]:
+    """KPI id = "figure" or "figure:argument"; which figures exist, and whether each KPI's
+    unit and concept match, the check stage decides (kpb.rules.kolada, with the rules)."""
+    figures = {}
+    for kpi, spec in _as_table(value, where, problems).items():
+        name = str(spec).partition(":")[0]
+        if not isinstance(spec, str) or not re.fullmatch(r"[a-z_0-9]+", name):
+            problems.append(error("kpb.toml", None, f"{where}.{kpi}", (
+                f"fann {spec!r}, väntade ett kpb-nyckeltal som text, t.ex. "
+                '"kostnad_per_rapportenhet:hvb_barn" (docs/formats.md §9)')))
+            continue
+        figures[kpi] = spec
+    return figures
+
+
+def _eget_index(key, value, where, problems) -> dict[str, tuple[str, dict[int, Fraction]]]:
+    """område or insats = { prisindex = "name", index = { year = value } }: a price index of
+    its own (riksnormen for ekonomiskt bistånd), before the default [jamfor] index."""
+    own = {}
+    for target, table in _as_table(value, where, problems).items():
+        table = _as_table(table, f"{where}.{target}", problems)
+        _unknown_keys(table, ("prisindex", "index"), f"{where}.{target}", problems)
+        name = str(table.get("prisindex", "")).strip()
+        if not name:
+            problems.append(error("kpb.toml", None, f"{where}.{target}.prisindex",
+                                  "väntade indexets namn, t.ex. \"Riksnormen\""))
+        own[str(target)] = (name, _index(key, table.get("index", {}),
+                                         f"{where}.{target}.index", problems))
+    return own
+
+
+# -- the declaration ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of kpb.toml. `name` is dotted: "invanare", "pseudonym.nyckelfil", and
+    "kalla.*.kodning" for a key of every [kalla.<källa>] table (`sources`: of which ones)."""
+    name: str
+    default: object
+    example: str  # the value as README's kpb.toml block shows it (TOML)
+    doc: str      # what it does: the comment beside the example
+    check: Callable  # (key, value, where, problems) -> the value kpb uses
+    allowed: tuple = ()  # the values a choice may take (_choice)
+    sources: tuple = SOURCES
+
+    @property
+    def table(self) -> str:
+        return self.name.rpartition(".")[0]
+
+    @property
+    def leaf(self) -> str:
+        return self.name.rpartition(".")[2]
+
+
+KEYS = (
+    Key("kommun", "", '"Exempelkommun"', "the municipality's name in the report", _text),
+    Key("invanare", None, "15000", "for the per 1 000 invånare figures", _positive_int),
+    Key("kalla.*.kolumner", {}, '{ belopp = "Utfall", konto = "Konto" }',
+        "kpb's name = header in your file", _columns),
+    Key("kalla.*.kodning", "auto", '"auto"', "auto (UTF-8, else Windows-1252) | utf-8 | "
+        "cp1252 | cp437 | latin-1", _choice, ENCODINGS),
+    Key("kalla.*.separator", "auto", '"auto"', 'auto | ";" | "," | "\\t" | "|"', _choice,
+        SEPARATORS),
+    Key("kalla.*.decimal", "auto", '"auto"', 'auto | "," | "."', _choice, DECIMALS),
+    Key("kalla.*.period", "kolumn", '"kolumn"', 'ledger: "helar" reads a yearly export '
+        "without a period column", _choice, PERIOD_KINDS, ("ledger",)),
+    Key("kalla.*.pseudonymisera", (), '["motpart"]', "personnummer found there become "
+        "pseudonyms, not errors", _pseudonymised_columns),
+    Key("pseudonym.nyckelfil", "kpb.key", '"kpb.key"', "secret key file, created (mode 0600) "
+        "when missing", _name),
+    Key("pseudonym.miljovariabel", "KPB_PSEUDONYM_NYCKEL", '"KPB_PSEUDONYM_NYCKEL"',
+        "an environment variable that holds the key instead", _name),
+    Key("pseudonym.ogiltigt_id", "fel", '"fel"', '"varning" keeps rows with invalid ids, '
+        "marked", _choice, ("fel", "varning")),
+    Key("pseudonym.redan_pseudonym", False, "false", "true when `person` already holds "
+        "pseudonyms", _boolean),
+    Key("kontroll.utanfor_aret", "varning", '"varning"', 'hour/count rows dated outside the '
+        'year: "varning" | "fel"', _choice, ("varning", "fel")),
+    Key("sie.dimensioner", {1: "ansvar"}, '{ 1 = "ansvar", 20 = "verksamhet" }',
+        "SIE object dimension -> kpb column", _dimensions),
+    Key("sie.kodning", "auto", '"auto"', "auto (UTF-8 when it decodes, else cp437) | cp437 "
+        "| ...", _choice, ENCODINGS),
+    Key("hushall.bistand", None, '["ekonomiskt_bistand"]', 'default: the rules\' insatser of '
+        'omrade "EB" in kronor', _insatser),
+    Key("hushall.handlaggning", None, '["eb_handlaggning"]', 'default: the other insatser of '
+        'omrade "EB"', _insatser),
+    Key("hushall.langvarigt_manader", 10, "10", "months of 12 with bistånd that make it "
+        "långvarigt", _months),
+    Key("jamfor.prisindex", "", '"Prisindex för kommunal verksamhet (PKV), SKR"', "the price index the values "
+        "come from (kpb jamfor)", _text),
+    Key("jamfor.index", {}, "{ 2022 = 100.0, 2024 = 110.4 }", "year = index value; only the "
+        "ratio is used", _index),
+    Key("jamfor.eget_index", {}, '{ EB = { prisindex = "Riksnormen", index = { 2022 = 100.0, '
+        '2024 = 112.3 } } }', "an index of its own per område or insats", _eget_index),
+    Key("utfall.avslutsorsak", {}, '{ arbete = ["Arbete"], studier = ["Studier"] }',
+        "the case system's reasons by category", _avslutsorsak),
+    Key("kolada.nyckeltal", {}, '{ N17001 = "kostnad_per_invanare:AMI" }',
+        "Kolada KPI id = kpb's figure beside it", _nyckeltal),
+)
+KEY = {key.name: key for key in KEYS}
+TABLES = tuple(dict.fromkeys(key.table.split(".")[0] for key in KEYS if key.table))
+
+
+def _default(name: str):
+    """A key's default, for the settings dataclasses (a copy: dicts are not shared)."""
+    return copy.deepcopy(KEY[name].default)
+
+
+def _read(table: str, given: dict, problems, where: str | None = None,
+          source: str | None = None) -> dict:
+    """The table's keys -> the values kpb uses: checked when given, else the defaults; a key
+    the declaration does not have is an error. `where`: the table as messages name it
+    ("kalla.ledger" for "kalla.*"); `source`: which source's keys a [kalla.*] table has."""
+    where = table if where is None else where
+    keys = [k for k in KEYS if k.table == table and (source is None or source in k.sources)]
+    _unknown_keys(given, [k.leaf for k in keys], where, problems)
+    return {k.leaf: (k.check(k, given[k.leaf], f"{where}.{k.leaf}" if where else k.leaf,
+                             problems)
+                     if k.leaf in given else _default(k.name)) for k in keys}
+
+
+def toml_example() -> str:
+    """README's kpb.toml block: every key of KEYS with its example and what it does."""
+    lines = []
+    for table in dict.fromkeys(key.table for key in KEYS):
+        if table == "kalla.*":
+            others = ", ".join(f"kalla.{s}" for s in SOURCES[1:])
+            lines += ["", _commented("[kalla.ledger]", f"also {others}")]
+        elif table:
+            lines += ["", f"[{table}]"]
+        lines += [_commented(f"{key.leaf} = {key.example}", key.doc)
+                  for key in KEYS if key.table == table]
+    return "\n".join(lines) + "\n"
+
+
+def _commented(text: str, comment: str) -> str:
+    return f"{text:<36} # {comment}" if len(text) < 36 else f"{text}  # {comment}"
+
+
+README_BLOCK = re.compile(r"(<!-- kpb.toml: [^\n]*-->\n```toml\n)(.*?)(```)", re.DOTALL)
+
+
+def readme_with_example(readme: str) -> str:
+    """README's text with its kpb.toml block as toml_example() writes it."""
+    if not README_BLOCK.search(readme):
+        raise ValueError("README has no kpb.toml block after its <!-- kpb.toml: ... --> line")
+    return README_BLOCK.sub(lambda m: m.group(1) + toml_example() + m.group(3), readme, count=1)
+
+
+# -- the settings, as kpb uses them ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class SourceSettings:
-    kodning: str = "auto"
-    separator: str = "auto"
-    decimal: str = "auto"
-    kolumner: dict[str, str] = field(default_factory=dict)  # canonical -> file header
+    kodning: str = _default("kalla.*.kodning")
+    separator: str = _default("kalla.*.separator")
+    decimal: str = _default("kalla.*.decimal")
+    kolumner: dict[str, str] = field(  # canonical -> file header
+        default_factory=lambda: _default("kalla.*.kolumner"))
     # text columns whose personnummer-shaped values become keyed pseudonyms (stray_ids.py)
-    pseudonymisera: tuple[str, ...] = ()
+    pseudonymisera: tuple[str, ...] = _default("kalla.*.pseudonymisera")
     # ledger only: "kolumn" = a period column YYYYMM is required; "helar" = a yearly
     # kontoutfall without one, its rows booked on the whole year (period empty)
-    period: str = "kolumn"
+    period: str = _default("kalla.*.period")
 
 
 @dataclass(frozen=True)
 class PseudonymSettings:
-    nyckelfil: str = "kpb.key"
-    miljovariabel: str = "KPB_PSEUDONYM_NYCKEL"
-    ogiltigt_id: str = "fel"  # "fel" | "varning"
-    redan_pseudonym: bool = False
+    nyckelfil: str = _default("pseudonym.nyckelfil")
+    miljovariabel: str = _default("pseudonym.miljovariabel")
+    ogiltigt_id: str = _default("pseudonym.ogiltigt_id")  # "fel" | "varning"
+    redan_pseudonym: bool = _default("pseudonym.redan_pseudonym")
 
 
 @dataclass(frozen=True)
 class SieSettings:
-    kodning: str = "auto"  # UTF-8 when the bytes decode as UTF-8, else cp437 (PC8)
-    dimensioner: dict[int, str] = field(default_factory=lambda: {1: "ansvar"})
+    kodning: str = _default("sie.kodning")  # UTF-8 when the bytes decode, else cp437 (PC8)
+    dimensioner: dict[int, str] = field(default_factory=lambda: _default("sie.dimensioner"))
 
 
 @dataclass(frozen=True)
 class HushallSettings:
     """[hushall]: which insatser are bistånd payments and handläggning (None: the rules'
     insatser of omrade "EB", kronor ones as payments), and the långvarig threshold."""
-    bistand: tuple[str, ...] | None = None
-    handlaggning: tuple[str, ...] | None = None
-    langvarigt_manader: int = 10
+    bistand: tuple[str, ...] | None = _default("hushall.bistand")
+    handlaggning: tuple[str, ...] | None = _default("hushall.handlaggning")
+    langvarigt_manader: int = _default("hushall.langvarigt_manader")
 
 
 @dataclass(frozen=True)
 class JamforSettings:
     """[jamfor]: a named price index (year -> exact value) for fixed-price comparisons."""
-    prisindex: str = ""
-    index: dict[int, Fraction] = field(default_factory=dict)
-
-
-AVSLUT_CATEGORIES = ("arbete", "studier", "annan_insats", "avbrott", "ovrigt")
+    prisindex: str = _default("jamfor.prisindex")
+    index: dict[int, Fraction] = field(default_factory=lambda: _default("jamfor.index"))
+    eget_index: dict[str, tuple[str, dict[int, Fraction]]] = field(
+        default_factory=lambda: _default("jamfor.eget_index"))
 
 
 @dataclass(frozen=True)
 class UtfallSettings:
     """[utfall]: avslutsorsak codes of the case system -> arbete, studier, annan_insats,
     avbrott, ovrigt (codes compared case-insensitively, trimmed)."""
-    avslutsorsak: dict[str, str] = field(default_factory=dict)  # code (lower) -> category
-
-
-# kpb's own key figures that a Kolada KPI can be set beside, and what each one names after ":"
-KOLADA_FIGURES = {"kostnad_per_invanare": "omrade", "kostnad_per_brukare": "omrade",
-                  "styckkostnad": "insats", "andel_avslut_arbete_eller_studier": "insats",
-                  "andel_hushall_langvarigt_bistand": None}
+    avslutsorsak: dict[str, str] = field(  # code (lower) -> category
+        default_factory=lambda: _default("utfall.avslutsorsak"))
 
 
 @dataclass(frozen=True)
 class KoladaSettings:
     """[kolada]: Kolada KPI id -> kpb's figure, e.g. "kostnad_per_invanare:AMI"."""
-    nyckeltal: dict[str, str] = field(default_factory=dict)
+    nyckeltal: dict[str, str] = field(default_factory=lambda: _default("kolada.nyckeltal"))
 
 
 @dataclass(frozen=True)
@@ -133,14 +417,20 @@ class KontrollSettings:
     """How strict the check stage is: hour and count rows dated outside the year are left out
     with a warning ("varning") or refused ("fel")."""
 
-    utanfor_aret: str = "varning"
+    utanfor_aret: str = _default("kontroll.utanfor_aret")
+
+
+# the tables read into one settings object each, by the Project field of the same name
+SECTIONS = {"pseudonym": PseudonymSettings, "kontroll": KontrollSettings, "sie": SieSettings,
+            "hushall": HushallSettings, "jamfor": JamforSettings, "utfall": UtfallSettings,
+            "kolada": KoladaSettings}
 
 
 @dataclass(frozen=True)
 class Project:
     root: Path
-    kommun: str = ""
-    invanare: int | None = None
+    kommun: str = _default("kommun")
+    invanare: int | None = _default("invanare")
     pseudonym: PseudonymSettings = PseudonymSettings()
     sources: dict[str, SourceSettings] = field(default_factory=dict)
     sie: SieSettings = SieSettings()
@@ -150,7 +440,7 @@ class Project:
     utfall: UtfallSettings = UtfallSettings()
     kolada: KoladaSettings = KoladaSettings()
 
-    # -- folder layout (formats.md §1) -------------------------------------------------
+    # -- folder layout (formats.md §1): every path of a project comes from here ----------
     @property
     def settings_file(self) -> Path:
         return self.root / "kpb.toml"
@@ -159,14 +449,67 @@ class Project:
     def database(self) -> Path:
         return self.root / "kpb.duckdb"
 
-    def rules_file(self, year: int) -> Path:
-        return self.root / "regler" / f"{year}.toml"
+    @property
+    def lock_file(self) -> Path:
+        """The project lock, held while results or inputs are replaced (kpb/write/commit.py)."""
+        return self.root / ".kpb.lock"
 
-    def data_dir(self, year: int, source: str) -> Path:
-        return self.root / "data" / str(year) / source
+    @property
+    def tmp_dir(self) -> Path:
+        """Where the rows of an export read in pieces wait for the store (kpb/load/spill.py)."""
+        return self.root / ".kpb-tmp"
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.root / "regler"
+
+    def rules_file(self, year: int) -> Path:
+        return self.rules_dir / f"{year}.toml"
+
+    @property
+    def key_file(self) -> Path:
+        """The pseudonym key's file (an absolute nyckelfil wins the join)."""
+        return self.root / self.pseudonym.nyckelfil
+
+    @property
+    def data_root(self) -> Path:
+        return self.root / "data"
+
+    def data_dir(self, year: int, source: str | None = None) -> Path:
+        """data/<year>/, or the folder of one source in it."""
+        year_dir = self.data_root / str(year)
+        return year_dir / source if source is not None else year_dir
+
+    def population_file(self, year: int) -> Path:
+        """The optional inhabitants per age of the year (formats.md)."""
+        return self.data_dir(year) / "befolkning.csv"
+
+    @property
+    def kolada_dir(self) -> Path:
+        """Optional Kolada values of comparison municipalities (*.csv)."""
+        return self.root / "kolada"
+
+    @property
+    def ut(self) -> Path:
+        """Everything kpb writes as results: ut/<year>/ and ut/jamfor_<fran>_<till>/."""
+        return self.root / "ut"
 
     def output_dir(self, year: int) -> Path:
-        return self.root / "ut" / str(year)
+        return self.ut / str(year)
+
+    def comparison_dir(self, fran: int, till: int) -> Path:
+        return self.ut / f"jamfor_{fran}_{till}"
+
+    @property
+    def own_folders(self) -> tuple[Path, ...]:
+        """The folders of the project's inputs and of what kpb writes: nothing else may write
+        into them (kpb sql's exports, for one)."""
+        return (self.ut, self.data_root, self.rules_dir, self.kolada_dir, self.tmp_dir)
+
+    @property
+    def own_files(self) -> tuple[Path, ...]:
+        """The project's own files: settings, database, lock and pseudonym key."""
+        return (self.settings_file, self.database, self.lock_file, self.key_file)
 
     def source(self, name: str) -> SourceSettings:
         return self.sources.get(name, SourceSettings())
@@ -180,9 +523,9 @@ class Project:
             return str(path)
 
     @classmethod
-    def open(cls, root: str | Path = ".") -> "Project":
+    def open(cls, root: str | Path = ".") -> Project:
         root = Path(root)
-        path = root / "kpb.toml"
+        path = cls(root).settings_file
         if not root.is_dir():
             raise_if_errors("projekt", [error(str(root), None, None,
                                               "projektmappen finns inte")])
@@ -197,231 +540,35 @@ class Project:
             raise_if_errors("projekt", [error("kpb.toml", None, None,
                                               f"kunde inte läsas ({exc.strerror})")])
         problems: list[Problem] = []
-        project = cls(
-            root=root,
-            kommun=str(raw.get("kommun", "")),
-            invanare=_invanare(raw.get("invanare"), problems),
-            pseudonym=_pseudonym(_table(raw, "pseudonym", "pseudonym", problems), problems),
-            sources=_sources(_table(raw, "kalla", "kalla", problems), problems),
-            sie=_sie(_table(raw, "sie", "sie", problems), problems),
-            kontroll=_kontroll(_table(raw, "kontroll", "kontroll", problems), problems),
-            hushall=_hushall(_table(raw, "hushall", "hushall", problems), problems),
-            jamfor=_jamfor(_table(raw, "jamfor", "jamfor", problems), problems),
-            utfall=_utfall(_table(raw, "utfall", "utfall", problems), problems),
-            kolada=_kolada(_table(raw, "kolada", "kolada", problems), problems),
-        )
-        for key in raw.keys() - {"kommun", "invanare", "pseudonym", "kalla", "sie", "kontroll",
-                                 "hushall", "jamfor", "utfall", "kolada"}:
-            problems.append(error("kpb.toml", None, key, "okänd inställning"))
+        top = [key.leaf for key in KEYS if not key.table]
+        _unknown_keys(raw, top + list(TABLES), "", problems)
+        settings = _read("", {k: v for k, v in raw.items() if k in top}, problems)
+        sections = {name: kind(**_read(name, _as_table(raw.get(name, {}), name, problems),
+                                       problems))
+                    for name, kind in SECTIONS.items()}
+        if sections["jamfor"].index and not sections["jamfor"].prisindex:
+            problems.append(error("kpb.toml", None, "jamfor.prisindex",
+                                  "saknas: ange vilket prisindex värdena kommer från"))
+        sources = _sources(_as_table(raw.get("kalla", {}), "kalla", problems), problems)
         raise_if_errors("projekt", problems)
-        return project
+        return cls(root=root, sources=sources, **settings, **sections)
 
 
-def _table(parent: dict, key: str, where: str, problems) -> dict:
-    """A settings table, or {} and an error when kpb.toml holds another kind of value."""
-    value = parent.get(key, {})
-    if isinstance(value, dict):
-        return value
-    problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade en tabell "
-                                                   f"([{where}] med inställningar under)"))
-    return {}
-
-
-def _invanare(value, problems):
-    if value is None:
-        return None
-    if not isinstance(value, int) or value <= 0:
-        problems.append(error("kpb.toml", None, "invanare", "väntade ett positivt heltal"))
-        return None
-    return value
-
-
-def _choice(table, key, allowed, default, where, problems):
-    value = table.get(key, default)
-    if value not in allowed:
-        problems.append(error("kpb.toml", None, f"{where}.{key}",
-                              f"fann {value!r}, väntade något av {', '.join(map(repr, allowed))}"))
-        return default
-    return value
-
-
-def _unknown_keys(table, known, where, problems) -> None:
-    """A misspelt setting must not be ignored: `timar = "Tid"` would lose every hour."""
-    for key in sorted(set(table) - set(known)):
-        problems.append(error("kpb.toml", None, f"{where}.{key}",
-                              f"okänd inställning, väntade en av {', '.join(known)}"))
-
-
-def _boolean(table, key, where, problems) -> bool:
-    value = table.get(key, False)
-    if not isinstance(value, bool):
-        problems.append(error("kpb.toml", None, f"{where}.{key}",
-                              f"fann {value!r}, väntade true eller false (utan citattecken)"))
-        return False
-    return value
-
-
-def _pseudonym(table, problems) -> PseudonymSettings:
-    where = "pseudonym"
-    _unknown_keys(table, ("nyckelfil", "miljovariabel", "ogiltigt_id", "redan_pseudonym"),
-                  where, problems)
-    return PseudonymSettings(
-        nyckelfil=_name(table, "nyckelfil", "kpb.key", where, problems),
-        miljovariabel=_name(table, "miljovariabel", "KPB_PSEUDONYM_NYCKEL", where, problems),
-        ogiltigt_id=_choice(table, "ogiltigt_id", ("fel", "varning"), "fel", where, problems),
-        redan_pseudonym=_boolean(table, "redan_pseudonym", where, problems),
-    )
-
-
-def _name(table, key, default: str, where: str, problems) -> str:
-    """A file or variable name: non-empty text."""
-    value = table.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        problems.append(error("kpb.toml", None, f"{where}.{key}",
-                              f"fann {value!r}, väntade ett namn inom citattecken, t.ex. "
-                              f"{default!r}"))
-        return default
-    return value
-
-
-def _sources(table, problems) -> dict[str, SourceSettings]:
+def _sources(tables: dict, problems) -> dict[str, SourceSettings]:
+    """[kalla.<källa>] tables: one SourceSettings per source named."""
     sources = {}
-    for name in table:
+    for name, given in tables.items():
         where = f"kalla.{name}"
         if name not in SOURCES:
             problems.append(error("kpb.toml", None, where,
                                   f"okänd källa, väntade en av {', '.join(SOURCES)}"))
             continue
-        conf = _table(table, name, where, problems)
-        _unknown_keys(conf, ("kodning", "separator", "decimal", "kolumner", "pseudonymisera")
-                      + (("period",) if name == "ledger" else ()), where, problems)
-        columns = conf.get("kolumner", {})
-        if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-            problems.append(error("kpb.toml", None, f"{where}.kolumner",
-                                  'väntade en tabell: kanoniskt namn = "rubrik i filen"'))
-            columns = {}
-        _unknown_keys(columns, SOURCE_COLUMNS[name], f"{where}.kolumner", problems)
-        sources[name] = SourceSettings(
-            kodning=_choice(conf, "kodning", ENCODINGS, "auto", where, problems),
-            separator=_choice(conf, "separator", SEPARATORS, "auto", where, problems),
-            decimal=_choice(conf, "decimal", DECIMALS, "auto", where, problems),
-            kolumner={k.lower(): v for k, v in columns.items()},
-            pseudonymisera=_pseudonymised_columns(conf, name, where, problems),
-            period=_choice(conf, "period", PERIOD_KINDS, "kolumn", where, problems),
-        )
+        values = _read("kalla.*", _as_table(given, where, problems), problems, where, name)
+        sources[name] = SourceSettings(**values)
     return sources
 
 
-def _pseudonymised_columns(conf, source, where, problems) -> tuple[str, ...]:
-    """`pseudonymisera = ["utforare"]`: text columns of the source other than person."""
-    value = conf.get("pseudonymisera", [])
-    allowed = [c for c in SOURCE_COLUMNS[source] if c not in PSEUDONYMISED_ELSEWHERE]
-    if not isinstance(value, list) or not all(v in allowed for v in value):
-        problems.append(error("kpb.toml", None, f"{where}.pseudonymisera",
-                              f"fann {value!r}, väntade en lista av kolumner bland "
-                              f"{', '.join(allowed)}"))
-        return ()
-    return tuple(value)
-
-
-def _kontroll(table, problems) -> KontrollSettings:
-    _unknown_keys(table, ("utanfor_aret",), "kontroll", problems)
-    return KontrollSettings(utanfor_aret=_choice(table, "utanfor_aret", ("varning", "fel"),
-                                                 "varning", "kontroll", problems))
-
-
-def _sie(table, problems) -> SieSettings:
-    _unknown_keys(table, ("kodning", "dimensioner"), "sie", problems)
-    dims = {}
-    given = table.get("dimensioner", {1: "ansvar"})
-    if not isinstance(given, dict):
-        problems.append(error("kpb.toml", None, "sie.dimensioner", f"fann {given!r}, väntade "
-                              'en tabell, t.ex. { 1 = "ansvar", 20 = "verksamhet" }'))
-        given = {}
-    for number, name in given.items():
-        if not str(number).isdigit() or name not in DIMENSIONS:
-            problems.append(error("kpb.toml", None, f"sie.dimensioner.{number}",
-                                  f"väntade dimensionsnummer = en av {', '.join(DIMENSIONS)}"))
-            continue
-        dims[int(number)] = name
-    return SieSettings(
-        kodning=_choice(table, "kodning", ENCODINGS, "auto", "sie", problems),
-        dimensioner=dims,
-    )
-
-
-def _names(table, key, where, problems) -> tuple[str, ...] | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(error("kpb.toml", None, f"{where}.{key}",
-                              'väntade en lista av insatskoder, t.ex. ["ekonomiskt_bistand"]'))
-        return None
-    return tuple(value)
-
-
-def _hushall(table, problems) -> HushallSettings:
-    where = "hushall"
-    _unknown_keys(table, ("bistand", "handlaggning", "langvarigt_manader"), where, problems)
-    months = table.get("langvarigt_manader", 10)
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 12:
-        problems.append(error("kpb.toml", None, f"{where}.langvarigt_manader",
-                              f"fann {months!r}, väntade ett heltal 1–12 (Socialstyrelsen: 10)"))
-        months = 10
-    return HushallSettings(_names(table, "bistand", where, problems),
-                           _names(table, "handlaggning", where, problems), months)
-
-
-def _jamfor(table, problems) -> JamforSettings:
-    where = "jamfor"
-    _unknown_keys(table, ("prisindex", "index"), where, problems)
-    values = {}
-    for year, value in _table(table, "index", f"{where}.index", problems).items():
-        if not str(year).isdigit() or isinstance(value, bool) or not isinstance(
-                value, (int, float)) or value <= 0:
-            problems.append(error("kpb.toml", None, f"{where}.index.{year}",
-                                  f"fann {value!r}, väntade år = ett positivt indextal"))
-            continue
-        values[int(year)] = Fraction(str(value))
-    if values and not table.get("prisindex"):
-        problems.append(error("kpb.toml", None, f"{where}.prisindex",
-                              "saknas: ange vilket prisindex värdena kommer från"))
-    return JamforSettings(str(table.get("prisindex", "")), values)
-
-
-def _utfall(table, problems) -> UtfallSettings:
-    where = "utfall"
-    _unknown_keys(table, ("avslutsorsak",), where, problems)
-    codes: dict[str, str] = {}
-    groups = _table(table, "avslutsorsak", f"{where}.avslutsorsak", problems)
-    _unknown_keys(groups, AVSLUT_CATEGORIES, f"{where}.avslutsorsak", problems)
-    for category in AVSLUT_CATEGORIES:
-        listed = groups.get(category, [])
-        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
-            problems.append(error("kpb.toml", None, f"{where}.avslutsorsak.{category}",
-                                  'väntade en lista av avslutsorsaker, t.ex. ["Arbete"]'))
-            continue
-        for code in listed:
-            key = code.strip().lower()
-            if key in codes and codes[key] != category:
-                problems.append(error("kpb.toml", None, f"{where}.avslutsorsak.{category}",
-                                      f"{code!r} står redan under {codes[key]}"))
-            codes[key] = category
-    return UtfallSettings(codes)
-
-
-def _kolada(table, problems) -> KoladaSettings:
-    where = "kolada"
-    _unknown_keys(table, ("nyckeltal",), where, problems)
-    figures = {}
-    for kpi, spec in _table(table, "nyckeltal", f"{where}.nyckeltal", problems).items():
-        name, _, argument = str(spec).partition(":")
-        needs = KOLADA_FIGURES.get(name, "okänt")
-        if needs == "okänt" or (needs is None) != (argument == ""):
-            shown = ", ".join(f"{k}:{v.upper()}" if v else k for k, v in KOLADA_FIGURES.items())
-            problems.append(error("kpb.toml", None, f"{where}.nyckeltal.{kpi}",
-                                  f"fann {spec!r}, väntade ett av {shown}"))
-            continue
-        figures[kpi] = str(spec)
-    return KoladaSettings(figures)
+if __name__ == "__main__":  # python3 -m kpb.project README.md: its kpb.toml block from KEYS
+    readme = Path(sys.argv[1])
+    readme.write_text(readme_with_example(readme.read_text(encoding="utf-8")),
+                      encoding="utf-8")

@@ -20,3 +20,9 @@ def sql(name: str) -> str:
     if (_CHECKOUT_SQL / relative).is_file():
         return (_CHECKOUT_SQL / relative).read_text(encoding="utf-8")
     return resources.files("kpb.sql").joinpath(relative).read_text(encoding="utf-8")
+
+
+def glob_escaped(path: str) -> str:
+    """A file path as DuckDB's readers take it literally: they expand `*`, `?` and `[...]`
+    in every path, so a project folder named e.g. `KPB [2024]` must have them bracketed."""
+    return "".join(f"[{c}]" if c in "[*?" else c for c in path)

@@ -109,8 +109,11 @@ def test_jamfor_equals_the_two_years_own_outputs(exempel):
         single = insats.filter(pl.col("insats").is_in(
             insats.group_by("insats").len().filter(pl.col("len") == 1)["insats"].implode()))
         prices = dict(table.select("insats", f"styckkostnad_{side}").rows())
-        assert {k: prices[k] for k in single["insats"]} == dict(
-            single.select("insats", "styckkostnad").rows())
+        # the report unit where the pool has one (kr/vårddygn), none for kronor without one
+        own_prices = single.select("insats", pl.when(pl.col("rapportenhet").is_not_null())
+                                   .then("kostnad_per_rapportenhet")
+                                   .when(pl.col("enhet") != "kronor").then("styckkostnad"))
+        assert {k: prices[k] for k in single["insats"]} == dict(own_prices.rows())
         persons = own(exempel, ar, "brukare_insats")
         counts = dict(persons.group_by("insats").agg(pl.col("person_id").n_unique()).rows())
         assert dict(compared(exempel, "floden").select("insats", f"brukare_{side}").rows()) == counts
@@ -191,3 +194,54 @@ def test_the_published_report_withholds_small_households(exempel):
     households = sheet(book, "Hushåll", "Rang")
     assert all(r["Total kostnad"] == ".." for r in households)  # 1-3 members: all of them
     assert all(r["Deltagare"] != ".." for r in sheet(book, "Utfall arbetsmarknad", "Insats"))
+
+
+# -- one price index per område or insats -------------------------------------------------
+
+def unit_year(ar: int, insats_rows, person_rows) -> Year:
+    return Year(ar,
+                pl.DataFrame(insats_rows, schema=["insats", "enhet", "volym_milli", "kostnad_ore"],
+                             orient="row"),
+                pl.DataFrame(person_rows, schema=["person_id", "insats", "omrade", "kostnad_ore"],
+                             orient="row"))
+
+
+# familjehem 1 000 dygn for 1 000 000 kr in 2022; bistånd 500 000 kr (kronor: no unit, enhet
+# null) to Eva. PKV 100 → 110 for everything, riksnormen 100 → 120 for område EB.
+THEN_EB = unit_year(2022, [("familjehem", "dygn", 1_000_000, 100_000_000),
+                           ("ekonomiskt_bistand", None, 500_000_000, 50_000_000)],
+                    [("bo", "familjehem", "BUF", 100_000_000),
+                     ("eva", "ekonomiskt_bistand", "EB", 50_000_000)])
+NOW_EB = unit_year(2024, [("familjehem", "dygn", 1_000_000, 120_000_000),
+                          ("ekonomiskt_bistand", None, 660_000_000, 66_000_000)],
+                   [("bo", "familjehem", "BUF", 120_000_000),
+                    ("eva", "ekonomiskt_bistand", "EB", 66_000_000)])
+PKV = {2022: Fraction(100), 2024: Fraction(110)}
+RIKSNORM = ("Riksnormen för försörjningsstöd", {2022: Fraction(100), 2024: Fraction(120)})
+
+
+def test_each_row_is_restated_with_its_own_index_and_names_it():
+    tables = compare(THEN_EB, NOW_EB, PKV, "PKV", {"EB": RIKSNORM}).tables
+    rows = {r["insats"]: r for r in tables["jamfor_styckkostnad"].iter_rows(named=True)}
+    # familjehem: 1 000 000 × 1.1 = 1 100 000 kr, 1 100 kr/dygn in 2024 prices; 1 200 now
+    assert (rows["familjehem"]["prisindex"], rows["familjehem"]["kostnad_fran_fast_ore"],
+            rows["familjehem"]["forandring_fast"]) == ("PKV", 110_000_000, Decimal("0.0909"))
+    # bistånd: 500 000 × 1.2 = 600 000 kr by riksnormen; no styckkostnad, nothing deflated
+    eb = rows["ekonomiskt_bistand"]
+    assert (eb["prisindex"], eb["kostnad_fran_fast_ore"]) == ("Riksnormen för försörjningsstöd",
+                                                             60_000_000)
+    assert [eb[c] for c in ("enhet_fran", "styckkostnad_fran", "styckkostnad_fran_fast",
+                            "forandring_fast")] == [None] * 4
+    areas = {r["omrade"]: r for r in tables["jamfor_omrade"].iter_rows(named=True)}
+    assert (areas["EB"]["prisindex"], areas["EB"]["kostnad_per_brukare_fran_fast_ore"],
+            areas["EB"]["forandring_fast"]) == ("Riksnormen för försörjningsstöd", 60_000_000,
+                                                Decimal("0.1000"))  # 660 000 / 600 000 − 1
+    assert areas["BUF"]["prisindex"] == "PKV"
+
+
+def test_an_insats_index_comes_before_its_omrades():
+    tables = compare(THEN_EB, NOW_EB, PKV, "PKV",
+                     {"BUF": RIKSNORM, "familjehem": ("Eget index", {2022: Fraction(1),
+                                                                      2024: Fraction(1)})}).tables
+    row = tables["jamfor_styckkostnad"].filter(pl.col("insats") == "familjehem").row(0, named=True)
+    assert (row["prisindex"], row["kostnad_fran_fast_ore"]) == ("Eget index", 100_000_000)

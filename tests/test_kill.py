@@ -10,7 +10,6 @@ and the project must be in exactly one of the two states.
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +22,10 @@ import pytest
 
 from kpb import api
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 ENV = {**os.environ, "KPB_PSEUDONYM_NYCKEL": KEY}
 TABLES = ("ledger", "aktivitet", "direkt", "nycklar", "person", "inlast_fil")
 
@@ -98,8 +99,7 @@ KILL_POINTS = tuple(round(0.1 + i * (1.05 - 0.1) / 28, 3) for i in range(29))
 def project(tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "exempelkommun"
-    shutil.copytree(FIXTURES / "exempelkommun", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", root)
     assert compute(root).wait() == 0
     return root
 
@@ -197,6 +197,15 @@ def two_years(project):
     return project
 
 
+def change_personnel_costs(project: Path) -> None:
+    """One personnel cost row booked twice: other unit costs, so another comparison."""
+    ledger = project / "data/2024/ledger/huvudbok_2024_vard_och_omsorg.csv"
+    lines = ledger.read_bytes().split(b"\n")
+    personnel = next(i for i, line in enumerate(lines) if line.split(b";")[1:2] == [b"5011"])
+    lines.insert(personnel, lines[personnel])
+    ledger.write_bytes(b"\n".join(lines))
+
+
 def comparison(project: Path) -> dict:
     api.sql(project, "select 1")  # recovery
     folder = project / "ut" / "jamfor_2022_2024"
@@ -209,7 +218,7 @@ def comparison(project: Path) -> dict:
 
 def test_jamfor_killed_between_its_renames_leaves_the_old_comparison(two_years):
     old = comparison(two_years)
-    change_inputs(two_years)
+    change_personnel_costs(two_years)
     assert compute(two_years).wait() == 0
     assert kpb(two_years, "jamfor", "2022", "2024", patch=SWAP_DEATH).wait() == 9
     assert comparison(two_years) == old
@@ -219,7 +228,7 @@ def test_jamfor_killed_between_its_renames_leaves_the_old_comparison(two_years):
 
 def test_jamfor_killed_anywhere_leaves_one_whole_comparison(two_years):
     old = comparison(two_years)
-    change_inputs(two_years)
+    change_personnel_costs(two_years)
     assert compute(two_years).wait() == 0
     started = time.perf_counter()
     assert kpb(two_years, "jamfor", "2022", "2024").wait() == 0

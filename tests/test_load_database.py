@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from kpb.errors import KpbError
 from kpb.load import load_year
 from kpb.load.database import read_tables, store
 from kpb.load.pseudonym import load_key, pseudonymise
@@ -62,15 +63,18 @@ def test_a_failing_store_leaves_the_previous_content(tmp_path):
     assert all(after[name].equals(before[name]) for name in before)
 
 
-def test_key_file_is_created_once_private_and_env_wins(tmp_path, monkeypatch):
+def test_key_file_is_created_once_private_and_env_must_agree(tmp_path, monkeypatch):
     monkeypatch.delenv("KPB_PSEUDONYM_NYCKEL", raising=False)
     project = make_project(tmp_path)
     said = []
     key = load_key(project, said.append)
     assert len(key) == 32 and load_key(project, said.append) == key and len(said) == 1
     assert stat.S_IMODE(os.stat(tmp_path / "kpb.key").st_mode) == 0o600
-    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "ab" * 32)
-    assert load_key(project) == bytes.fromhex("ab" * 32)
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", key.hex())
+    assert load_key(project) == key
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", "ab" * 32)  # another key: never wins silently
+    with pytest.raises(KpbError, match="pseudonymnyckel"):
+        load_key(project)
 
 
 def test_pseudonymise_maps_each_distinct_id_once_and_keeps_nulls():

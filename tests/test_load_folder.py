@@ -45,12 +45,12 @@ def test_a_broken_link_and_a_link_loop_are_errors(tmp_path):
 
 
 def test_a_file_that_cannot_be_read_is_an_error_not_a_traceback(tmp_path, monkeypatch):
-    import kpb.load
+    import kpb.load.folder
     project = write_project(tmp_path)
 
     def denied(path, *args):
         raise PermissionError(13, "Permission denied", str(path))
-    monkeypatch.setattr(kpb.load, "read_csv", denied)  # root reads any file, so simulate it
+    monkeypatch.setattr(kpb.load.folder, "read_csv", denied)  # root reads any file, so simulate it
     assert errors_of(project) == [
         "data/2024/ledger/hb.csv: filen kunde inte läsas (Permission denied)"]
 

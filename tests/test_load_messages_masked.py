@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from kpb.errors import KpbError
-from kpb.load import csvfile, load_year
+from kpb.load import csvtext, load_year
 from kpb.load.personnummer import mask_within
 from kpb.load.problems import Check, failures, problems_of
 from kpb.project import Project
@@ -125,7 +125,7 @@ def test_many_short_lines_are_capped_with_a_summary(tmp_path):
 def test_short_lines_are_still_found_when_pyarrow_refuses_the_file(tmp_path, monkeypatch):
     def refuse(text, separator):
         raise pa.ArrowInvalid("refused")
-    monkeypatch.setattr(csvfile, "_short_records", refuse)
+    monkeypatch.setattr(csvtext, "short_records", refuse)
     text = "period;konto;belopp\n202401;5010;1\n202401;5010\n"
     messages = load_problems(project(tmp_path, **{"ledger/hb.csv": text}))
     assert messages == ["data/2024/ledger/hb.csv:3: fann 2 fält, väntade 3 som rubrikraden"]

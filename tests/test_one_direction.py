@@ -2,7 +2,6 @@
 the optional inputs are read once, the report is part of the run, and a project with nothing
 but an ej_brukar pool computes with its report."""
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,12 +14,14 @@ import kpb.load.side_inputs
 from kpb import api
 from kpb.cli import main
 
+from builders import copy_fixture
+
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 
 
 def example(tmp_path: Path) -> Path:
     root = tmp_path / "exempelkommun"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     return root
 
 

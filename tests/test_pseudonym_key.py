@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 from kpb.errors import KpbError
-from kpb.load.pseudonym import load_key
+from kpb.load.pseudonym import load_key, read_key
 
 from builders import TEST_KEY, write_project
 
@@ -80,10 +80,10 @@ def test_file_and_variable_with_the_same_text_give_the_same_key(tmp_path, monkey
     assert from_file == load_key(project) == TEST_KEY.encode()
 
 
-def test_only_one_line_break_is_stripped_and_hex_is_decoded(tmp_path, no_env):
+def test_only_one_line_break_is_allowed_and_hex_is_decoded(tmp_path, no_env):
     project = write_project(tmp_path)
     write_key(tmp_path / "kpb.key", TEST_KEY.encode() + b"\n\n")
-    assert load_key(project) == TEST_KEY.encode() + b"\n"
+    assert refused(project).startswith("kpb.key: nyckelfilen har en radbrytning (\\n) till sist")
     write_key(tmp_path / "kpb.key", b"ab" * 32 + b"\n")
     assert load_key(project) == bytes.fromhex("ab" * 32)
 
@@ -119,3 +119,75 @@ def test_a_year_under_ut_counts_as_earlier_results(tmp_path, no_env):
     (tmp_path / "ut" / "2023").rmdir()
     (tmp_path / "ut" / ".2024.tmp-1").mkdir()  # a killed run's leftovers are no results
     assert len(load_key(project)) == 32
+
+
+# -- issue 20: the key's text is exact, and two sources never disagree silently -------------
+
+def run_load(project_dir, env: dict | None = None):
+    return CliRunner().invoke(main, ["load", "2024", "-p", str(project_dir), "-q"],
+                              env=env if env is not None else {})
+
+
+@pytest.mark.parametrize("content, found", [
+    (b"\xef\xbb\xbf" + TEST_KEY.encode() + b"\n", "börjar med ett byte order mark (BOM)"),
+    (TEST_KEY.encode() + b" \n", "har ett mellanslag sist"),
+    (TEST_KEY.encode() + b" ", "har ett mellanslag sist"),
+    (TEST_KEY.encode() + b"\n\n", "har en radbrytning (\\n) till sist"),
+    (TEST_KEY.encode() + b"\r\n\r\n", "har en radbrytning (\\r) sist"),
+    (TEST_KEY.encode() + b"\t\n", "har en tabb sist"),
+    (b" " + TEST_KEY.encode(), "har ett mellanslag först"),
+    (TEST_KEY[:10].encode() + b" " + TEST_KEY[10:].encode(), "har ett mellanslag efter 10 tecken"),
+    (TEST_KEY.encode() + "\u00a0".encode(), "har ett blanktecken (U+00A0) sist")])
+def test_a_key_file_with_other_bytes_than_the_key_is_refused_through_the_cli(
+        tmp_path, no_env, content, found):
+    write_project(tmp_path)
+    write_key(tmp_path / "kpb.key", content)
+    result = run_load(tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"kpb.key: nyckelfilen {found}: väntade nyckelns tecken" in result.output or (
+        "BOM" in found and f"kpb.key: nyckelfilen {found}" in result.output), result.output
+    assert not (tmp_path / "kpb.duckdb").exists()
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_one_final_line_break_is_allowed_in_the_key_file(tmp_path, no_env, ending):
+    project = write_project(tmp_path)
+    write_key(tmp_path / "kpb.key", TEST_KEY.encode() + ending)
+    assert load_key(project) == TEST_KEY.encode()
+
+
+def test_a_variable_with_a_trailing_space_is_refused(tmp_path, monkeypatch):
+    project = write_project(tmp_path)
+    monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", TEST_KEY + " ")
+    assert refused(project).startswith("KPB_PSEUDONYM_NYCKEL: miljövariabeln har ett "
+                                       "mellanslag sist")
+
+
+def test_a_variable_and_a_key_file_that_disagree_are_an_error_through_the_cli(tmp_path, no_env):
+    write_project(tmp_path)
+    write_key(tmp_path / "kpb.key", b"ab" * 32 + b"\n")
+    result = run_load(tmp_path, {"KPB_PSEUDONYM_NYCKEL": TEST_KEY})
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert ("KPB_PSEUDONYM_NYCKEL: miljövariabeln KPB_PSEUDONYM_NYCKEL och nyckelfilen kpb.key "
+            "har olika nycklar") in result.output
+    agreeing = run_load(tmp_path, {"KPB_PSEUDONYM_NYCKEL": "ab" * 32})
+    assert agreeing.exit_code == 0, agreeing.output
+
+
+def test_read_key_says_where_the_key_came_from(tmp_path, monkeypatch):
+    project = write_project(tmp_path)
+    assert read_key(project).source == "miljövariabeln KPB_PSEUDONYM_NYCKEL"
+    write_key(tmp_path / "kpb.key", TEST_KEY.encode() + b"\n")
+    assert read_key(project).source == ("miljövariabeln KPB_PSEUDONYM_NYCKEL (samma nyckel som "
+                                        "i nyckelfilen kpb.key)")
+    monkeypatch.delenv("KPB_PSEUDONYM_NYCKEL")
+    assert read_key(project) == (TEST_KEY.encode(), "nyckelfilen kpb.key")
+
+
+def test_a_dangling_link_or_a_device_as_key_file_is_named(tmp_path, no_env):
+    project = write_project(tmp_path)
+    (tmp_path / "kpb.key").symlink_to(tmp_path / "borta.key")
+    assert refused(project).startswith("kpb.key: nyckelfilen kunde inte läsas")
+    (tmp_path / "kpb.key").unlink()
+    (tmp_path / "kpb.key").symlink_to("/dev/null")
+    assert refused(project).startswith("kpb.key: nyckelfilen är ingen vanlig fil")

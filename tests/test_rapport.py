@@ -10,7 +10,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.test_cli_compute import copy_project, outputs, run
+from builders import copy_project, outputs, run
 
 SHEETS = ["Sammanfattning", "Kostnad per insats", "Insatser", "Brukare", "Per invånare",
           "Fördelning", "Fördelningskurva", "Ytterfall", "Pooler", "Gemensamma kostnader",

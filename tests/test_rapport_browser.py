@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli_compute import copy_project, run
+from builders import copy_project, run
 
 PROBE = """
 <script>

@@ -1,4 +1,4 @@
-"""Rules keys read by the report only: rapportvolym on a direct pool, [ytterfall] per område."""
+"""Rules keys that move no krona: rapportvolym on a pool with a volume, [ytterfall] per område."""
 
 from decimal import Decimal
 
@@ -38,10 +38,17 @@ def test_reporting_volume_errors_name_the_key():
     assert any("pool[1] (hvb).rapportvolym.farg: okänd nyckel" in p for p in found)
 
 
-def test_reporting_volume_only_on_direct_pools():
+def test_reporting_volume_on_every_pool_with_a_volume():
+    """An operating pool of one insats may name a report volume (hemtjänst per beviljad
+    timme beside utförd); a pool without a volume of its own may not."""
     text = BASE.replace('typ = "direkt"', 'typ = "verksamhet"')
-    found = problems(text + 'rapportvolym = { aktivitet = "x" }')
-    assert any("rapportvolym: okänd nyckel för en pool av typ verksamhet" in p for p in found)
+    rules = parse_rules(text + 'rapportvolym = { aktivitet = "x", enhet = "timmar" }', 2024,
+                        "regler/2024.toml")
+    assert rules.pool("hvb").rapportvolym.enhet == "timmar"
+    for typ in ("gemensam", "ej_brukar", "exkludera"):
+        found = problems(BASE.replace('typ = "direkt"', f'typ = "{typ}"').replace(
+            'insats = "hvb"\n', "") + 'rapportvolym = { aktivitet = "x" }')
+        assert any(f"rapportvolym: okänd nyckel för en pool av typ {typ}" in p for p in found)
 
 
 def test_ytterfall_rules_are_read():

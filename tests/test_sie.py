@@ -249,3 +249,53 @@ def test_kodning_in_kpb_toml_wins(tmp_path):
 def test_formats_kpb_does_not_read_are_refused_by_name(tmp_path, content, expected):
     [message] = refused(tmp_path, content.encode("utf-8"))
     assert message.startswith("data/2024/ledger/" + expected)
+
+
+# -- issue 20: labels in any case, amounts split by spaces, transaction dates --------------
+
+def test_every_label_kpb_reads_is_read_in_any_case(tmp_path):
+    sie = ('#flagga 0\n#Format PC8\n#sietyp 4\n#rar 0 20240101 20241231\n'
+           '#ver A 1 20240115 ""\n{\n#trans 5010 {1 "100"} 10.00\n#Trans 1930 {} -4.00\n}\n')
+    assert ledger(tmp_path, sie).ledger.select("ansvar", "belopp_ore").rows() == [
+        ("100", 1000), ("", -400)]
+    psaldo = '#sietyp 3\n#rar 0 20240101 20241231\n#psaldo 0 202401 5010 {} 12.00\n'
+    assert ledger(tmp_path, psaldo).ledger["belopp_ore"].to_list() == [1200]
+    assert refused(tmp_path, "#sietyp 1\n#rar 0 20240101 20241231\n")[0].startswith(
+        "data/2024/ledger/bok.se:1: #SIETYP: SIE typ 1 har bara årssaldon")
+
+
+def test_an_amount_split_by_spaces_is_an_error_about_the_amount(tmp_path):
+    sie = HEAD + ('#VER A 1 20240115 ""\n{\n#TRANS 5010 {} 1 000.00 20240115\n'
+                  '#TRANS 1930 {} -1 000 000\n}\n')
+    assert refused(tmp_path, sie) == [
+        "data/2024/ledger/bok.se:8: #TRANS: fann beloppet '1 000.00' delat av mellanslag: "
+        "väntade beloppet som ett fält utan mellanslag (1000.00), eller inom citattecken",
+        "data/2024/ledger/bok.se:9: #TRANS: fann beloppet '-1 000 000' delat av mellanslag: "
+        "väntade beloppet som ett fält utan mellanslag (-1000000), eller inom citattecken"]
+    psaldo = HEAD.replace("#SIETYP 4", "#SIETYP 3") + "#PSALDO 0 202401 5010 {} 12 500.00\n"
+    assert refused(tmp_path, psaldo) == [
+        "data/2024/ledger/bok.se:6: #PSALDO: fann beloppet '12 500.00' delat av mellanslag: "
+        "väntade beloppet som ett fält utan mellanslag (12500.00), eller inom citattecken"]
+
+
+def test_a_quoted_amount_with_a_thousands_space_is_read(tmp_path):
+    sie = HEAD + '#VER A 1 20240115 ""\n{\n#TRANS 5010 {} "1 000.00"\n#TRANS 1930 {} -1000\n}\n'
+    assert ledger(tmp_path, sie).ledger["belopp_ore"].to_list() == [100000, -100000]
+
+
+def test_a_transaction_date_that_is_no_date_is_named(tmp_path):
+    sie = HEAD + '#VER A 1 20240115 ""\n{\n#TRANS 5010 {} 10.00 2024-01-15\n}\n'
+    assert refused(tmp_path, sie) == [
+        "data/2024/ledger/bok.se:8: #TRANS: fann transaktionsdatumet '2024-01-15': väntade "
+        'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)']
+
+
+def test_a_date_the_calendar_lacks_is_named_on_its_own_line(tmp_path):
+    sie = HEAD + ('#VER A 1 20241301 ""\n{\n#TRANS 5010 {} 1.00\n#TRANS 1930 {} -1.00 20240230\n'
+                  '}\n')
+    assert refused(tmp_path, sie) == [
+        "data/2024/ledger/bok.se:6: #VER: fann '20241301': väntade #VER serie nr verdatum med "
+        "datumet som ÅÅÅÅMMDD",
+        "data/2024/ledger/bok.se:8: period: fann '': värde saknas, väntade en period ÅÅÅÅMM",
+        "data/2024/ledger/bok.se:9: #TRANS: fann transaktionsdatumet '20240230': väntade "
+        'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)']

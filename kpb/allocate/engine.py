@@ -23,6 +23,7 @@ from kpb.allocate import person_costs as per
 from kpb.allocate.invariants import check_all_rows_pooled, check_direct_rows_used_once
 from kpb.flow.ledger_pool import ledger_pool_output
 from kpb.allocate.reconcile import avstamning
+from kpb.allocate.report_volumes import report_volumes
 from kpb.allocate.result_tables import brukare_table, insats_table, pool_table, with_insats_facts
 from kpb.check import CheckSettings, Checked, check_inputs
 from kpb.errors import Problem, raise_if_errors
@@ -136,7 +137,8 @@ class AllocationFlow:
     def insats(self) -> pl.DataFrame:
         volume_rows = self.checked.volume_rows
         direct = self.brukare_insats.filter(pl.col("kalla") == "direkt").select(volume_rows.columns)
-        return insats_table(self.amounts, pl.concat([volume_rows, direct]), self.rules)
+        report = report_volumes(self.tables["aktivitet"], self.rules, self.year)  # mapped codes
+        return insats_table(self.amounts, pl.concat([volume_rows, direct]), self.rules, report)
 
     @cached_property
     def pool(self) -> pl.DataFrame:

@@ -8,8 +8,16 @@ from kpb.money import unit_price
 from kpb.rules import Rules
 
 
-def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """insats × pool: enhet, volym_milli, kostnad_ore, styckkostnad, antal_brukare."""
+INSATS_COLUMNS = ("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
+                  "antal_brukare", "rapportenhet", "rapportvolym_milli",
+                  "kostnad_per_rapportenhet")
+
+
+def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules,
+                 report: pl.DataFrame | None = None) -> pl.DataFrame:
+    """insats × pool: enhet, volym_milli, kostnad_ore, styckkostnad, antal_brukare, and where
+    the pool has a report volume (kpb.allocate.report_volumes) rapportenhet,
+    rapportvolym_milli and kostnad_per_rapportenhet (cost ÷ report volume, as styckkostnad)."""
     per_pool = (volume_rows.filter(pl.col("volym_milli") != 0)
                 .group_by(["pool", "insats"])
                 .agg(volym_milli=pl.col("volym_milli").sum(), antal_brukare=pl.col("person_id").n_unique()))
@@ -18,10 +26,18 @@ def insats_table(amounts: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules)
                            pl.col("antal_brukare").fill_null(0).cast(pl.Int64),
                            enhet=pl.col("insats").replace_strict(_units(rules), default=None, return_dtype=pl.Utf8),
                            namn=pl.col("insats").replace_strict(_names(rules), default=None, return_dtype=pl.Utf8)))
+    if report is None:
+        from kpb.allocate.report_volumes import REPORT_SCHEMA
+        report = pl.DataFrame(schema=REPORT_SCHEMA)
+    table = table.join(report.select("pool", "insats", "rapportenhet", "rapportvolym_milli"),
+                       on=["pool", "insats"], how="left")
     prices = [unit_price(k, v) for k, v in table.select("kostnad_ore", "volym_milli").iter_rows()]
-    return (table.with_columns(styckkostnad=pl.Series(prices, dtype=pl.Utf8))  # few rows
-            .select("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore",
-                    "styckkostnad", "antal_brukare").sort("insats", "pool"))
+    per_report = [unit_price(k, v) if v is not None else None
+                  for k, v in table.select("kostnad_ore", "rapportvolym_milli").iter_rows()]
+    return (table.with_columns(styckkostnad=pl.Series(prices, dtype=pl.Utf8),  # few rows
+                               kostnad_per_rapportenhet=pl.Series(per_report, dtype=pl.Utf8)
+                               .cast(pl.Decimal(18, 4)))
+            .select(INSATS_COLUMNS).sort("insats", "pool"))
 
 
 def _names(rules: Rules) -> dict[str, str]:

@@ -3,8 +3,10 @@
 Reads the two years' own outputs (ut/<year>/insats, brukare_insats), so every figure is one
 of theirs or a sum of them, and writes four tables to ut/jamfor_<fran>_<till>/:
 
-    jamfor_styckkostnad   insats: volume, cost and styckkostnad then and now, nominal and in
-                          the later year's prices ([jamfor] prisindex in kpb.toml)
+    jamfor_styckkostnad   insats: volume, cost and styckkostnad then and now in the insats'
+                          comparable unit (its report unit where it has one, e.g. kr/vårddygn;
+                          none for kronor without one: a kr-per-krona ratio is never compared
+                          or deflated), nominal and in the later year's prices
     jamfor_omrade         område: brukare, cost and cost per brukare then and now
     jamfor_floden         insats: brukare then, now, new, continuing, ended
     jamfor_byten          område × insats then → insats now: brukare in both years who left
@@ -31,7 +33,8 @@ class Year:
     """What the comparison needs of one computed year, money in öre and volume in milli."""
 
     ar: int
-    insats: pl.DataFrame          # insats, volym_milli, kostnad_ore
+    insats: pl.DataFrame          # insats, volym_milli, kostnad_ore (optional: enhet, the unit
+                                  # compared; null = kronor without report volume: no price)
     brukare_insats: pl.DataFrame  # person_id, insats, omrade, kostnad_ore
 
 
@@ -56,12 +59,37 @@ def missing_outputs(ut: Path, years, relative) -> list:
 
 def read_year(ut: Path, year: int) -> Year:
     """The year's outputs (check `missing_outputs` first)."""
-    insats = pl.read_parquet(ut / str(year) / "insats.parquet")
-    persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet")
-    return Year(year,
-                insats.group_by("insats").agg(volym_milli=_milli("volym").sum(),
-                                              kostnad_ore=_ore("kostnad").sum()),
+    insats = pl.read_parquet(ut / str(year) / "insats.parquet", glob=False)
+    persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet", glob=False)
+    return Year(year, comparable_volumes(insats),
                 persons.select("person_id", "insats", "omrade", kostnad_ore=_ore("kostnad")))
+
+
+def comparable_volumes(insats: pl.DataFrame) -> pl.DataFrame:
+    """insats, enhet, volym_milli, kostnad_ore: each insats in the unit it is compared in.
+
+    Its report unit when every pool of the insats has one and they agree (vårddygn for HVB
+    bought per invoice, beviljad timme for hemtjänst), with the report volume; else its own
+    unit and volume; enhet null for a kronor insats without a report volume (its cost per
+    invoiced krona is a control figure, never a styckkostnad). Outputs of a kpb without report
+    volumes read as having none."""
+    if "rapportenhet" not in insats.columns:
+        insats = insats.with_columns(rapportenhet=pl.lit(None, pl.Utf8),
+                                     rapportvolym=pl.lit(None, pl.Decimal(18, 3)))
+    per_insats = insats.group_by("insats").agg(
+        egen_enhet=pl.col("enhet").first(),
+        volym_milli=_milli("volym").sum(), kostnad_ore=_ore("kostnad").sum(),
+        rapportvolym_milli=_milli("rapportvolym").sum(),
+        rapportenhet=pl.when(pl.col("rapportenhet").is_not_null().all()
+                             & (pl.col("rapportenhet").n_unique() == 1))
+        .then(pl.col("rapportenhet").first()))
+    by_report = pl.col("rapportenhet").is_not_null()
+    return per_insats.select(
+        "insats",
+        enhet=pl.when(by_report).then("rapportenhet")
+        .when(pl.col("egen_enhet") != "kronor").then("egen_enhet"),
+        volym_milli=pl.when(by_report).then("rapportvolym_milli").otherwise("volym_milli"),
+        kostnad_ore="kostnad_ore")
 
 
 def _ore(column: str) -> pl.Expr:
@@ -72,11 +100,22 @@ def _milli(column: str) -> pl.Expr:
     return (pl.col(column) * 1000).cast(pl.Int64)
 
 
-def compare(fran: Year, till: Year, index: dict[int, Fraction], prisindex: str) -> Comparison:
-    factor = _price_factor(index, fran.ar, till.ar)
+PriceIndex = tuple[str, dict[int, Fraction]]  # (its name, value per year)
+
+
+def compare(fran: Year, till: Year, index: dict[int, Fraction], prisindex: str,
+            indexes: dict[str, PriceIndex] | None = None) -> Comparison:
+    """`index`/`prisindex`: the default price index (SKR's PKV for municipal cost);
+    `indexes`: an index of its own per område or insats (riksnormen for ekonomiskt bistånd),
+    an insats' own before its område's. Every fixed-price row names the index it used."""
+    default = (prisindex, index)
+    areas = _areas(fran, till)
     tables = {
-        "jamfor_styckkostnad": styckkostnad(fran, till, factor),
-        "jamfor_omrade": omrade(fran, till, factor),
+        "jamfor_styckkostnad": styckkostnad(
+            fran, till, _factors(areas, "insats", default, indexes or {}, fran.ar, till.ar)),
+        "jamfor_omrade": omrade(
+            fran, till, _factors(areas.select("omrade").unique(), "omrade", default,
+                                 indexes or {}, fran.ar, till.ar)),
         "jamfor_floden": floden(fran, till),
         "jamfor_byten": byten(fran, till),
     }
@@ -92,12 +131,41 @@ def _price_factor(index: dict[int, Fraction], fran: int, till: int) -> Fraction 
     return None
 
 
-def in_prices(ore: pl.Expr, factor: Fraction | None) -> pl.Expr:
-    """An öre amount in the later year's prices, rounded to the öre (null without an index)."""
-    if factor is None:
-        return pl.lit(None, pl.Int64)
-    scaled = decimal_ratio(ore.cast(pl.Int128) * factor.numerator,
-                           pl.lit(factor.denominator, pl.Int64), places=0)
+def _areas(fran: Year, till: Year) -> pl.DataFrame:
+    """insats -> omrade over both years (the later year's where they differ)."""
+    pairs = pl.concat([till.brukare_insats.select("insats", "omrade"),
+                       fran.brukare_insats.select("insats", "omrade")]).unique(
+        subset="insats", keep="first", maintain_order=True)
+    names = pl.concat([fran.insats.select("insats"), till.insats.select("insats")]).unique()
+    return names.join(pairs, on="insats", how="left").with_columns(pl.col("omrade").fill_null(""))
+
+
+def _factors(keys: pl.DataFrame, key: str, default: PriceIndex, indexes: dict[str, PriceIndex],
+             fran: int, till: int) -> pl.DataFrame:
+    """key, prisindex, faktor_taljare, faktor_namnare: the index each row is restated with
+    (an insats' own, its område's, else the default) as an exact fraction; null without one."""
+    rows = []
+    for row in keys.iter_rows(named=True):  # one row per insats or område
+        chosen = next((indexes[k] for k in (row.get("insats"), row.get("omrade")) if k in indexes),
+                      default)
+        factor = _price_factor(chosen[1], fran, till)
+        rows.append((row[key], chosen[0] if factor is not None else None,
+                     factor.numerator if factor is not None else None,
+                     factor.denominator if factor is not None else None))
+    return pl.DataFrame(rows, orient="row", schema={
+        key: pl.Utf8, "prisindex": pl.Utf8, "faktor_taljare": pl.Int64,
+        "faktor_namnare": pl.Int64})
+
+
+def in_prices(ore: pl.Expr, factor: Fraction | None = None) -> pl.Expr:
+    """An öre amount in the later year's prices, rounded to the öre (null without an index):
+    × `factor`, or, without one, × faktor_taljare / faktor_namnare of the row."""
+    if factor is not None:
+        numerator, denominator = pl.lit(factor.numerator, pl.Int64), pl.lit(
+            factor.denominator, pl.Int64)
+    else:
+        numerator, denominator = pl.col("faktor_taljare"), pl.col("faktor_namnare")
+    scaled = decimal_ratio(ore.cast(pl.Int128) * numerator, denominator, places=0)
     return scaled.cast(pl.Int64)
 
 
@@ -119,24 +187,44 @@ def unit_cost_change(cost_now: str, volume_now: str, cost_then: str, volume_then
     return decimal_ratio(now - then, then)
 
 
-def styckkostnad(fran: Year, till: Year, factor: Fraction | None) -> pl.DataFrame:
-    both = _side_by_side(fran.insats, till.insats, "insats", ("volym_milli", "kostnad_ore"))
-    return (both.with_columns(
-        kostnad_fran_fast_ore=in_prices(pl.col("kostnad_fran_ore"), factor))
-        .with_columns(
-            styckkostnad_fran=unit_cost(pl.col("kostnad_fran_ore"), pl.col("volym_fran_milli")),
-            styckkostnad_fran_fast=unit_cost(pl.col("kostnad_fran_fast_ore"),
-                                             pl.col("volym_fran_milli")),
-            styckkostnad_till=unit_cost(pl.col("kostnad_till_ore"), pl.col("volym_till_milli")))
-        .with_columns(
-            forandring_nominell=unit_cost_change("kostnad_till_ore", "volym_till_milli",
-                                                 "kostnad_fran_ore", "volym_fran_milli"),
-            forandring_fast=unit_cost_change("kostnad_till_ore", "volym_till_milli",
-                                             "kostnad_fran_fast_ore", "volym_fran_milli"))
-        .sort("insats"))
+def styckkostnad(fran: Year, till: Year, factors: pl.DataFrame) -> pl.DataFrame:
+    """Per insats: the compared unit (`enhet_*`: its report unit where it has one), volume in
+    it, total cost, and the unit cost then and now; prices and changes only where both years
+    count the insats in the same unit, and never for kronor without a report volume."""
+    both = _side_by_side(_with_unit(fran.insats), _with_unit(till.insats), "insats",
+                         ("enhet", "volym_milli", "kostnad_ore"))
+    priced = {side: pl.col(f"enhet_{side}").is_not_null() for side in ("fran", "till")}
+    same_unit = pl.col("enhet_fran") == pl.col("enhet_till")
+    price = lambda cost, side: pl.when(priced[side]).then(  # noqa: E731
+        unit_cost(pl.col(cost), pl.col(f"volym_{side}_milli")))
+    return (both.join(factors, on="insats", how="left")
+            .with_columns(kostnad_fran_fast_ore=in_prices(pl.col("kostnad_fran_ore")))
+            .with_columns(
+                styckkostnad_fran=price("kostnad_fran_ore", "fran"),
+                styckkostnad_fran_fast=price("kostnad_fran_fast_ore", "fran"),
+                styckkostnad_till=price("kostnad_till_ore", "till"))
+            .with_columns(
+                forandring_nominell=pl.when(same_unit).then(unit_cost_change(
+                    "kostnad_till_ore", "volym_till_milli", "kostnad_fran_ore",
+                    "volym_fran_milli")),
+                forandring_fast=pl.when(same_unit).then(unit_cost_change(
+                    "kostnad_till_ore", "volym_till_milli", "kostnad_fran_fast_ore",
+                    "volym_fran_milli")))
+            .select("insats", "enhet_fran", "enhet_till", "volym_fran_milli", "volym_till_milli",
+                    "kostnad_fran_ore", "kostnad_till_ore", "kostnad_fran_fast_ore", "prisindex",
+                    "styckkostnad_fran", "styckkostnad_fran_fast", "styckkostnad_till",
+                    "forandring_nominell", "forandring_fast")
+            .sort("insats"))
 
 
-def omrade(fran: Year, till: Year, factor: Fraction | None) -> pl.DataFrame:
+def _with_unit(insats: pl.DataFrame) -> pl.DataFrame:
+    """A Year's insats frame with `enhet` (a frame without it counts in its own volume)."""
+    if "enhet" in insats.columns:
+        return insats
+    return insats.with_columns(enhet=pl.lit("volym"))
+
+
+def omrade(fran: Year, till: Year, factors: pl.DataFrame) -> pl.DataFrame:
     """Brukare with any cost in the område, the område's cost on brukare, cost per brukare."""
     def per_area(year: Year) -> pl.DataFrame:
         return (year.brukare_insats.group_by("omrade")
@@ -145,15 +233,16 @@ def omrade(fran: Year, till: Year, factor: Fraction | None) -> pl.DataFrame:
     both = _side_by_side(per_area(fran), per_area(till), "omrade", ("brukare", "kostnad_ore"))
     per_person_ore = {side: decimal_ratio(pl.col(f"kostnad_{side}_ore"), pl.col(f"brukare_{side}"),
                                           places=0).cast(pl.Int64) for side in ("fran", "till")}
-    return (both.with_columns(kostnad_per_brukare_fran_ore=per_person_ore["fran"],
-                              kostnad_per_brukare_till_ore=per_person_ore["till"])
+    return (both.join(factors, on="omrade", how="left")
+            .with_columns(kostnad_per_brukare_fran_ore=per_person_ore["fran"],
+                          kostnad_per_brukare_till_ore=per_person_ore["till"])
             .with_columns(kostnad_per_brukare_fran_fast_ore=in_prices(
-                pl.col("kostnad_per_brukare_fran_ore"), factor))
+                pl.col("kostnad_per_brukare_fran_ore")))
             .with_columns(forandring_nominell=change(pl.col("kostnad_per_brukare_till_ore"),
                                                      pl.col("kostnad_per_brukare_fran_ore")),
                           forandring_fast=change(pl.col("kostnad_per_brukare_till_ore"),
                                                  pl.col("kostnad_per_brukare_fran_fast_ore")))
-            .sort("omrade"))
+            .drop("faktor_taljare", "faktor_namnare").sort("omrade"))
 
 
 def floden(fran: Year, till: Year) -> pl.DataFrame:

@@ -71,3 +71,34 @@ def kolada_unmapped(values: pl.DataFrame | None, figures: dict[str, str], year: 
         return []
     return [warning("kolada", None, "kpi", "nyckeltal som inte står i kpb.toml "
                     "[kolada.nyckeltal] lästes inte: " + ", ".join(unmapped))]
+
+
+def numbers_in_rules(rules, year: int) -> list[Problem]:
+    """The rules' texts reach the outputs and the report (pool and insats names, utförare,
+    orsak): none may hold a personnummer."""
+    from kpb.load.stray_ids import numbers_in_texts
+
+    texts = []
+    for number, pool in enumerate(rules.pools, start=1):
+        texts += [(rules.source, f"pool[{number}].{what}", getattr(pool, what, "") or "")
+                  for what in ("namn", "orsak")]
+        texts += [(rules.source, f"pool[{number}].utforare", name)
+                  for name in getattr(pool, "utforare", ()) or ()]
+    for number, (code, insats) in enumerate(rules.insatser.items(), start=1):
+        texts += [(rules.source, f"insatser[{number}]", code),
+                  (rules.source, f"insatser[{number}].namn", insats.namn or "")]
+    return numbers_in_texts(texts, year, "väntade inget personnummer i reglernas texter (de "
+                                         "skrivs i resultaten och rapporten)")
+
+
+def numbers_in_kolada(values: pl.DataFrame | None, year: int) -> list[Problem]:
+    """Kolada files name municipalities and KPIs; a personnummer there would reach
+    kolada.parquet and the report."""
+    from kpb.load.stray_ids import numbers_in_texts
+
+    if values is None or values.is_empty():
+        return []
+    texts = [("kolada", column, value) for column in ("kpi", "kommun")
+             for value in values[column].unique().to_list()]
+    return numbers_in_texts(texts, year, "väntade ett nyckeltals-id eller en kommun, inget "
+                                         "personnummer")

@@ -23,6 +23,7 @@ from kpb.flow.facts import Facts
 from kpb.flow.settings import settings_for
 from kpb.project import HushallSettings, KontrollSettings
 from kpb.rules import Rules
+from kpb.rules.kolada import kolada_mapping_problems
 from kpb.steps import Progress, Timer, silent
 
 
@@ -90,6 +91,9 @@ CHECKS: tuple[tuple[str, Check], ...] = (
         f.tables["aktivitet"], f.tables["direkt"], settings_for(s.hushall, f.rules).bistand)),
     ("kolada", lambda f, s: effect_inputs.kolada_unmapped(f.table("kolada"), s.kolada_nyckeltal,
                                                           f.year)),
+    ("kolada", lambda f, s: kolada_mapping_problems(s.kolada_nyckeltal, f.rules)),
+    ("personnummer", lambda f, s: effect_inputs.numbers_in_rules(f.rules, f.year)),
+    ("personnummer", lambda f, s: effect_inputs.numbers_in_kolada(f.table("kolada"), f.year)),
 )
 
 

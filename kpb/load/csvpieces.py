@@ -10,21 +10,29 @@ handed on before the next is read, by one of two paths:
   from disk in batches: none of its bytes is copied into Python;
 - anything else (Windows-1252, quoted fields) is cut into byte pieces, each ending at a line
   break outside any quoted field (an even number of `"` before it), and each piece, with the
-  header line put before it, is read as a whole file would be (csvfile.py).
+  header line put before it, is read as a whole file would be (csvtext.parsed_rows, as
+  csvfile.py reads a whole file).
 
 What the user sees does not depend on the cut:
 
 - line numbers are the file's; the SHA-256 is of the whole file;
 - what the bytes of the whole file decide is decided before the first piece: the encoding
   (`kodning`, else UTF-8 when the whole file is, else Windows-1252), the encoding errors
-  (csvfile.readable's, the first in the file) and the count of bytes Windows-1252 leaves
+  (encodings.readable's, the first in the file) and the count of bytes Windows-1252 leaves
   undefined;
 - a file that reading whole would refuse (an encoding error, text after a quote, a line with
   too many fields, a header of patterns, an empty file) is refused with the same message,
   and nothing else of it is reported (`refusal`);
 - short lines and value errors are capped over the whole file, not per piece (the caller
   merges the pieces' problems.Failures);
-- a file whose first bytes are a byte order mark or UTF-16/32 is read whole (ReadWhole).
+- a file whose first bytes are a byte order mark or UTF-16/32 is read whole (ReadWhole);
+- a file whose lines end in CR alone (old Mac programs) is refused by name: read whole, its
+  line ends are made LF in memory (csvtext.line_ends), which a file this size cannot afford.
+
+The file is read from disk more than once, a window or a batch at a time: for the facts the
+whole file decides (its SHA-256, whether it is blank, plain, UTF-8, its encoding errors), then
+for its pieces. Held whole, its bytes alone would pass the memory bound; the passes read from
+the page cache when the file fits there.
 """
 
 from __future__ import annotations
@@ -38,24 +46,25 @@ import polars as pl
 
 from kpb.errors import Problem, error
 from kpb.load.columns import pattern_headers
-from kpb.load.csvfile import (
+from kpb.load.csvtext import (
     BOM,
     EMPTY,
     HASHING,
-    _capped_shape_problems,
-    _line_numbers,
-    _short_records,
+    SHAPE,
     as_utf8,
+    capped_shape_problems,
     checked_text,
     detect_separator,
+    line_numbers,
     may_have_short_lines,
     parsed_rows,
     read_options,
     shape_problems_in,
+    short_records,
     undefined_in,
     undefined_warning,
 )
-from kpb.load.encodings import DOUBLE_ENCODED, SAMPLE, _is_utf8, _wide_encoding, readable
+from kpb.load.encodings import DOUBLE_ENCODED, SAMPLE, is_utf8, readable, wide_encoding
 from kpb.load.textfile import LINE, TextTable, drop_blank_rows
 from kpb.project import SourceSettings
 
@@ -63,7 +72,11 @@ from kpb.project import SourceSettings
 # file's size (2.1-2.5 GiB for the 1.1 GB export of a city of 1M invånare, read whole).
 PIECE_BYTES = 1280 * 2**20
 WINDOW = 16 * 2**20  # bytes looked at a time before the pieces: small enough to stay cached
-SHAPE = {LINE: pl.Int64, "fann": pl.Int64, "vantade": pl.Int64}
+
+
+CR_ONLY = ("raderna slutar med enbart CR (radslut från äldre Mac-program), vilket kpb inte "
+           "läser i en fil över 1,25 GiB: väntade radslut LF eller CRLF (spara om exporten "
+           "med Windows- eller Unix-radslut)")
 
 
 class ReadWhole(Exception):
@@ -93,8 +106,11 @@ class PiecedCsv:
         more. Raises ReadWhole before the first piece when the file must be read whole."""
         with self.path.open("rb") as handle:
             head = handle.read(2**16)
-        if head.startswith(BOM) or _wide_encoding(head[:SAMPLE]) is not None:
+        if head.startswith(BOM) or wide_encoding(head[:SAMPLE]) is not None:
             raise ReadWhole
+        if b"\n" not in head and b"\r" in head:
+            yield self._refused([error(self.file, None, None, CR_ONLY)])
+            return
         digest = HASHING.submit(_file_sha256, self.path)  # beside the read, whatever happens
         try:
             if _blank(self.path):
@@ -146,21 +162,21 @@ class PiecedCsv:
             yield self._refused(_ragged_on_disk(self.path, separator, self.file, "utf-8"))
             return
         if short:
-            yield None, _capped_shape_problems(pl.DataFrame(short, schema=SHAPE, orient="row"),
+            yield None, capped_shape_problems(pl.DataFrame(short, schema=SHAPE, orient="row"),
                                                self.file)
 
     def _disk_piece(self, parts: list[pl.DataFrame], separator: str, short: list | None
                     ) -> tuple[TextTable, list | None]:
-        """Batches as one piece, numbered as the whole file's read (csvfile._read_text: one
+        """Batches as one piece, numbered as the whole file's read (csvtext.parsed_rows: one
         line a row, since the file has no quotes), without short and blank lines."""
         rows = pl.concat(parts, rechunk=False)
         parts.clear()
-        rows = rows.with_columns(_line_numbers(rows, None))  # no quotes: one line a row
+        rows = rows.with_columns(line_numbers(rows, None))  # no quotes: one line a row
         rows = rows.with_columns(rows.get_column(LINE).rechunk())
         if short is None and may_have_short_lines(rows):
             # a short line reads as one with an empty last field: the file's field counts are
             # taken once, by pyarrow streaming from disk (record numbers are line numbers here)
-            short = _short_records(self.path, separator)
+            short = short_records(self.path, separator)
         if short:
             rows = rows.filter(~pl.col(LINE).is_in([line for line, _, _ in short]))
         rows = drop_blank_rows(rows)
@@ -197,7 +213,7 @@ class PiecedCsv:
                     return
                 yield table, problems
         if short_lines:
-            yield None, _capped_shape_problems(pl.concat(short_lines), self.file)
+            yield None, capped_shape_problems(pl.concat(short_lines), self.file)
 
     def _piece(self, raw: bytes, encoding: str, categorical: bool,
                offset: int, short_lines: list) -> tuple[TextTable | None, list[Problem]]:
@@ -210,21 +226,18 @@ class PiecedCsv:
                                           undefined=False)
         if any(p.is_error for p in problems):
             return self._refused(_moved(problems, offset))
-        found: list[pl.DataFrame] = []
-        try:
-            rows, refused = parsed_rows(text, lambda: text, self.separator, categorical,
-                                        newlines, self.file, found, raise_refused=True)
-        except pl.exceptions.PolarsError:  # a line with more fields than the header
+        parsed = parsed_rows(text, self.separator, categorical, newlines, self.file)
+        if parsed.ragged:  # a line with more fields than the header: named in the whole file
             return self._refused(_ragged_on_disk(self.path, self.separator, self.file,
                                                  encoding))
-        if rows is None:  # a header of patterns: only the first piece has it on line 1
-            return self._refused(refused)
+        if parsed.rows is None:  # a header of patterns: only the first piece has it on line 1
+            return self._refused(parsed.refusal)
+        rows = parsed.rows
         if offset:
             rows = rows.with_columns(pl.col(LINE) + offset)
-        short_lines += [f.with_columns(pl.col(LINE) + offset) for f in found]
+        short_lines.append(parsed.short.with_columns(pl.col(LINE) + offset))
         self.height += rows.height
-        table = TextTable(self.file, rows, "", encoding, self.separator, self.decimal)
-        return table, _moved(refused, offset)
+        return TextTable(self.file, rows, "", encoding, self.separator, self.decimal), []
 
 
 def _moved(problems: list[Problem], offset: int) -> list[Problem]:
@@ -335,7 +348,7 @@ def _plain(path: Path, settings: SourceSettings, head: bytes) -> tuple[str, int]
         if b'"' in window:
             return None
         if not window.isascii():
-            if not utf8 or not _is_utf8(window) or DOUBLE_ENCODED.search(window):
+            if not utf8 or not is_utf8(window) or DOUBLE_ENCODED.search(window):
                 return None
         lines += window.count(b"\n")
     return separator, lines
@@ -346,7 +359,7 @@ def _whole_file_bytes(path: Path, file: str, kodning: str) -> tuple[str, list[Pr
     file is UTF-8; the first encoding error in the file; one warning for the bytes
     Windows-1252 leaves undefined."""
     if kodning == "auto":
-        utf8 = all(window.isascii() or _is_utf8(window) for window in _windows(path))
+        utf8 = all(window.isascii() or is_utf8(window) for window in _windows(path))
         encoding, checked_as = ("utf-8", "auto") if utf8 else ("cp1252", "cp1252")
     else:
         encoding = checked_as = kodning
@@ -365,7 +378,7 @@ def _whole_file_bytes(path: Path, file: str, kodning: str) -> tuple[str, list[Pr
 
 
 def _scan(path: Path, separator: str, categorical: bool) -> pl.LazyFrame:
-    """The lazy twin of csvfile._read_text's read (glob=False: the name is a name)."""
+    """The lazy twin of csvtext.parsed_rows' read (glob=False: the name is a name)."""
     width = len(pl.scan_csv(path, separator=separator, infer_schema=False, glob=False
                             ).collect_schema())
     return pl.scan_csv(path, glob=False, **read_options(
@@ -378,7 +391,7 @@ def _file_sha256(path: Path) -> str:
 
 
 def _ragged_on_disk(path: Path, separator: str, file: str, encoding: str) -> list[Problem]:
-    """csvfile._shape_problems of the whole file, streamed from disk (only a broken file
+    """csvtext.parsed_rows' refusal of the whole file, streamed from disk (only a broken file
     gets here)."""
     codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
     with path.open(encoding=codec, errors="replace", newline="") as handle:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kpb.load import Loaded, schemas
+from kpb.load import schemas
+from kpb.load.year import Loaded
+from kpb.load.key_fingerprint import store_fingerprint
 from kpb.project import Project
 from kpb.sqlfiles import sql
 
@@ -30,6 +32,8 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
             con.execute(sql("load/clear_pending_run"), [year]).fetchall()
             if results_folder is not None:
                 con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
+            if loaded.nyckelavtryck:  # the key these pseudonyms were made with
+                store_fingerprint(con, loaded.nyckelavtryck)
             con.commit()
         except BaseException:
             con.rollback()

@@ -36,7 +36,7 @@ ONE_BYTE = {"cp1252": "Windows-1252", "cp437": "cp437 (PC8)", "latin-1": "latin-
 
 def readable(raw: bytes, file: str, kodning: str) -> tuple[bytes, list[Problem]]:
     """The bytes the CSV reader should read (UTF-8 for a wide encoding), or errors."""
-    wide = _wide_encoding(raw)
+    wide = wide_encoding(raw)
     if wide is not None:
         return _from_wide(raw, file, wide)
     if raw.isascii():
@@ -44,12 +44,12 @@ def readable(raw: bytes, file: str, kodning: str) -> tuple[bytes, list[Problem]]
     if kodning in ("utf-8", "utf-8-sig") or raw.startswith(UTF8_BOM):  # the BOM says UTF-8
         said = "kodning i kpb.toml" if kodning != "auto" else "filens BOM (byte order mark)"
         return raw, _invalid_utf8(raw, file, said) + _double_encoded(raw, file)
-    if kodning == "auto" and _is_utf8(raw):
+    if kodning == "auto" and is_utf8(raw):
         return raw, _double_encoded(raw, file)
     return raw, _mixed(raw, file, ONE_BYTE.get(kodning, "Windows-1252"))
 
 
-def _wide_encoding(raw: bytes) -> str | None:
+def wide_encoding(raw: bytes) -> str | None:
     """The Python codec of a UTF-16 or UTF-32 file, or None."""
     if raw.startswith(UTF8_BOM):
         return None
@@ -82,7 +82,7 @@ def _from_wide(raw: bytes, file: str, codec: str) -> tuple[bytes, list[Problem]]
                            f"en hel {name}-fil (spara om exporten som UTF-8)")]
 
 
-def _is_utf8(raw: bytes) -> bool:
+def is_utf8(raw: bytes) -> bool:
     try:
         raw.decode("utf-8")
         return True

@@ -15,9 +15,9 @@ from kpb.load import parse
 from kpb.load.csvfile import read_csv
 from kpb.load.problems import Check, all_failures, problems_of
 from kpb.load.textfile import LINE
-from kpb.project import SourceSettings
+from kpb.project import Project, SourceSettings
 
-FOLDER = "kolada"
+FOLDER = Project(Path()).kolada_dir.name  # "kolada", as messages name it
 COLUMNS = ("kpi", "kommun", "ar", "varde", "kon")
 ALIASES = {"år": "ar", "värde": "varde", "kön": "kon", "period": "ar", "value": "varde",
            "municipality": "kommun", "year": "ar", "gender": "kon"}
@@ -26,7 +26,8 @@ ALIASES = {"år": "ar", "värde": "varde", "kön": "kon", "period": "ar", "value
 def read_kolada(root: Path, relative) -> tuple[pl.DataFrame, list[Problem]]:
     """kpi, kommun, ar, varde_e4 (value in 1/10 000, exact), from every kolada/*.csv."""
     frames, problems = [], []
-    for path in sorted((root / FOLDER).glob("*.csv")) if (root / FOLDER).is_dir() else []:
+    folder = Project(root).kolada_dir
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
         table, found = read_csv(path, relative(path), SourceSettings())
         problems += found
         if table is None:

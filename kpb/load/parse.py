@@ -4,9 +4,14 @@ Every parser returns a `Parsed`: the value (null where it failed or was empty) a
 expression holding what was expected (null where the value is fine). problems.py then turns
 only the failing rows into messages.
 
-Numbers: thousands separators (space, U+00A0, U+202F) are dropped, U+2212 is a minus, and the
-decimal mark is `,` or `.` as kpb.toml says (with "auto" either is accepted: no export uses
-`,` or `.` as a thousands separator in the formats kpb reads).
+Numbers: the decimal mark is `,` or `.` as kpb.toml says (with "auto" either is accepted),
+U+2212 is a minus, and a thousands separator (space, U+00A0, U+202F, and with a declared
+decimal comma also a point) is dropped only where it stands between groups of three digits
+before the decimal mark: `1 234 567,50`, `1.234,50`. `12 34,50` is an error, never read as
+1 234,50. With "auto" a point is never a thousands separator (`1.234` could be either).
+
+Dates: `ÅÅÅÅ-MM-DD` or `ÅÅÅÅMMDD`, the whole field and nothing else (`2024011`, `2024 1 1` and
+`2024-1-1` are errors), and the date must exist.
 """
 
 from __future__ import annotations
@@ -15,7 +20,12 @@ from typing import NamedTuple
 
 import polars as pl
 
-THOUSANDS = "[ \u00a0\u202f]"
+# the thousands separators each decimal setting allows: a point only when the mark is a comma
+SEPARATORS = {",": "[ \u00a0\u202f.]", ".": "[ \u00a0\u202f]", "auto": "[ \u00a0\u202f]"}
+SEPARATOR_CHARACTERS = {",": " \u00a0\u202f.", ".": " \u00a0\u202f", "auto": " \u00a0\u202f"}
+MARK = {"auto": "[.,]", ",": ",", ".": r"\."}
+GROUPING_EXAMPLE = {",": "1 234 567,50 eller 1.234.567,50", ".": "1 234 567.50",
+                    "auto": "1 234 567,50"}
 # [0-9], never \d: the regex engine counts Arabic-Indic and other digits as \d too
 MAX_INTEGER_DIGITS = 15  # öre and milli-units of 10^15 still fit in Int64
 # a longer number is refused by name, never cut or wrapped (kpb.check.amounts: the row range)
@@ -40,25 +50,59 @@ def text(raw: pl.Expr, required: bool, what: str = "ett värde") -> Parsed:
     return Parsed(value, _fail_when(missing, f"värde saknas, väntade {what}"))
 
 
+def grouped(text: pl.Expr, decimal: str) -> pl.Expr:
+    """Whether the text is a number whose thousands separators (if any) all stand between
+    groups of three digits before the decimal mark: `1 234 567,50` yes, `12 34,50` no."""
+    separator, mark = SEPARATORS[decimal], MARK[decimal]
+    return text.str.contains(
+        rf"^[+-]?(?:[0-9]{{1,3}}(?:{separator}[0-9]{{3}})+|[0-9]+)(?:{mark}[0-9]+)?$")
+
+
+def without_separators(text: pl.Expr, decimal: str) -> pl.Expr:
+    """The number's text without its thousands separators; null when it is no number."""
+    plain = text
+    for separator in SEPARATOR_CHARACTERS[decimal]:  # literal replaces: twice as fast
+        plain = plain.str.replace_all(separator, "", literal=True)
+    return pl.when(grouped(text, decimal)).then(plain)
+
+
+def misplaced_separator(text: pl.Expr, failed: pl.Expr, decimal: str) -> pl.Expr:
+    """Whether a text that `failed` is digits broken by separators anywhere (`12 34,50`):
+    then the message says where separators may stand. Only failed rows are searched."""
+    separator, mark = SEPARATORS[decimal], MARK[decimal]
+    return pl.when(failed).then(text).str.contains(
+        rf"^[+-]?[0-9]+(?:{separator}[0-9]+)+(?:{mark}[0-9]+)?$").fill_null(False)
+
+
+def _misplaced_message(what: str, decimal: str) -> str:
+    which = "decimalkomma och tusentalsavgränsare (mellanslag eller punkt)" if decimal == "," \
+        else "tusentalsavgränsare (mellanslag)"
+    return (f"väntade {what} med {which} bara mellan grupper om tre siffror, som "
+            f"{GROUPING_EXAMPLE[decimal]}")
+
+
 def fixed_point(raw: pl.Expr, places: int, decimal: str, what: str, required: bool) -> Parsed:
     """A decimal number as an integer count of 10^-places (öre, milli-hours)."""
     name = raw.meta.output_name()
-    number_text = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
-    mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
-    stages = ({f"{name}__tal": number_text},
+    mark = MARK[decimal]
+    stages = ({f"{name}__text": cleaned(raw).str.replace_all("\u2212", "-", literal=True)},
+              {f"{name}__tal": without_separators(pl.col(f"{name}__text"), decimal)},
               {f"{name}__delar": pl.col(f"{name}__tal").str.extract_groups(
                   rf"^([+-]?)([0-9]{{1,{MAX_INTEGER_DIGITS}}})(?:{mark}([0-9]+))?$")})
-    number, parts = pl.col(f"{name}__tal"), pl.col(f"{name}__delar")
+    text, number, parts = (pl.col(f"{name}__text"), pl.col(f"{name}__tal"),
+                           pl.col(f"{name}__delar"))
     whole, fraction = parts.struct.field("2"), parts.struct.field("3").fill_null("")
     magnitude = (whole.cast(pl.Int64) * 10**places
                  + fraction.str.pad_end(places, "0").str.slice(0, places).cast(pl.Int64))
     too_precise = fraction.str.len_chars() > places
     signed = pl.when(parts.struct.field("1") == "-").then(-magnitude).otherwise(magnitude)
-    error = (pl.when((number == "") & required).then(pl.lit(f"värde saknas, väntade {what}"))
-             .when(number == "").then(None)
+    error = (pl.when((text == "") & required).then(pl.lit(f"värde saknas, väntade {what}"))
+             .when(text == "").then(None)
              .when(number.str.contains(rf"^[+-]?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}"))  # not wrapped
              .then(pl.lit(f"väntade {what} med högst {MAX_INTEGER_DIGITS} siffror före "
                           f"decimaltecknet{TOO_LONG_NOTE.get(places, '')}"))
+             .when(misplaced_separator(text, number.is_null(), decimal))
+             .then(pl.lit(_misplaced_message(what, decimal)))
              .when(whole.is_null()).then(pl.lit(f"väntade {what}"))
              .when(too_precise).then(pl.lit(f"väntade {what} med högst {places} decimaler")))
     return Parsed(pl.when(~too_precise).then(signed), error, stages)
@@ -77,12 +121,16 @@ def milli(raw: pl.Expr, decimal: str, what: str) -> Parsed:
 
 
 def date(raw: pl.Expr, required: bool) -> Parsed:
-    """YYYY-MM-DD or YYYYMMDD; the date must exist."""
+    """YYYY-MM-DD or YYYYMMDD, the whole field; the date must exist.
+
+    The whole field is matched first: chrono alone reads `2024011` as 2024-01-01 and
+    `2024 1 1` too."""
     name = raw.meta.output_name()
+    digits = pl.col(f"{name}__text").str.replace(
+        r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3")
     stages = ({f"{name}__text": cleaned(raw)},
-              {f"{name}__datum": pl.col(f"{name}__text").str.replace_all(
-                  r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", "$1$2$3").str.to_date(
-                  "%Y%m%d", strict=False)})
+              {f"{name}__datum": pl.when(digits.str.contains(r"^[0-9]{8}$"))
+               .then(digits.str.to_date("%Y%m%d", strict=False))})
     value, parsed = pl.col(f"{name}__text"), pl.col(f"{name}__datum")
     error = (pl.when((value == "") & required).then(pl.lit("värde saknas, väntade ett datum"))
              .when(value == "").then(None)
@@ -108,10 +156,12 @@ def whole_year() -> Parsed:
 
 def exact_decimal(raw: pl.Expr, decimal: str, what: str) -> Parsed:
     """A non-negative decimal kept exactly as text with a point: "1 500,50" -> "1500.50"."""
-    number = cleaned(raw).str.replace_all(THOUSANDS, "").str.replace_all("\u2212", "-")
-    mark = {"auto": "[.,]", ",": ",", ".": r"\."}[decimal]
-    valid = number.str.contains(rf"^[0-9]+({mark}[0-9]+)?$")
-    error = (pl.when(number == "").then(pl.lit(f"värde saknas, väntade {what}"))
+    text = cleaned(raw).str.replace_all("\u2212", "-", literal=True)
+    number = without_separators(text, decimal)
+    valid = number.str.contains(rf"^[0-9]+({MARK[decimal]}[0-9]+)?$").fill_null(False)
+    error = (pl.when(text == "").then(pl.lit(f"värde saknas, väntade {what}"))
+             .when(misplaced_separator(text, number.is_null(), decimal))
+             .then(pl.lit(_misplaced_message(what, decimal)))
              .when(~valid).then(pl.lit(f"väntade {what} (ett icke-negativt tal)")))
     return Parsed(pl.when(valid).then(number.str.replace(",", ".", literal=True)), error)
 

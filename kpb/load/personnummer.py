@@ -16,15 +16,19 @@ import re
 import polars as pl
 
 _SHAPE = r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$"
-# the same shape anywhere inside a text: not part of a longer run of digits
-_INSIDE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}(?![0-9])")
+# Dashes a word processor or a case system puts in place of "-": en dash, em dash, minus sign
+DASHES = "–—−"
+# the same shape anywhere inside a text, also written with a space, a dash of any kind or
+# " - " between date and number: not part of a longer run of digits
+_INSIDE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}(?:\s*[-+–—−]\s*|\s)?[0-9]{4}(?![0-9])")
 AGE_GROUPS = ((0, "0-19"), (20, "20-64"), (65, "65-79"), (80, "80+"))
 UNKNOWN_AGE_GROUP = "okänd"
 
 
 def normalised(raw: pl.Expr, year: int) -> pl.Expr:
     """The 12-digit form YYYYMMDDNNNC, or null when the text does not have the shape of one."""
-    parts = raw.str.replace_all(r"\s", "").str.extract_groups(_SHAPE)
+    parts = (raw.str.replace_all(r"\s", "").str.replace_all(f"[{DASHES}]", "-")
+             .str.extract_groups(_SHAPE))
     century, yymmdd, sign, tail = (parts.struct.field(f) for f in ("1", "2", "3", "4"))
     yy = yymmdd.str.slice(0, 2).cast(pl.Int32)
     oldest = pl.when(sign == "+").then(year - 100).otherwise(year)
@@ -88,7 +92,7 @@ def mask(raw: str | None) -> str:
     "196408233234" -> "19640823-****"; "640823-3234" -> "640823-****". Text that is not
     shaped like a number keeps its first six digits and hides every later digit.
     """
-    text = re.sub(r"\s", "", raw or "")
+    text = re.sub(f"[{DASHES}]", "-", re.sub(r"\s", "", raw or ""))
     digits = re.sub(r"[^0-9]", "", text)
     if re.fullmatch(_SHAPE, text):
         return f"{digits[:-4]}-****"

@@ -46,7 +46,7 @@ def person_parsed(raw: pl.Expr, settings: PseudonymSettings) -> tuple[Parsed, di
     if settings.redan_pseudonym:
         value = cleaned(raw)
         error = (pl.when(value == "").then(pl.lit("värde saknas, väntade en pseudonym"))
-                 .when(pl.col("_giltig")).then(pl.lit(
+                 .when(pl.col("_pnr_all").is_not_null()).then(pl.lit(  # valid or not
                      "ser ut som ett personnummer: väntade en pseudonym")))
         return Parsed(value, error), {"_pnr": pl.lit(None, pl.Utf8), "_hash_input": value}
     number, valid = pl.col("_pnr_all"), pl.col("_giltig")

@@ -19,11 +19,13 @@ from pathlib import Path
 import polars as pl
 
 from kpb.errors import error, raise_if_errors
+from kpb.load.personnummer import mask_within
+from kpb.load.csvtext import line_ends
 from kpb.project import Project
 
 
 def population_file(project: Project, year: int) -> Path:
-    return project.root / "data" / str(year) / "befolkning.csv"
+    return project.population_file(year)
 
 
 def read_population(project: Project, year: int) -> pl.DataFrame | None:
@@ -32,7 +34,7 @@ def read_population(project: Project, year: int) -> pl.DataFrame | None:
     if not path.is_file():
         return None
     shown = project.relative(path)
-    raw = path.read_bytes()
+    raw = line_ends(path.read_bytes())  # lines ending in CR alone are lines too
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -51,10 +53,10 @@ def read_population(project: Project, year: int) -> pl.DataFrame | None:
     age_ok = pl.col("alder_text").str.contains(r"^[0-9]{1,3}\+?$")
     count_ok = pl.col("antal_text").str.contains(r"^[0-9]+$")
     bad = frame.filter(~age_ok.fill_null(False) | ~count_ok.fill_null(False))
-    problems = [error(shown, r["rad"], "alder", f"fann {r['alder']!r}, väntade en ålder i hela "
+    problems = [error(shown, r["rad"], "alder", f"fann {mask_within(str(r['alder']))!r}, väntade en ålder i hela "
                                                 "år (t.ex. 42, eller 100+ på sista raden)")
                 for r in bad.filter(~age_ok.fill_null(False)).head(20).iter_rows(named=True)]
-    problems += [error(shown, r["rad"], "antal", f"fann {r['antal']!r}, väntade ett helt "
+    problems += [error(shown, r["rad"], "antal", f"fann {mask_within(str(r['antal']))!r}, väntade ett helt "
                                                  "antal invånare")
                  for r in bad.filter(~count_ok.fill_null(False)).head(20).iter_rows(named=True)]
     raise_if_errors("rapport", problems)

@@ -1,7 +1,7 @@
 """Text after a field's closing quote, `"1"5;...`, or a quote never closed (`"12` at the end
 of the file): an error at its line, never a lost digit.
 
-Polars' reader for Categorical columns (the load reads CSV that way, csvfile._read_text)
+Polars' reader for Categorical columns (the load reads CSV that way, csvtext.parsed_rows)
 keeps `"1"5` as "1" without a word (1,00 kr where the file says 15), and cuts `"0,68"Á`
 inside the character, leaving bytes that are not UTF-8. Its Utf8 reader refuses such a field,
 as a CSV reader should. So a file whose bytes hold a quote between two other characters

@@ -6,8 +6,12 @@ the rows it yields then go through the same vectorised parsing as CSV (decimal p
 - Encoding by content: UTF-8 when the bytes decode as UTF-8 (several programs write UTF-8
   under `#FORMAT PC8`), else code page 437 (PC8, what the standard prescribes). `[sie]
   kodning` in kpb.toml, when set, wins over both.
+- Labels are read whatever their case (`#trans`, `#Trans` are `#TRANS`).
 - `#TRANS konto {objektlista} belopp [transdat] ...` inside `#VER serie nr verdatum ... { }`
-  becomes one row; its period comes from transdat, else from the verifikation's date.
+  becomes one row; its period comes from transdat, else from the verifikation's date. A
+  transdat that is not ÅÅÅÅMMDD (or `""`) is an error naming it. An amount written with
+  spaces and without quotes (`1 000.00`) splits into fields: it is an error about the
+  amount, in #TRANS and #PSALDO alike, never read as `1` (a quoted "1 000.00" is read).
   SIE 4 requires the object list, but real exports sometimes leave it out
   (`#TRANS 4010 1500.00 20240115`): when the third word is not `{...}` it is the amount.
   A #TRANS without an account and an amount, a #TRANS outside a verifikation, a #VER
@@ -27,22 +31,24 @@ the rows it yields then go through the same vectorised parsing as CSV (decimal p
 
 from __future__ import annotations
 
+import datetime
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from kpb.errors import Problem, error, warning
+from kpb.load.sie_balances import SUMMABLE, kronor, psaldo_rows
 from kpb.load.textfile import LINE, TextTable, sha256
-from kpb.money import swedish_decimal
 from kpb.project import DIMENSIONS, SieSettings
 
 TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\{([^}]*)\}|(\S+)')
 COLUMNS = ("period", "konto", "belopp") + DIMENSIONS
-# amounts that may be summed exactly in text: anything else is left to the parser to report
-SUMMABLE = re.compile(r"^[+-]?[0-9]+(\.[0-9]{1,2})?$")
 DATE = re.compile(r"^[0-9]{8}$")
+GROUP_HEAD = re.compile(r"[+-]?[0-9]{1,3}")  # the first group of an amount split by spaces
+GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]*)?")  # a later group, the last with the decimals
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -60,7 +66,7 @@ def read_sie(path: Path, file: str, settings: SieSettings, year: int
                               "#PSALDO-rader: väntade en SIE-fil av typ 4 (verifikationer) "
                               "eller typ 2/3 (periodsaldon)"))
     if not trans:
-        trans, more = _psaldo_rows(saldo, file, settings)
+        trans, more = psaldo_rows(saldo, file, settings)
         problems += more
     frame = pl.DataFrame(trans, schema={LINE: pl.Int64} | {c: pl.Utf8 for c in COLUMNS},
                          orient="row")
@@ -76,7 +82,7 @@ def _refused_format(raw: bytes, file: str) -> Problem | None:
                                            "(exportera typ 4E) eller SIE 3")
         return error(file, None, None, "är ingen SIE-fil (den börjar med '<', som HTML eller "
                                        "XML): väntade rader som #FLAGGA, #VER och #TRANS")
-    found = re.search(rb"^[ \t]*#SIETYP[ \t]+1\b", raw, re.M)
+    found = re.search(rb"^[ \t]*#SIETYP[ \t]+1\b", raw, re.M | re.I)
     if found:
         line = raw[:found.start()].count(b"\n") + 1
         return error(file, line, "#SIETYP", "SIE typ 1 har bara årssaldon: väntade SIE 4 "
@@ -121,7 +127,8 @@ def _records(lines, file, settings, year):
     voucher: _Voucher | None = None
     for number, line in enumerate(lines, start=1):
         words = tokens(line.strip())
-        label = words[0] if words and isinstance(words[0], str) else ""
+        # labels are read whatever their case: `#trans` and `#Trans` are `#TRANS`
+        label = words[0].upper() if words and isinstance(words[0], str) else ""
         if label == "#VER":
             problems += _unclosed(voucher, file)
             voucher, found = _voucher(words, number, file)
@@ -135,8 +142,11 @@ def _records(lines, file, settings, year):
             problems += _trans(words, number, voucher, file, settings, trans)
         elif label == "#PSALDO" and len(words) > 1 and words[1] == "0":
             found = _psaldo_row(words, number, settings)
-            saldo += [found] if found else []
-            problems += [] if found else [_too_few(file, number, label)]
+            if isinstance(found, Problem):
+                problems.append(replace(found, file=file))
+            else:
+                saldo += [found] if found else []
+                problems += [] if found else [_too_few(file, number, label)]
         elif label == "#RAR" and len(words) > 3 and words[1] == "0":
             problems += _check_year(words, number, file, year)
     problems += _unclosed(voucher, file) + _unbalanced_warning(file, unbalanced)
@@ -145,12 +155,23 @@ def _records(lines, file, settings, year):
 
 def _voucher(words, line: int, file: str) -> tuple[_Voucher, list[Problem]]:
     date = words[3] if len(words) > 3 and isinstance(words[3], str) else ""
-    voucher = _Voucher(line, date if DATE.match(date) else "", words[-1] == "{")
-    if DATE.match(date):
+    voucher = _Voucher(line, date if _is_date(date) else "", words[-1] == "{")
+    if _is_date(date):
         return voucher, []
     found = f"fann {date!r}" if date else "fann inget datum"
     return voucher, [error(file, line, "#VER", f"{found}: väntade #VER serie nr verdatum "
                                                "med datumet som ÅÅÅÅMMDD")]
+
+
+def _is_date(text: str) -> bool:
+    """ÅÅÅÅMMDD, and a day the calendar has (20241301 is no date)."""
+    if not DATE.match(text):
+        return False
+    try:
+        datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return False
+    return True
 
 
 def _trans(words, line: int, voucher: _Voucher | None, file, settings, trans) -> list[Problem]:
@@ -160,6 +181,8 @@ def _trans(words, line: int, voucher: _Voucher | None, file, settings, trans) ->
     found = _trans_row(words, line, voucher.date, settings)
     if not found:
         return [_too_few(file, line, "#TRANS")]
+    if isinstance(found, Problem):
+        return [replace(found, file=file)]
     trans.append(found)
     voucher.amounts.append(found[3])
     return []
@@ -187,11 +210,7 @@ def _unbalanced_warning(file: str, unbalanced: list) -> list[Problem]:
     line, total = unbalanced[0]
     more = f" (och {len(unbalanced) - 1} verifikationer till)" if len(unbalanced) > 1 else ""
     return [warning(file, line, "#VER", f"verifikationen är obalanserad: #TRANS summerar till "
-                    f"{_kronor(total)}{more}, väntade 0 (saknas konton i exporten?)")]
-
-
-def _kronor(amount: Decimal) -> str:
-    return swedish_decimal(amount, max(0, -amount.as_tuple().exponent), thousands="") + " kr"
+                    f"{kronor(total)}{more}, väntade 0 (saknas konton i exporten?)")]
 
 
 def _split_objects(words: list, at: int) -> tuple[tuple, list] | None:
@@ -208,20 +227,52 @@ def _split_objects(words: list, at: int) -> tuple[tuple, list] | None:
 
 
 def _trans_row(words, line: int, ver_date: str, settings: SieSettings):
+    """The row; None when fields are missing; a Problem (without its file) when the amount
+    is split by spaces or the transaction date is not ÅÅÅÅMMDD."""
     split = _split_objects(words, 2)
     if split is None:
         return None
     objects, rest = split
+    if spaced := _spaced_amount(rest):
+        return _spaced_amount_error(line, "#TRANS", spaced)
     date = rest[1] if len(rest) > 1 and isinstance(rest[1], str) and rest[1] else ver_date
+    if date and not _is_date(date):
+        return error(None, line, "#TRANS", f"fann transaktionsdatumet {date!r}: väntade "
+                     'ÅÅÅÅMMDD (eller "" när raden saknar eget datum)')
     return _row(line, date[:6], words[1], rest[0], objects, settings)
 
 
+def _spaced_amount(rest: list) -> list[str] | None:
+    """`1 000.00` written without quotes: the amount's groups of three read as more fields.
+
+    The field after an amount is a date (ÅÅÅÅMMDD) in #TRANS and a quantity in #PSALDO,
+    never three digits, so the groups are the amount's and the row is refused, not read as 1."""
+    if not (len(rest) > 1 and isinstance(rest[0], str) and GROUP_HEAD.fullmatch(rest[0])):
+        return None
+    groups = [rest[0]]
+    for word in rest[1:]:
+        if not (isinstance(word, str) and GROUP.fullmatch(word)):
+            break
+        groups.append(word)
+        if not word.isdigit():
+            break  # the decimals end the amount
+    return groups if len(groups) > 1 else None
+
+
+def _spaced_amount_error(line: int, label: str, groups: list[str]) -> Problem:
+    return error(None, line, label, f"fann beloppet {' '.join(groups)!r} delat av mellanslag: "
+                 f"väntade beloppet som ett fält utan mellanslag ({''.join(groups)}), eller "
+                 "inom citattecken")
+
+
 def _psaldo_row(words, line: int, settings: SieSettings):
-    """(row, the row's object types), or None."""
+    """(row, the row's object types), None, or a Problem (without its file)."""
     split = _split_objects(words, 4)
     if split is None:
         return None
     objects, rest = split
+    if spaced := _spaced_amount(rest):
+        return _spaced_amount_error(line, "#PSALDO", spaced)
     types = tuple(sorted({n for n, _ in _pairs(objects)}))
     return _row(line, words[2], words[3], rest[0], objects, settings), types
 
@@ -251,112 +302,3 @@ def _check_year(words, line: int, file: str, year: int) -> list[Problem]:
         return []
     return [error(file, line, "#RAR", f"fann räkenskapsåret {words[2]}-{words[3]}: "
                                       f"väntade ett år som omfattar {year}")]
-
-
-# -- #PSALDO: one account's balance and its object breakdowns, the money once ----------------
-
-def _psaldo_rows(saldo, file: str, settings: SieSettings):
-    """Per period and account the rows that hold its money exactly once."""
-    by_account: dict[tuple, dict[tuple, list]] = {}
-    for row, types in saldo:
-        by_account.setdefault((row[1], row[2]), {}).setdefault(types, []).append(row)
-    rows, exceeds, unused = [], [], []
-    for (period, konto), groups in by_account.items():
-        found, larger, left_out = _account_rows(period, konto, groups, settings)
-        rows += found
-        exceeds += larger
-        unused += left_out
-    return sorted(rows), _exceeds_warning(file, exceeds) + _unused_warnings(file, unused)
-
-
-def _account_rows(period, konto, groups: dict, settings: SieSettings):
-    """SIE 4B: `{}` is the account's total; rows with the same object types are one breakdown
-    of it (SIE 3 writes one breakdown per dimension, often covering only part of the total).
-
-    - Breakdowns on mapped dimensions: the one with most mapped dimensions is used (ties:
-      kpb's column order, ansvar first); its rows load as they are and the rest of the total
-      (total − breakdown) loads without objects. A breakdown larger than the total is a
-      warning; another breakdown on a dimension the chosen one lacks cannot be combined with
-      it (the file does not say how they overlap) and is named in a warning.
-    - Only unmapped breakdowns: the total, or without one the first breakdown summed.
-    - No `{}` total: the chosen breakdown is the whole account.
-    """
-    total = groups.get(())
-    mapped = {types: rows for types, rows in groups.items() if _mapped(types, settings)}
-    if not mapped:
-        return (total, [], []) if total else (_summed(next(iter(groups.values()))), [], [])
-    chosen = min(mapped, key=lambda types: _preference(types, settings))
-    used = _mapped(chosen, settings)
-    unused = [(rows[0][0], konto, period, ", ".join(sorted(_mapped(types, settings) - used)),
-               ", ".join(sorted(used)))
-              for types, rows in mapped.items() if not _mapped(types, settings) <= used]
-    if total is None:
-        return mapped[chosen], [], unused
-    rest, exceeds = _rest(konto, period, total, mapped[chosen])
-    return mapped[chosen] + rest, exceeds, unused
-
-
-def _mapped(types: tuple, settings: SieSettings) -> set[str]:
-    """The kpb dimensions an object list's types map to."""
-    return {settings.dimensioner[int(n)] for n in types
-            if n.isdigit() and int(n) in settings.dimensioner}
-
-
-def _preference(types: tuple, settings: SieSettings) -> tuple:
-    dims = _mapped(types, settings)
-    return (-len(dims), min(DIMENSIONS.index(d) for d in dims), types)
-
-
-def _unused_warnings(file: str, unused: list[tuple]) -> list[Problem]:
-    """One warning per pair of unused and used dimensions, at its first line, with a count."""
-    first: dict[tuple, tuple] = {}
-    counts: dict[tuple, int] = {}
-    for line, konto, period, left_out, used in sorted(unused):
-        first.setdefault((left_out, used), (line, konto, period))
-        counts[(left_out, used)] = counts.get((left_out, used), 0) + 1
-    problems = []
-    for (left_out, used), (line, konto, period) in first.items():
-        more = counts[(left_out, used)] - 1
-        also = f" (och {more} konton och perioder till)" if more else ""
-        problems.append(warning(file, line, "#PSALDO", f"konto {konto} period {period}{also}: "
-                        f"uppdelningen på {left_out} används inte, bara den på {used}: filen "
-                        "delar upp kontot på varje dimension för sig och säger inte hur de "
-                        "överlappar (väntade objektlistor som kombinerar dimensionerna, t.ex. "
-                        "från en SIE 4-export)"))
-    return problems
-
-
-def _rest(konto, period, total: list, breakdown: list) -> tuple[list, list[tuple]]:
-    """The part of the total no object row covers, as one row without objects; and the
-    breakdown when it is larger than the total (line, konto, period, breakdown, total)."""
-    if not all(SUMMABLE.match(row[3]) for row in total + breakdown):
-        return total, []  # the parser reports the amount that is not a number: load fails
-    whole = sum((Decimal(row[3]) for row in total), Decimal(0))
-    covered = sum((Decimal(row[3]) for row in breakdown), Decimal(0))
-    exceeds = [(total[0][0], konto, period, covered, whole)] if abs(covered) > abs(whole) else []
-    if whole == covered:
-        return [], exceeds
-    return [total[0][:3] + (format(whole - covered, "f"),) + total[0][4:]], exceeds
-
-
-def _exceeds_warning(file: str, exceeds: list[tuple]) -> list[Problem]:
-    """One warning per file for object rows that sum to more than their account's total."""
-    if not exceeds:
-        return []
-    line, konto, period, covered, whole = min(exceeds)
-    also = f" (och {len(exceeds) - 1} konton och perioder till)" if len(exceeds) > 1 else ""
-    return [warning(file, line, "#PSALDO", f"konto {konto} period {period}{also}: objektraderna "
-                    f"summerar till {_kronor(covered)}, mer än kontots total {_kronor(whole)}: "
-                    f"väntade högst totalen (skillnaden {_kronor(whole - covered)} läses utan "
-                    "objekt, så kontots total stämmer)")]
-
-
-def _summed(rows: list[tuple]) -> list[tuple]:
-    """One row with the exact sum, at the first row's line; its dimensions are all unmapped.
-
-    An amount that is not a plain number is left in its own row for the parser to report.
-    """
-    if not all(SUMMABLE.match(row[3]) for row in rows):
-        return rows
-    total = sum((Decimal(row[3]) for row in rows), Decimal(0))
-    return [rows[0][:3] + (format(total, "f"),) + rows[0][4:]]

@@ -297,3 +297,4 @@ def _person_check(columns: Columns, ctx: Context) -> Check:
     return Check(columns.headers["person"], "_fel__person_check", "_raw_person",
                  show=quoted if ctx.pseudonym.redan_pseudonym else mask,
                  severity=Severity.WARNING if lenient else Severity.ERROR)
+

@@ -2,7 +2,7 @@
 
 A 25M-row export holds a few hundred dates, a few hundred hour values, a handful of insats
 codes and about 100 000 persons: parsing, checking and pseudonymising those instead of every
-row is most of the load's speed. CSV columns are read as Categorical (csvfile.py), whose codes
+row is most of the load's speed. CSV columns are read as Categorical (csvtext.py), whose codes
 already name each row's spelling; any other text column is made Categorical here.
 
 `Spellings.codes` holds, per row, the position of its spelling in `Spellings.distinct`, so a

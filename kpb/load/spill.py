@@ -19,15 +19,16 @@ from pathlib import Path
 
 import polars as pl
 
-FOLDER = ".kpb-tmp"
+from kpb.project import Project
+
+FOLDER = Project(Path()).tmp_dir.name  # ".kpb-tmp", for tests that look for it
 WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpb-spill")
 
 
 class Spill:
-    def __init__(self, root: Path):
-        base = root / FOLDER
-        remove_stale(root)
-        self.folder = base / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    def __init__(self, project: Project):
+        remove_stale(project)
+        self.folder = project.tmp_dir / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.folder.mkdir(parents=True)
         self.files: dict[str, list[Path]] = {}
         self.writing: list[Future] = []
@@ -44,7 +45,7 @@ class Spill:
 
     def scan(self, source: str) -> pl.LazyFrame:
         self.written()
-        return pl.scan_parquet(self.files[source])
+        return pl.scan_parquet(self.files[source], glob=False)
 
     def written(self) -> None:
         """Wait for the pieces being written; a failed write raises here."""
@@ -65,9 +66,10 @@ class Spill:
             pass
 
 
-def remove_stale(root: Path) -> None:
-    """Folders of processes that no longer run (killed mid-run)."""
-    base = root / FOLDER
+def remove_stale(project: Project | Path) -> None:
+    """Folders of processes that no longer run (killed mid-run). `project`: a Project, or
+    the root folder of one (kept for callers that pass project.root)."""
+    base = (project if isinstance(project, Project) else Project(Path(project))).tmp_dir
     if not base.is_dir():
         return
     for folder in base.iterdir():

@@ -34,7 +34,9 @@ from kpb.project import Project
 
 # person_id and hushall are pseudonyms already (hex: digits by chance), varde is a number
 NOT_SCANNED = {"person_id", "hushall", "flagga", "kalla_fil", "varde"}
-TOKEN = r"[0-9][0-9+\-]*[0-9]"  # a run of digits with - or + inside: one candidate number
+TOKEN = r"[0-9][0-9+\-–—−]*[0-9]"  # a run of digits with - or + inside: one candidate number
+# the same number written with a space or " - " between date and number ("19121212 1212")
+SPACED = r"[0-9]{6,8}\s*[-+–—−]?\s*[0-9]{4}"
 CANDIDATE = r"[0-9]{6}"
 
 
@@ -85,7 +87,8 @@ def _checked_frame(frame: pl.DataFrame, source: str, pseudonymised: tuple[str, .
 def _holding_a_number(values: pl.Series, year: int) -> pl.Series:
     """The values that are, or hold, a valid personnummer or samordningsnummer."""
     tokens = pl.DataFrame({"value": values}).with_columns(
-        token=pl.concat_list(pl.col("value"), pl.col("value").str.extract_all(TOKEN)))
+        token=pl.concat_list(pl.col("value"), pl.col("value").str.extract_all(TOKEN),
+                             pl.col("value").str.extract_all(SPACED)))
     # staged: nested, Polars would evaluate normalised() once per use inside is_valid()
     found = (tokens.explode("token").with_columns(number=normalised(pl.col("token"), year))
              .filter(is_valid(pl.col("number"))))
@@ -139,3 +142,15 @@ def _masked(value: str, year: int) -> str:
     """mask() for a value that is just a number (also "640823 3234"), else every number in it."""
     whole = pl.select(normalised(pl.lit(value), year)).item()
     return mask(value) if whole is not None else mask_within(value)
+
+
+def numbers_in_texts(texts, year: int, fix: str) -> list[Problem]:
+    """Errors for texts kpb would write somewhere (a file or sheet name, the kommun's name, a
+    rule's name or orsak, a Kolada value) that hold a valid personnummer or
+    samordningsnummer; `texts` is (where, what, text) triples, `fix` says what to do."""
+    texts = [(where, what, text) for where, what, text in texts if text]
+    if not texts:
+        return []
+    held = set(_holding_a_number(pl.Series("text", [t for *_, t in texts], pl.Utf8), year))
+    return [error(mask_within(where), None, what, f"fann {mask_within(text)!r}: {fix}")
+            for where, what, text in texts if text in held]

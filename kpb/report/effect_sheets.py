@@ -22,12 +22,12 @@ YEAR_OUTPUTS = ("hushall", "utfall_insats", "kolada")
 def effect_frames(output_dir: Path, year: int) -> dict[str, pl.DataFrame]:
     """hushall, utfall_insats and kolada of the year, and the latest comparison that ends in
     the year (ut/jamfor_<fran>_<year>/jamfor_styckkostnad) as `jamfor_styckkostnad`."""
-    frames = {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in YEAR_OUTPUTS
+    frames = {name: pl.read_parquet(output_dir / f"{name}.parquet", glob=False) for name in YEAR_OUTPUTS
               if (output_dir / f"{name}.parquet").is_file()}
     comparisons = sorted(output_dir.parent.glob(
         f"jamfor_[0-9][0-9][0-9][0-9]_{year}/jamfor_styckkostnad.parquet"))
     if comparisons:
-        frames["jamfor_styckkostnad"] = pl.read_parquet(comparisons[-1])
+        frames["jamfor_styckkostnad"] = pl.read_parquet(comparisons[-1], glob=False)
     return frames
 
 

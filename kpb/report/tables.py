@@ -37,7 +37,7 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
         raise KpbError("rapport", [error(str(output_dir / f"{missing[0]}.parquet"), None, None,
                                          f"inga resultat för {year}: kör `kpb compute {year}` "
                                          "först")])
-    frames = {name: pl.read_parquet(output_dir / f"{name}.parquet") for name in READ}
+    frames = {name: pl.read_parquet(output_dir / f"{name}.parquet", glob=False) for name in READ}
     frames |= effect_frames(output_dir, year)  # households, outcomes, comparisons (optional)
     names, utforare, regi = {}, {}, {}
     if rules is not None:

@@ -94,7 +94,7 @@ class Pool:
     mottagare: tuple[str, ...] = ()  # as written; see Rules.receivers for the effective list
     rest: str = "redovisa"
     orsak: str = ""
-    rapportvolym: object = None  # kpb.rules.reporting.RapportVolym (direkt pools, report only)
+    rapportvolym: object = None  # kpb.rules.reporting.RapportVolym (verksamhet/direkt, reported)
     regi: str = ""  # "egen" | "extern" | "" (not said): shown in the report only
 
     @property

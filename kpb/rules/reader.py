@@ -23,7 +23,7 @@ TOP_KEYS = {"ar", "insatser", "pool", "gemensamma", "ytterfall"}
 INSATS_KEYS = {"enhet", "omrade", "namn", "koder"}
 # Keys each pool type may carry besides namn, typ and the match fields.
 TYPE_KEYS = {
-    "verksamhet": {"insats", "utforare", "fordelning", "regi"},
+    "verksamhet": {"insats", "utforare", "fordelning", "rapportvolym", "regi"},
     "gemensam": {"nyckel", "mottagare"},
     "direkt": {"insats", "utforare", "rest", "rapportvolym", "regi"},
     "ej_brukar": set(),
@@ -174,6 +174,10 @@ def _pool(block, index: int, found: Found) -> Pool | None:
     allowed = {"namn", "typ", *MATCH_FIELDS, *TYPE_KEYS[typ]}
     for key in sorted(block.keys() - allowed):
         found.error(f"{where}.{key}", f"okänd nyckel för en pool av typ {typ}")
+    if "rapportvolym" in block and "fordelning" in block:
+        found.error(f"{where}.rapportvolym", "en pool som fördelas på flera insatser "
+                                             "(fordelning) har ingen egen rapportvolym: "
+                                             "väntade rapportvolym på en pool med en insats")
     return Pool(
         namn=namn, typ=typ, index=index, match=_match(block, where, found),
         insats=_text(block, "insats", where, found),

@@ -1,5 +1,6 @@
-"""Rules keys that only the report reads: a direct pool's reporting volume and the ytterfall
-rule per område (formats.md §3.2). They never move a krona; they say how figures are shown.
+"""Rules keys that never move a krona, only say how figures are shown (formats.md §3.2): a
+pool's report volume (any pool with a volume: verksamhet with one insats, or direkt), regi
+and the ytterfall rule per område.
 
     [[pool]]
     namn = "hvb_barn"
@@ -33,8 +34,11 @@ REGI = ("egen", "extern")
 
 @dataclass(frozen=True)
 class RapportVolym:
-    """The volume a direct pool is reported on: aktivitet rows of insats `aktivitet`,
-    counted in `enhet` like an operating insats (dygn clipped to the year, overlaps once)."""
+    """The volume a pool is reported on (beside, never instead of, its own volume): aktivitet
+    rows of insats `aktivitet` (the case system's code, or a catalogue insats), counted in
+    `enhet` like an operating insats (dygn clipped to the year, overlaps once), at the pool's
+    utförare when the pool names them. E.g. vårddygn of HVB bought per invoice, beviljade
+    timmar of hemtjänst priced per utförd timme."""
 
     aktivitet: str
     enhet: str

@@ -76,7 +76,7 @@ def write_outcomes(out: Path, year: int, seed: int) -> int:
     with a drawn reason."""
     rng = np.random.default_rng([seed, year, 7])
     scans = [scan.select("person", "insats", "from", "tom") for scan in
-             (pl.scan_csv(f, infer_schema=False)
+             (pl.scan_csv(f, infer_schema=False, glob=False)
               for f in sorted((out / "data" / str(year) / "aktivitet").glob("*.csv")))
              if "tom" in scan.collect_schema()]  # hemtjänst visits have no tom and no AMI
     rows = (pl.concat(scans).filter(pl.col("insats") == "ami")

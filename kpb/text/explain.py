@@ -24,7 +24,7 @@ def explain_person(project: Project, year: int, person_id: str,
     outputs = project.output_dir(year)
     rows = _person_rows(outputs, person_id, insats)
     names = _insats_names(project, year)
-    direct_pools = set(pl.read_parquet(outputs / "pool.parquet")
+    direct_pools = set(pl.read_parquet(outputs / "pool.parquet", glob=False)
                        .filter(pl.col("typ") == "direkt")["pool"].to_list())
     lines = [f"Brukare {person_id}, {year}: {_kr(rows['kostnad'].sum())} kr i "
              f"{rows.height} insats/pool-rader"]
@@ -84,7 +84,7 @@ def _person_rows(outputs: Path, person_id: str, insats: str | None) -> pl.DataFr
     if not path.is_file():
         raise KpbError("explain", [error(str(path), None, None,
                                          "inga resultat: kör `kpb compute` först")])
-    rows = pl.scan_parquet(path).filter(pl.col("person_id") == person_id)
+    rows = pl.scan_parquet(path, glob=False).filter(pl.col("person_id") == person_id)
     if insats:
         rows = rows.filter(pl.col("insats") == insats)
     rows = rows.sort("insats", "pool").collect()
@@ -114,7 +114,7 @@ def _chain(outputs: Path, row: dict, name: str = "") -> list[str]:
 
 
 def _ledger_lines(outputs: Path, pool_name: str) -> list[str]:
-    per_file = (pl.scan_parquet(outputs / "ledger_pool.parquet")
+    per_file = (pl.scan_parquet(outputs / "ledger_pool.parquet", glob=False)
                 .filter(pl.col("pool") == pool_name)
                 .group_by("kalla_fil", "regel")
                 .agg(pl.len().alias("rader"), pl.col("belopp").sum())
@@ -126,7 +126,7 @@ def _ledger_lines(outputs: Path, pool_name: str) -> list[str]:
 
 
 def _overhead_lines(outputs: Path, pool_name: str, pool: dict | None) -> list[str]:
-    flows = (pl.read_parquet(outputs / "fordelning.parquet")
+    flows = (pl.read_parquet(outputs / "fordelning.parquet", glob=False)
              .filter(pl.col("till_pool") == pool_name).sort("fran_pool"))
     if flows.is_empty():
         return ["  gemensamma kostnader mottagna: inga"]
@@ -146,7 +146,7 @@ def _shown(person_id: str) -> str:
 
 
 def _one(path: Path, condition: pl.Expr) -> dict | None:
-    rows = pl.read_parquet(path).filter(condition)
+    rows = pl.read_parquet(path, glob=False).filter(condition)
     return rows.row(0, named=True) if rows.height else None
 
 

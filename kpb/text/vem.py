@@ -13,7 +13,8 @@ import polars as pl
 
 from kpb.errors import KpbError, error
 from kpb.load import personnummer as pnr
-from kpb.load.pseudonym import _key_path, load_key, person_id
+from kpb.load.key_fingerprint import checked_key
+from kpb.load.pseudonym import _key_path, person_id
 from kpb.project import Project
 
 
@@ -33,7 +34,7 @@ def person_id_of(project: Project, year: int, number: str) -> tuple[str, bool]:
                                      "personnummer eller samordningsnummer (10 eller 12 siffror)")])
     pid = person_id(_key(project), normalised)
     brukare = project.output_dir(year) / "brukare.parquet"
-    among = brukare.is_file() and not (pl.scan_parquet(brukare)
+    among = brukare.is_file() and not (pl.scan_parquet(brukare, glob=False)
                                        .filter(pl.col("person_id") == pid).head(1)
                                        .collect().is_empty())
     return pid, among
@@ -43,7 +44,7 @@ def _key(project: Project) -> bytes:
     """The project's key, read and checked as at load; never a new one, since a new key would
     give a pseudonym that matches nothing."""
     if os.environ.get(project.pseudonym.miljovariabel) or _key_path(project).is_file():
-        return load_key(project)
+        return checked_key(project).key  # the key the data was loaded with, or an error
     raise KpbError("vem", [error(project.relative(_key_path(project)), None, None,
                                  "nyckeln saknas: ange miljövariabeln "
                                  f"{project.pseudonym.miljovariabel} eller lägg nyckelfilen "

@@ -76,7 +76,7 @@ def project_lock(project: Project, wait: bool = True):
     """Hold the project's write lock; yields False (not held) when `wait` is False and another
     process holds it. A project folder where the lock file cannot be made is not locked."""
     try:
-        handle = open(project.root / ".kpb.lock", "a+b")
+        handle = open(project.lock_file, "a+b")
     except OSError:
         yield True
         return
@@ -98,12 +98,12 @@ def recover(project: Project, locked: bool = False) -> None:
     `locked`: the caller holds the project lock; otherwise recovery skips while a live run
     holds it."""
     if not locked:
-        remove_stale(project.root)  # spilled rows of killed runs (kpb.load.spill)
+        remove_stale(project)  # spilled rows of killed runs (kpb.load.spill)
         with project_lock(project, wait=False) as held:
             if held:
                 recover(project, locked=True)
         return
-    ut = project.root / "ut"
+    ut = project.ut
     names = sorted(p.name for p in ut.iterdir()) if ut.is_dir() else []
     for name in sorted({m.group(1) for m in map(_COMPARISON_LEFTOVER.match, names) if m}):
         _undo_swap(ut / name)  # a comparison is never recorded: the old one stays

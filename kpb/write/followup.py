@@ -9,15 +9,13 @@ as its first columns.
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import polars as pl
 
 from kpb.write.commit import project_lock
 from kpb.write.decimal_columns import to_user_columns
-from kpb.write.outputs import FOLLOWUPS, staging_folder, swap_in
+from kpb.write.outputs import FOLLOWUPS, staged, swap_in, write_manifest
 
 PRICE_COLUMNS = ("styckkostnad", "kostnad_per_rapportenhet")
 
@@ -26,22 +24,16 @@ def write_followup(project, tables: dict[str, pl.DataFrame], target: Path, year:
                    delar: bool, manifest: dict) -> Path:
     """The tables as Parquet (money DECIMAL(18,2), volumes DECIMAL(18,3), prices
     DECIMAL(18,4)) and manifest.json, swapped in at once."""
+    def fill(staging: Path) -> None:
+        for name in FOLLOWUPS:
+            frame = to_user_columns(tables[name]).with_columns(
+                [pl.col(c).cast(pl.Decimal(18, 4)) for c in PRICE_COLUMNS
+                 if c in tables[name].columns])
+            frame = frame.select(pl.lit(year, pl.Int32).alias("ar"), pl.lit(delar).alias("delar"),
+                                 pl.all())
+            frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+        write_manifest(staging, manifest)
+
     with project_lock(project):
-        staging = staging_folder(target)
-        staging.mkdir(parents=True)
-        try:
-            for name in FOLLOWUPS:
-                frame = to_user_columns(tables[name]).with_columns(
-                    [pl.col(c).cast(pl.Decimal(18, 4)) for c in PRICE_COLUMNS
-                     if c in tables[name].columns])
-                frame = frame.select(pl.lit(year, pl.Int32).alias("ar"),
-                                     pl.lit(delar).alias("delar"), pl.all())
-                frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
-            (staging / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                encoding="utf-8")
-            swap_in(staging, target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        swap_in(staged(target, fill), target)
     return target

@@ -15,9 +15,10 @@ from typing import Callable
 
 import polars as pl
 
-from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.analyse.kolada import KOLADA_COLUMNS
+from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
+from kpb.write.integrity import output_record
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
@@ -28,7 +29,7 @@ OUTPUT_COLUMNS = {
     "brukare": ("person_id", "kon", "alder", "aldersgrupp", "omrade", "kostnad_ore",
                 "antal_insatser", "insatskombination"),
     "insats": ("insats", "namn", "pool", "enhet", "volym_milli", "kostnad_ore", "styckkostnad",
-               "antal_brukare"),
+               "antal_brukare", "rapportenhet", "rapportvolym_milli", "kostnad_per_rapportenhet"),
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
     "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
@@ -53,25 +54,16 @@ def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
                   manifest: dict, render: Callable[[Path], object] | None = None) -> Path:
     """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`, then let
     `render` write the report beside them (it reads the staged files); return the folder."""
-    staging = staging_folder(target)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
+    def fill(staging: Path) -> None:
         for name in OUTPUTS:
             user_frame = to_user_columns(frames[name].select(OUTPUT_COLUMNS[name]))
             user_frame = user_frame.select(pl.lit(year, pl.Int32).alias("ar"), pl.all())
             user_frame.write_parquet(staging / f"{name}.parquet", compression="zstd",
                                      statistics=True)
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-            encoding="utf-8")
+        write_manifest(staging, {**manifest, "utdata": output_record(staging, OUTPUTS)})
         if render is not None:
             render(staging)
-        _sync_folder(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+    return staged(target, fill)
 
 
 def restage(target: Path, render: Callable[[Path], object]) -> Path:
@@ -79,9 +71,7 @@ def restage(target: Path, render: Callable[[Path], object]) -> Path:
     `kpb rapport` and `kpb jamfor`. The Parquet results, which nothing writes in place, are
     hard-linked; every other file is copied, since `render` writes over the report's files
     and a write into a hard link would change the original's bytes too."""
-    staging = staging_folder(target)
-    staging.mkdir(parents=True)
-    try:
+    def fill(staging: Path) -> None:
         for path in sorted(target.iterdir()):
             if not path.is_file() or path.name.startswith("."):
                 continue
@@ -90,11 +80,28 @@ def restage(target: Path, render: Callable[[Path], object]) -> Path:
             else:
                 shutil.copy2(path, staging / path.name)
         render(staging)
+    return staged(target, fill)
+
+
+def staged(target: Path, fill: Callable[[Path], object]) -> Path:
+    """A new staging folder beside `target`, filled by `fill` and flushed to disk; removed
+    whole when `fill` fails, so nothing half-written is ever swapped in."""
+    staging = staging_folder(target)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        fill(staging)
         _sync_folder(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        encoding="utf-8")
 
 
 def _link_or_copy(source: Path, destination: Path) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from kpb.errors import KpbError, error
-from kpb.sqlfiles import sql
+from kpb.sqlfiles import glob_escaped, sql
 from kpb.write.outputs import COMPARISONS, FOLLOWUPS, OUTPUTS
 
 YEAR_GLOB = "[0-9][0-9][0-9][0-9]"  # a year folder of ut/
@@ -49,15 +49,15 @@ def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path, index=None) -
     """Create or replace the views of every output that has at least one year written: the
     latest year's under the plain name, every year's under `<name>_alla_ar`; and the series
     over every year (`index`: [jamfor] index, year -> Fraction, for the fixed prices)."""
-    ut = str(ut_folder.resolve())
+    ut = glob_escaped(str(ut_folder.resolve()))
     created = []
     for name, paths in year_files(ut_folder).items():
-        _create_view(con, name, _literal(str(paths[-1])), temp=False)
+        _create_view(con, name, _literal(glob_escaped(str(paths[-1]))), temp=False)
         _create_view(con, name + ALL_YEARS, _literal(f"{ut}/{YEAR_GLOB}/{name}.parquet"),
                      temp=False)
         created.append(name)
     for name, paths in {**comparison_files(ut_folder), **followup_files(ut_folder)}.items():
-        _create_view(con, name, _literal(str(paths[-1])), temp=False)
+        _create_view(con, name, _literal(glob_escaped(str(paths[-1]))), temp=False)
         _create_view(con, name + ALL_YEARS, _file_list(paths), temp=False)
         created.append(name)
     create_series(con, year_files(ut_folder), index, temp=False)  # views over the views above
@@ -105,9 +105,9 @@ def readonly_connection(database: Path, ut_folder: Path, year: int | None = None
     comparisons = {**comparison_files(ut_folder), **followup_files(ut_folder)}
     con = duckdb.connect(str(database), read_only=True)
     try:
-        con.execute("SET allowed_paths = ?", [[str(f) for fs in [*files.values(),
-                                                                 *comparisons.values()]
-                                               for f in fs]])
+        readable = [str(f) for fs in [*files.values(), *comparisons.values()] for f in fs]
+        # DuckDB checks the path as written (glob characters bracketed) and as found
+        con.execute("SET allowed_paths = ?", [sorted({*readable, *map(glob_escaped, readable)})])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         for name, paths in files.items():
@@ -205,12 +205,17 @@ def _create_view(con, name: str, files: str, temp: bool) -> None:
     output = name.removesuffix(ALL_YEARS)
     con.execute(sql("views/view").replace("{name}", name).replace("{files}", files)
                 .replace("{temp}", "TEMP" if temp else ""))
-    con.execute(sql(f"comments/{output}").replace(f"VIEW {output} ", f"VIEW {name} ")
+    columns = {row[0] for row in con.execute(f'DESCRIBE "{name}"').fetchall()}
+    statements = sql(f"comments/{output}").split(";\n")
+    # a year written by an older kpb may lack a newer column: its comment is left out
+    kept = [s for s in statements if f"COLUMN {output}." not in s
+            or s.split(f"COLUMN {output}.")[1].split()[0] in columns]
+    con.execute(";\n".join(kept).replace(f"VIEW {output} ", f"VIEW {name} ")
                 .replace(f"COLUMN {output}.", f"COLUMN {name}."))
 
 
 def _file_list(paths) -> str:
-    return "[" + ", ".join(_literal(str(p)) for p in paths) + "]"
+    return "[" + ", ".join(_literal(glob_escaped(str(p))) for p in paths) + "]"
 
 
 def _literal(text: str) -> str:

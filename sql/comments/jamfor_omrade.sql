@@ -10,5 +10,6 @@ COMMENT ON COLUMN jamfor_omrade.kostnad_till IS 'Områdets kostnad på brukare d
 COMMENT ON COLUMN jamfor_omrade.kostnad_per_brukare_fran IS 'Kostnad per brukare det tidigare året (avrundad till hela ören)';
 COMMENT ON COLUMN jamfor_omrade.kostnad_per_brukare_till IS 'Kostnad per brukare det senare året';
 COMMENT ON COLUMN jamfor_omrade.kostnad_per_brukare_fran_fast IS 'Det tidigare årets kostnad per brukare i det senare årets priser';
+COMMENT ON COLUMN jamfor_omrade.prisindex IS 'Prisindexet raden räknats om med (områdets eget, annars standardindexet)';
 COMMENT ON COLUMN jamfor_omrade.forandring_nominell IS 'Förändring av kostnad per brukare i löpande priser, som andel';
 COMMENT ON COLUMN jamfor_omrade.forandring_fast IS 'Förändring av kostnad per brukare i fasta priser, som andel';
