@@ -132,8 +132,7 @@ def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
     render = None
     if report:
-        render = _report_renderer(project, year, rules, checked.tables["aktivitet"],
-                                  side.befolkning, timer)
+        render = _report_renderer(project, year, rules, side.befolkning, timer)
     output_dir = timer.run("write", "Skriver resultat, rapport och sparar indata", commit,
                            project, year, loaded, frames, manifest, render)
     _refresh_views(project)
@@ -143,16 +142,14 @@ def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
                      _report_files(output_dir, year) if report else [])
 
 
-def _report_renderer(project: Project, year: int, rules, aktivitet, population, timer: Timer,
+def _report_renderer(project: Project, year: int, rules, population, timer: Timer,
                      publish: bool = False):
     """The function the commit calls to render the report into its staging folder."""
     from kpb.report.build import render_report
-    from kpb.report.volumes import reporting_volumes
 
     def render(folder: Path):
-        reporting = reporting_volumes(aktivitet, rules, year)
         return timer.run("report", "Skriver rapport", render_report, folder, year,
-                         project.kommun, project.invanare, rules, reporting, population, publish)
+                         project.kommun, project.invanare, rules, population, publish)
     return render
 
 
@@ -232,7 +229,7 @@ def sql_notes(project_dir: str | Path) -> list[str]:
     """What a reader of `kpb sql` must know about the results folders: comparisons whose years
     were computed again after them, and outputs changed or removed by hand (by size: a quick
     look on every query; `kpb rapport` compares the SHA-256)."""
-    from kpb.write.integrity import changed_outputs, stale_comparisons
+    from kpb.integrity import changed_outputs, stale_comparisons
     from kpb.write.views import computed_years
 
     project = _open(project_dir)
@@ -293,10 +290,9 @@ def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
 def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) -> list[Path]:
     from kpb.errors import KpbError, error
     from kpb.load.population import read_population
-    from kpb.report.volumes import stored_rows
     from kpb.write.commit import rewrite_report
 
-    from kpb.write.integrity import changed_outputs
+    from kpb.integrity import changed_outputs
 
     target = project.output_dir(year)
     if not (target / "manifest.json").is_file():
@@ -310,8 +306,8 @@ def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) ->
     rules = None
     if project.rules_file(year).is_file():
         rules = _read_rules(project, year, timer)
-    render = _report_renderer(project, year, rules, stored_rows(project.database, year, rules),
-                              read_population(project, year), timer, publish)
+    render = _report_renderer(project, year, rules, read_population(project, year), timer,
+                              publish)
     folder = rewrite_report(project, year, render)
     return _report_files(folder, year, publish)
 

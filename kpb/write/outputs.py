@@ -18,7 +18,7 @@ import polars as pl
 from kpb.analyse.kolada import KOLADA_COLUMNS
 from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
-from kpb.write.integrity import output_record
+from kpb.integrity import output_record
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
@@ -33,7 +33,7 @@ OUTPUT_COLUMNS = {
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
     "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
-    "ledger_pool": ("kalla_fil", "kalla_rad", "pool", "regel", "belopp_ore"),
+    "ledger_pool": ("kalla_fil", "kalla_rad", "konto", "ansvar", "pool", "regel", "belopp_ore"),
     "avstamning": ("post", "pool", "orsak", "belopp_ore"),
     "hushall": ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlaggning_ore",
                 "ovriga_insatser_ore", "kostnad_ore", "manader_med_utbetalning",

@@ -75,3 +75,19 @@ def _differs(path: Path, facts: dict, by_content: bool) -> bool:
     found = path.stat()
     return found.st_size != facts["bytes"] or found.st_mtime_ns != facts.get("mtime_ns",
                                                                              found.st_mtime_ns)
+
+
+def stale_for(comparison: Path, year: int, year_folder: Path) -> bool:
+    """Does the comparison folder no longer match the outputs of `year` in `year_folder`
+    (the committed ut/<year>, or the staging folder of a run about to replace it)? Its other
+    year is read from ut/ as it stands."""
+    ut = comparison.parent
+    for item in (_manifest(comparison) or {}).get("indata", []):
+        path = Path(item["fil"])
+        if path.parent.name == str(year):
+            path = year_folder / path.name
+        else:
+            path = ut.parent / path
+        if not path.is_file() or file_sha256(path) != item["sha256"]:
+            return True
+    return False
