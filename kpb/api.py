@@ -222,7 +222,7 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
 
     project = _open(project_dir)
     recover(project)
-    return query_readonly(project.database, project.ut, query, year)
+    return query_readonly(project.database, project.ut, query, year, project.jamfor.index)
 
 
 def sql_notes(project_dir: str | Path) -> list[str]:
@@ -310,6 +310,97 @@ def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) ->
                               publish)
     folder = rewrite_report(project, year, render)
     return _report_files(folder, year, publish)
+
+
+@dataclass(frozen=True)
+class FollowupResult:
+    project: Project
+    year: int
+    output_dir: Path
+    followup: object  # kpb.analyse.uppfoljning.Followup
+    sections: list[summary.Section]
+    timings: list[StepTiming]
+
+
+def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
+                datum: tuple = (), manader: int | None = None) -> FollowupResult:
+    """The year month by month (kpb.analyse.uppfoljning, formats.md §11): cost and volume per
+    insats and område, brukare flows by age band, point-in-time counts (the 15th of every
+    month, or the days of `datum`), ekonomiskt bistånd per month. Reads the year's inputs as
+    loaded in kpb.duckdb (`kpb compute` or `kpb load` first) and the rules; writes
+    ut/uppfoljning_<year>/ staged and swapped under the project lock, and its views.
+    `manader`: N for new and ended (default the rules' [uppfoljning] manader, else 3)."""
+    from dataclasses import replace
+
+    from kpb.analyse.uppfoljning import followup
+    from kpb.analyse.uppfoljning.settings import read_settings
+    from kpb.check import CheckSettings
+    from kpb.errors import error, raise_if_errors
+    from kpb.flow.settings import settings_for
+    from kpb.analyse.uppfoljning.stored import money_problems, stored_tables
+    from kpb.flow.facts import Facts
+    from kpb.write.commit import recover
+    from kpb.write.followup import write_followup
+
+    project = _open(project_dir)
+    recover(project)
+    timer = Timer(progress)
+    rules = _read_rules(project, year, timer)
+    settings = read_settings(project.rules_file(year), _rules_name(project, year), manader,
+                             tuple(datum))
+    settings = replace(settings, bistand=settings_for(project.hushall, rules).bistand)
+    tables = timer.run("read", "Läser årets indata ur kpb.duckdb", stored_tables,
+                       project.database, year)
+    raise_if_errors("uppföljning", [] if tables["ledger"].height else [error(
+        project.relative(project.database), None, None, (
+            f"inga inlästa indata för {year}: kör `kpb compute {year}` (eller `kpb load "
+            f"{year}`) först"))])
+    facts = Facts(tables, rules, year, Timer(progress))
+    raise_if_errors("kontroll", [p for p in timer.run(
+        "check", "Kontrollerar huvudbok och nycklar mot reglerna", money_problems, facts,
+        CheckSettings.of(project)) if p.is_error])
+    later, covered = _next_year_payments(project, year)
+    found = timer.run("followup", "Följer upp månad för månad", followup, facts, settings,
+                      project.invanare, later, covered)
+    target = project.ut / f"uppfoljning_{year}"
+    manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
+                "ar": year, "delar": found.delar, "sista_manad": found.last_month,
+                "nya_avslutade_manader": settings.manader,
+                "matdagar": sorted({d.isoformat() for d in found.punkt["datum"].to_list()}),
+                "regler": {"fil": _rules_name(project, year), "sha256": hashlib.sha256(
+                    project.rules_file(year).read_bytes()).hexdigest()},
+                "tider": timer.as_dict()}
+    timer.run("write", "Skriver uppföljningen", write_followup, project, found.tables(), target,
+              year, found.delar, manifest)
+    _refresh_views(project)
+    return FollowupResult(project, year, target, found, _followup_sections(found, year),
+                          timer.timings)
+
+
+def _next_year_payments(project: Project, year: int):
+    """The next year's direkt rows and its last month, when that year is loaded too (the
+    non-return share of ekonomiskt bistånd looks 12 months ahead); else (None, None)."""
+    from kpb.analyse.uppfoljning.stored import stored_tables
+
+    following = stored_tables(project.database, year + 1, ("ledger", "direkt"))
+    periods = following["ledger"]["period"].drop_nulls()
+    if not periods.len():
+        return None, None
+    last = int(periods.max())
+    return following["direkt"], (last // 100) * 12 + last % 100 - 1
+
+
+def _followup_sections(found, year: int) -> list[summary.Section]:
+    from kpb.money import format_sek
+
+    months = found.last_month
+    title = f"Uppföljning {year}" + (f" (delår: januari–månad {months})" if found.delar else "")
+    by_area = found.manad_omrade.group_by("omrade").agg(pl.col("kostnad_ore").sum()).sort("omrade")
+    rows = [("månader", f"1–{months}"), *[(f"kostnad {a}", f"{format_sek(k)} kr")
+                                         for a, k in by_area.iter_rows()],
+            ("insatser × månader", str(found.manad_insats.height)),
+            ("mätdagar", str(found.punkt["datum"].n_unique()))]
+    return [summary.Section(title, rows)]
 
 
 @dataclass(frozen=True)
@@ -403,7 +494,7 @@ def _refresh_views(project: Project) -> None:
     from kpb.write.views import refresh_views
 
     with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.ut)
+        refresh_views(con, project.ut, project.jamfor.index)
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):

@@ -165,6 +165,7 @@ def main():
       kpb sql "select insats, styckkostnad from insats"     (senaste året; --ar ÅR)
       kpb explain PERSON_ID 2024   kedjan huvudbok → pool → styckkostnad → kostnad
       kpb jamfor 2022 2024         ett KPB mot det förra
+      kpb uppfoljning 2024         året månad för månad: kostnad, volym, flöden
     """
 
 
@@ -414,6 +415,46 @@ def synth(invanare, year, seed, out, tidigare, quiet, kommuner=None):
     click.echo(f"Projekt skrivet till {out}")
     for summary in (result if isinstance(result, list) else [result]):
         click.echo(str(summary))
+
+
+@main.command()
+@click.argument("year", type=int)
+@click.option("--datum", "datum", multiple=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Mätdag för punkt.parquet, ÅÅÅÅ-MM-DD (kan upprepas); standard: den 15:e "
+                   "varje månad.")
+@click.option("--manader", "manader", type=int, default=None,
+              help="N: ny = ingen insats de N månaderna före, avslutad = ingen de N månaderna "
+                   "efter (standard 3, eller manader i regelfilens [uppfoljning]).")
+@project_option
+@quiet_option
+@reports_errors
+def uppfoljning(year, datum, manader, project_dir, quiet):
+    """Följ upp ett år månad för månad, t.ex. kpb uppfoljning 2024.
+
+    Läser årets indata som de är inlästa i kpb.duckdb (kör kpb compute eller kpb load
+    först) och reglerna, och skriver ut/uppfoljning_YEAR/ (och vyer med samma namn):
+
+    \b
+      manad_insats   kostnad, volym, brukare och styckkostnad per insats och månad;
+                     månaderna summerar till årets insats.parquet på öret
+      manad_omrade   kostnad, brukare, kr per brukare och per invånare per område
+      floden_manad   brukare vid månadens början, nya, avslutade och vid slutet, per
+                     område, insats och åldersgrupp
+      punkt          brukare med öppen insats en mätdag (den 15:e, eller --datum)
+      bistand_manad  hushåll och vuxna med ekonomiskt bistånd per månad, sökandens
+                     åldersgrupp, andel som inte återvänt inom 12 månader
+
+    En huvudbok som slutar före december ger ett delår: varje tabell får delar = sant
+    och månaderna är desamma som helårets. Exempel:
+
+    \b
+      kpb uppfoljning 2024 --datum 2024-04-15 --datum 2024-10-15
+      kpb sql "select manad, kostnad, volym from manad_insats where insats = 'hvb_barn'"
+    """
+    days = tuple(d.date() for d in datum)
+    result = api.uppfoljning(project_dir, year, _progress(quiet), days, manader)
+    _echo_lines(api.render_text(result.sections))
+    click.echo(f"Resultat: {result.output_dir}")
 
 
 @main.command()

@@ -46,6 +46,8 @@ OUTPUT_COLUMNS = {
 OUTPUTS = tuple(OUTPUT_COLUMNS)
 # `kpb jamfor FRAN TILL` writes these to ut/jamfor_FRAN_TILL/ (kpb.analyse.compare)
 COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_byten")
+# `kpb uppfoljning YEAR` writes these to ut/uppfoljning_YEAR/ (kpb.analyse.uppfoljning)
+FOLLOWUPS = ("manad_insats", "manad_omrade", "floden_manad", "punkt", "bistand_manad")
 
 
 def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
