@@ -23,6 +23,7 @@ from kpb.report.cost_tables import (avstamning, gemensamma, insatser, kostnad_pe
                                     sammanfattning)
 from kpb.report.areas import omraden
 from kpb.report.effect_sheets import EFFECT_TABLES, effect_frames
+from kpb.report.followup_sheet import followup_frames, uppfoljning
 from kpb.report.outliers import insatskombinationer, ytterfall, ytterfall_lista
 from kpb.report.person_tables import brukare, fordelning, fordelningskurva, per_invanare
 from kpb.report.reconciliation import kostnadsbas
@@ -48,6 +49,7 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
     frames |= {name: pl.read_parquet(output_dir / f"{name}.parquet", glob=False)
                for name in OPTIONAL if (output_dir / f"{name}.parquet").is_file()}
     frames |= effect_frames(output_dir, year)  # households, outcomes, comparisons (optional)
+    frames |= followup_frames(output_dir, year)  # after kpb uppfoljning (optional)
     names, utforare, regi = {}, {}, {}
     if rules is not None:
         names = {kod: i.namn for kod, i in rules.insatser.items()}
@@ -93,5 +95,5 @@ def tables(data: ReportData) -> list[Table]:
 # The report's sheets in order: the KPB's own, then the effect sheets (households, outcomes,
 # comparisons), each present when the year has it.
 TABLES = [omraden, sammanfattning, kostnad_per_insats, insatser, brukare, per_invanare, fordelning,
-          fordelningskurva, ytterfall, ytterfall_lista, insatskombinationer, pooler, gemensamma, avstamning, kostnadsbas,
-          *EFFECT_TABLES]
+          fordelningskurva, ytterfall, ytterfall_lista, insatskombinationer, pooler, gemensamma,
+          avstamning, kostnadsbas, *EFFECT_TABLES, uppfoljning]
