@@ -258,11 +258,44 @@ def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
     also those earlier years of the same people, and outcomes (kpb.synth.years)."""
     from kpb.synth import generate
 
+    _synth_limits(invanare, year, seed, tidigare)
     if tidigare:
         from kpb.synth.years import generate_years
 
         return generate_years(Path(out), invanare, (year, *tidigare), seed, progress)
     return generate(Path(out), invanare, year, seed, progress)
+
+
+# Measured: kpb synth peaked at 2.9 GiB for 1M invånare and two years (docs/design.md).
+SYNTH_GIB_PER_MILLION_YEAR = 1.5
+
+
+def _synth_limits(invanare: int, year: int, seed: int, tidigare: tuple[int, ...]) -> None:
+    """What kpb synth can make, said before it starts: a positive size that fits in this
+    machine's memory, a seed of 0 or more, earlier years before the year."""
+    import os
+
+    from kpb.errors import error, raise_if_errors
+
+    problems = []
+    if invanare < 1:
+        problems.append(error(None, None, "--invanare", f"fann {invanare}, väntade minst 1"))
+    if seed < 0:
+        problems.append(error(None, None, "--seed", f"fann {seed}, väntade 0 eller mer"))
+    problems += [error(None, None, "--tidigare", f"fann {y}, väntade ett år före {year}")
+                 for y in tidigare if y >= year]
+    needed = SYNTH_GIB_PER_MILLION_YEAR * invanare / 1e6 * (1 + len(tidigare))
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    if needed > 0.8 * memory:
+        most = int(0.8 * memory / needed * invanare)
+        problems.append(error(None, None, "--invanare", (
+            f"{_spaced(invanare)} invånare behöver ungefär {needed:.0f} GiB minne, maskinen "
+            f"har {memory:.0f} GiB: välj högst {_spaced(most)} invånare")))
+    raise_if_errors("synth", problems)
+
+
+def _spaced(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,24 @@ from kpb.errors import InternalError, KpbError  # noqa: E402
 MAX_PROBLEMS_SHOWN = 200
 
 
+class YearType(click.ParamType):
+    """A verksamhetsår: four digits between 1900 and 2100 (a typo such as -5 or 20024 is named
+    here, before any file is read)."""
+    name = "ÅR"
+
+    def convert(self, value, param, ctx):
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"fann {value!r}, väntade ett verksamhetsår som 2024", param, ctx)
+        if not 1900 <= year <= 2100:
+            self.fail(f"fann {year}, väntade ett verksamhetsår mellan 1900 och 2100", param, ctx)
+        return year
+
+
+YEAR = YearType()
+
+
 def project_option(fn):
     """--project DIR, shared by every command that works on a project folder."""
     return click.option(
@@ -179,7 +197,7 @@ def year_command(fn):
     """A command over one verksamhetsår of a project: YEAR, --project, --tyst, --ny-nyckel,
     clear errors."""
     fn = project_option(quiet_option(new_key_option(reports_errors(fn))))
-    return main.command()(click.argument("year", type=int)(fn))
+    return main.command()(click.argument("year", type=YEAR)(fn))
 
 
 def strict_option(fn):
@@ -237,7 +255,7 @@ def compute(year, project_dir, quiet, strikt, new_key, without_report):
 
 
 @main.command()
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @project_option
 @quiet_option
 @reports_errors
@@ -355,7 +373,7 @@ def explain(person_id, year_argument, year_option, insats, project_dir):
 
 @main.command()
 @click.argument("personnummer")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @project_option
 @reports_errors
 def vem(personnummer, year, project_dir):
@@ -381,11 +399,11 @@ def vem(personnummer, year, project_dir):
 
 @main.command()
 @click.option("--invanare", type=int, required=True, help="Antal invånare att simulera.")
-@click.option("--year", "year", type=int, default=2024, show_default=True)
+@click.option("--year", "year", type=YEAR, default=2024, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Mapp att skriva projektet till.")
-@click.option("--tidigare", "tidigare", type=int, multiple=True,
+@click.option("--tidigare", "tidigare", type=YEAR, multiple=True,
               help="Skapa också detta tidigare år med samma befolkning (kan upprepas).")
 @click.option("--kommuner", "kommuner", type=int, default=None, metavar="N",
               help="Skapa ett nätverk av N kommuner av olika storlek och kostnadsnivå i "
@@ -418,7 +436,7 @@ def synth(invanare, year, seed, out, tidigare, quiet, kommuner=None):
 
 
 @main.command()
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @click.option("--datum", "datum", multiple=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Mätdag för punkt.parquet, ÅÅÅÅ-MM-DD (kan upprepas); standard: den 15:e "
                    "varje månad.")
@@ -477,7 +495,7 @@ def jamfor(fran, till, project_dir, quiet):
 
 
 @main.command()
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @project_option
 @quiet_option
 @click.option("--kommunkod", "kommunkod", metavar="KOD",
