@@ -182,7 +182,13 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
         + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
                   f"{till}")] if fran >= till else [])
         + compare.missing_outputs(project.ut, (fran, till), project.relative))
+    from kpb.integrity import changed_outputs
     from kpb.load.key_fingerprint import check_same_key
+
+    raise_if_errors("jämförelse", [error(f"ut/{y}/manifest.json", None, None, (
+        f"{what} efter körningen: jämförelsen läser bara resultat som kpb skrev; kör "
+        f"`kpb compute {y}`")) for y in (fran, till)
+        for what in changed_outputs(project.output_dir(y))])
 
     check_same_key(project.output_dir(fran) / "manifest.json",
                    project.output_dir(till) / "manifest.json",
@@ -234,12 +240,20 @@ def sql_notes(project_dir: str | Path) -> list[str]:
 
     project = _open(project_dir)
     ut = project.ut
-    notes = [f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
-             f"`kpb jamfor {' '.join(name.split('_')[1:])}` igen" for name in stale_comparisons(ut)]
+    notes = [_stale_note(name) for name in stale_comparisons(ut)]
     for year in computed_years(ut):
         notes += [f"ut/{year}/{what} efter körningen (manifest.json): kör `kpb compute {year}`"
                   for what in changed_outputs(project.output_dir(year), by_content=False)]
     return notes
+
+
+def _stale_note(name: str) -> str:
+    kind, *years = name.split("_")
+    if kind == "uppfoljning":
+        return (f"ut/{name} är inaktuell: {years[0]} har beräknats om efter uppföljningen; kör "
+                f"`kpb uppfoljning {years[0]}` igen")
+    return (f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
+            f"`kpb jamfor {' '.join(years)}` igen")
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
@@ -402,6 +416,9 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
                 "matdagar": sorted({d.isoformat() for d in found.punkt["datum"].to_list()}),
                 "regler": {"fil": _rules_name(project, year), "sha256": hashlib.sha256(
                     project.rules_file(year).read_bytes()).hexdigest()},
+                # the year's results it must sum to: a recompute of the year makes it stale
+                "indata": (_output_files(project, (year,))
+                           if (project.output_dir(year) / "insats.parquet").is_file() else []),
                 "tider": timer.as_dict()}
     timer.run("write", "Skriver uppföljningen", write_followup, project, found.tables(), target,
               year, found.delar, manifest)
@@ -424,10 +441,11 @@ def _next_year_payments(project: Project, year: int):
 
 
 def _followup_sections(found, year: int) -> list[summary.Section]:
-    from kpb.money import format_sek
+    from kpb.money import MONTH_NAMES, format_sek
 
     months = found.last_month
-    title = f"Uppföljning {year}" + (f" (delår: januari–månad {months})" if found.delar else "")
+    title = f"Uppföljning {year}" + (
+        f" (delår: januari–{MONTH_NAMES[int(months) - 1]})" if found.delar else "")
     by_area = found.manad_omrade.group_by("omrade").agg(pl.col("kostnad_ore").sum()).sort("omrade")
     rows = [("månader", f"1–{months}"), *[(f"kostnad {a}", f"{format_sek(k)} kr")
                                          for a, k in by_area.iter_rows()],
@@ -662,6 +680,10 @@ def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool
             problems.append(error(None, None, f"--{kind}", (
                 f"{path} är {reason}: kpb sql skriver aldrig över projektets egna filer; "
                 "välj en fil utanför projektets mappar")))
+        elif not Path(path).parent.is_dir():
+            problems.append(error(None, None, f"--{kind}", (
+                f"mappen {Path(path).parent} finns inte: skapa den först eller välj en fil i "
+                "en befintlig mapp")))
         elif Path(path).exists() and not overwrite:
             problems.append(error(None, None, f"--{kind}", (
                 f"{path} finns redan: välj ett annat namn, eller ange --skriv-over för att "

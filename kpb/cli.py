@@ -252,6 +252,8 @@ def compute(year, project_dir, quiet, strikt, new_key, without_report):
     click.echo(f"Resultat: {result.output_dir}")
     if result.report_files:
         click.echo("Rapport: " + ", ".join(str(f) for f in result.report_files))
+    for note in api.sql_notes(project_dir):  # comparisons and follow-ups this run made stale
+        click.echo(f"kpb compute: obs: {note}", err=True)
 
 
 @main.command()
@@ -279,6 +281,8 @@ def rapport(year, project_dir, quiet, publish):
     en skyddad version för tabeller som lämnar förvaltningen; den interna är orörd.
     """
     report = api.rapport(project_dir, year, _progress(quiet), publicera=publish)
+    for note in api.sql_notes(project_dir):  # what the report leaves out, and why
+        click.echo(f"kpb rapport: obs: {note}", err=True)
     for path in report.files:
         click.echo(f"Skrev {path}")
 

@@ -18,7 +18,7 @@ from kpb.errors import KpbError, error, raise_if_errors
 from kpb.money import decimal_ratio
 from kpb.network import package
 from kpb.network.layout import KOMMUNKOD, package_dir
-from kpb.write.outputs import staged, swap_in
+from kpb.write.outputs import refuse_foreign_folder, staged, swap_in
 
 SHARE_FOLDER = "dela"  # the default root of a project's packages: ut/dela/
 
@@ -83,8 +83,11 @@ def write_package(tables: dict[str, pl.DataFrame], target: Path) -> Path:
         for name, frame in tables.items():
             frame.write_parquet(staging / f"{name}.parquet", compression="uncompressed")
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     repair(target)
+    if target.exists() and not any(target.iterdir()):
+        target.rmdir()  # an empty folder made for it is taken as new
+    refuse_foreign_folder(target, "paket.parquet", "delningspaket")
+    target.parent.mkdir(parents=True, exist_ok=True)
     swap_in(staged(target, fill), target)
     return target
 
@@ -105,7 +108,7 @@ def ytterfall_shares(project, year: int, folder: Path) -> pl.DataFrame | None:
     Ytterfall table (rules [ytterfall], brukare by main område), withheld rows empty; None
     without rules or without an ytterfall rule."""
     from kpb.report.disclosure import PROTECTED, publish
-    from kpb.report.person_tables import ytterfall
+    from kpb.report.outliers import ytterfall
     from kpb.report.tables import read_outputs
     from kpb.rules import read_rules
 

@@ -60,14 +60,21 @@ def sammanfattning(data: ReportData) -> Table:
     })
     notes = (f"{data.kommun or 'Kommunen'}, verksamhetsår {data.year}. Beloppen kommer "
              "ur ut/{0}/*.parquet och stämmer på öret.".format(data.year),)
-    stale = data.frames.get("jamfor_inaktuell")
-    if stale is not None:
-        notes += tuple(f"Jämförelsen ut/{name} visas inte: {data.year} har beräknats om efter "
-                       f"den. Kör `kpb jamfor {' '.join(name.split('_')[1:])}` för en aktuell."
-                       for name in stale["jamforelse"])
+    for key in ("jamfor_inaktuell", "uppfoljning_inaktuell"):
+        stale = data.frames.get(key)
+        if stale is not None:
+            notes += tuple(_stale_note(name, data.year) for name in stale["jamforelse"])
     return Table("sammanfattning", "Sammanfattning", f"KPB {data.year}: sammanfattning", frame,
                  (Column("nyckeltal", "Nyckeltal"), Column("varde", "Värde", "rad"),
                   Column("definition", "Definition")), notes)
+
+
+def _stale_note(name: str, year: int) -> str:
+    kind, *years = name.split("_")
+    command = f"kpb {kind} {' '.join(years)}"
+    what = "Uppföljningen" if kind == "uppfoljning" else "Jämförelsen"
+    return (f"{what} ut/{name} visas inte: den gjordes före den senaste beräkningen av "
+            f"resultaten. Kör `{command}` för en aktuell.")
 
 
 def _exkluderat(data: ReportData) -> Decimal:

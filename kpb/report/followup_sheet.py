@@ -14,6 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
+from kpb.integrity import stale_for
+from kpb.money import MONTH_NAMES
 from kpb.report.disclosure import Disclosure
 from kpb.report.table_model import Column, ReportData, Table
 
@@ -23,7 +25,9 @@ FRAMES = ("manad_omrade", "floden_manad", "punkt")
 def followup_frames(output_dir: Path, year: int) -> dict[str, pl.DataFrame]:
     """The follow-up tables of the year, prefixed `uppfoljning_` (none when not followed up)."""
     folder = output_dir.parent / f"uppfoljning_{year}"
-    return {f"uppfoljning_{name}": pl.read_parquet(folder / f"{name}.parquet")
+    if folder.is_dir() and stale_for(folder, year, output_dir):  # named in Sammanfattning
+        return {"uppfoljning_inaktuell": pl.DataFrame({"jamforelse": [folder.name]})}
+    return {f"uppfoljning_{name}": pl.read_parquet(folder / f"{name}.parquet", glob=False)
             for name in FRAMES if (folder / f"{name}.parquet").is_file()}
 
 
@@ -45,7 +49,7 @@ def uppfoljning(data: ReportData) -> Table | None:
     last = int(months["manad"].max())
     return Table(
         "uppfoljning", "Uppföljning",
-        f"Månad för månad {data.year}" + (f" (delår, januari–månad {last})" if delar else ""),
+        f"Månad för månad {data.year}" + (f" (delår, januari–{MONTH_NAMES[int(last) - 1]})" if delar else ""),
         frame,
         (Column("omrade", "Område"), Column("manad", "Månad", "antal"),
          Column("kostnad", "Kostnad", "kr"), Column("kostnad_hittills", "Hittills i år", "kr"),

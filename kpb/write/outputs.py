@@ -111,6 +111,18 @@ def _link_or_copy(source: Path, destination: Path) -> None:
         shutil.copy2(source, destination)
 
 
+def refuse_foreign_folder(target: Path, marker: str, what: str) -> None:
+    """A folder about to be replaced whole must be one kpb wrote (it holds `marker`): an
+    existing folder of anything else, e.g. `--ut data/2024/ledger` by mistake, is refused and
+    left as it is."""
+    from kpb.errors import error, raise_if_errors
+
+    foreign = target.exists() and not (target / marker).is_file()
+    raise_if_errors("skrivning", [error(str(target), None, "--ut", (
+        f"mappen finns redan och är ingen {what} som kpb skrev (den saknar {marker}): kpb "
+        "ersätter bara sina egna mappar; välj en ny eller tom mapp"))] if foreign else [])
+
+
 def staging_folder(target: Path) -> Path:
     """Unique per run (process id and a random part), so a stale record of a committed run
     can never name the staging folder of a later one."""
