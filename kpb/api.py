@@ -132,8 +132,7 @@ def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
     frames = {name: getattr(allocation, name) for name in OUTPUTS}
     render = None
     if report:
-        render = _report_renderer(project, year, rules, checked.tables["aktivitet"],
-                                  side.befolkning, timer)
+        render = _report_renderer(project, year, rules, side.befolkning, timer)
     output_dir = timer.run("write", "Skriver resultat, rapport och sparar indata", commit,
                            project, year, loaded, frames, manifest, render)
     _refresh_views(project)
@@ -143,16 +142,14 @@ def _compute_loaded(project, year, rules, loaded, side, timer, progress, strikt,
                      _report_files(output_dir, year) if report else [])
 
 
-def _report_renderer(project: Project, year: int, rules, aktivitet, population, timer: Timer,
+def _report_renderer(project: Project, year: int, rules, population, timer: Timer,
                      publish: bool = False):
     """The function the commit calls to render the report into its staging folder."""
     from kpb.report.build import render_report
-    from kpb.report.volumes import reporting_volumes
 
     def render(folder: Path):
-        reporting = reporting_volumes(aktivitet, rules, year)
         return timer.run("report", "Skriver rapport", render_report, folder, year,
-                         project.kommun, project.invanare, rules, reporting, population, publish)
+                         project.kommun, project.invanare, rules, population, publish)
     return render
 
 
@@ -185,7 +182,13 @@ def jamfor(project_dir: str | Path, fran: int, till: int, progress: Progress = s
         + ([error(None, None, None, f"jämför ett tidigare år med ett senare: fann {fran} och "
                   f"{till}")] if fran >= till else [])
         + compare.missing_outputs(project.ut, (fran, till), project.relative))
+    from kpb.integrity import changed_outputs
     from kpb.load.key_fingerprint import check_same_key
+
+    raise_if_errors("jämförelse", [error(f"ut/{y}/manifest.json", None, None, (
+        f"{what} efter körningen: jämförelsen läser bara resultat som kpb skrev; kör "
+        f"`kpb compute {y}`")) for y in (fran, till)
+        for what in changed_outputs(project.output_dir(y))])
 
     check_same_key(project.output_dir(fran) / "manifest.json",
                    project.output_dir(till) / "manifest.json",
@@ -225,24 +228,32 @@ def sql(project_dir: str | Path, query: str, year: int | None = None) -> pl.Data
 
     project = _open(project_dir)
     recover(project)
-    return query_readonly(project.database, project.ut, query, year)
+    return query_readonly(project.database, project.ut, query, year, project.jamfor.index)
 
 
 def sql_notes(project_dir: str | Path) -> list[str]:
     """What a reader of `kpb sql` must know about the results folders: comparisons whose years
     were computed again after them, and outputs changed or removed by hand (by size: a quick
     look on every query; `kpb rapport` compares the SHA-256)."""
-    from kpb.write.integrity import changed_outputs, stale_comparisons
+    from kpb.integrity import changed_outputs, stale_comparisons
     from kpb.write.views import computed_years
 
     project = _open(project_dir)
     ut = project.ut
-    notes = [f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
-             f"`kpb jamfor {' '.join(name.split('_')[1:])}` igen" for name in stale_comparisons(ut)]
+    notes = [_stale_note(name) for name in stale_comparisons(ut)]
     for year in computed_years(ut):
         notes += [f"ut/{year}/{what} efter körningen (manifest.json): kör `kpb compute {year}`"
                   for what in changed_outputs(project.output_dir(year), by_content=False)]
     return notes
+
+
+def _stale_note(name: str) -> str:
+    kind, *years = name.split("_")
+    if kind == "uppfoljning":
+        return (f"ut/{name} är inaktuell: {years[0]} har beräknats om efter uppföljningen; kör "
+                f"`kpb uppfoljning {years[0]}` igen")
+    return (f"ut/{name} är inaktuell: ett av åren har beräknats om efter jämförelsen; kör "
+            f"`kpb jamfor {' '.join(years)}` igen")
 
 
 def explain(project_dir: str | Path, year: int, person_id: str, insats: str | None = None):
@@ -261,11 +272,44 @@ def synth(out: str | Path, invanare: int, year: int = 2024, seed: int = 1,
     also those earlier years of the same people, and outcomes (kpb.synth.years)."""
     from kpb.synth import generate
 
+    _synth_limits(invanare, year, seed, tidigare)
     if tidigare:
         from kpb.synth.years import generate_years
 
         return generate_years(Path(out), invanare, (year, *tidigare), seed, progress)
     return generate(Path(out), invanare, year, seed, progress)
+
+
+# Measured: kpb synth peaked at 2.9 GiB for 1M invånare and two years (docs/design.md).
+SYNTH_GIB_PER_MILLION_YEAR = 1.5
+
+
+def _synth_limits(invanare: int, year: int, seed: int, tidigare: tuple[int, ...]) -> None:
+    """What kpb synth can make, said before it starts: a positive size that fits in this
+    machine's memory, a seed of 0 or more, earlier years before the year."""
+    import os
+
+    from kpb.errors import error, raise_if_errors
+
+    problems = []
+    if invanare < 1:
+        problems.append(error(None, None, "--invanare", f"fann {invanare}, väntade minst 1"))
+    if seed < 0:
+        problems.append(error(None, None, "--seed", f"fann {seed}, väntade 0 eller mer"))
+    problems += [error(None, None, "--tidigare", f"fann {y}, väntade ett år före {year}")
+                 for y in tidigare if y >= year]
+    needed = SYNTH_GIB_PER_MILLION_YEAR * invanare / 1e6 * (1 + len(tidigare))
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    if needed > 0.8 * memory:
+        most = int(0.8 * memory / needed * invanare)
+        problems.append(error(None, None, "--invanare", (
+            f"{_spaced(invanare)} invånare behöver ungefär {needed:.0f} GiB minne, maskinen "
+            f"har {memory:.0f} GiB: välj högst {_spaced(most)} invånare")))
+    raise_if_errors("synth", problems)
+
+
+def _spaced(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 @dataclass(frozen=True)
@@ -293,10 +337,9 @@ def rapport(project_dir: str | Path, year: int, progress: Progress = silent,
 def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) -> list[Path]:
     from kpb.errors import KpbError, error
     from kpb.load.population import read_population
-    from kpb.report.volumes import stored_rows
     from kpb.write.commit import rewrite_report
 
-    from kpb.write.integrity import changed_outputs
+    from kpb.integrity import changed_outputs
 
     target = project.output_dir(year)
     if not (target / "manifest.json").is_file():
@@ -310,10 +353,105 @@ def _rewrite_report(project: Project, year: int, timer: Timer, publish: bool) ->
     rules = None
     if project.rules_file(year).is_file():
         rules = _read_rules(project, year, timer)
-    render = _report_renderer(project, year, rules, stored_rows(project.database, year, rules),
-                              read_population(project, year), timer, publish)
+    render = _report_renderer(project, year, rules, read_population(project, year), timer,
+                              publish)
     folder = rewrite_report(project, year, render)
     return _report_files(folder, year, publish)
+
+
+@dataclass(frozen=True)
+class FollowupResult:
+    project: Project
+    year: int
+    output_dir: Path
+    followup: object  # kpb.analyse.uppfoljning.Followup
+    sections: list[summary.Section]
+    timings: list[StepTiming]
+
+
+def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
+                datum: tuple = (), manader: int | None = None) -> FollowupResult:
+    """The year month by month (kpb.analyse.uppfoljning, formats.md §11): cost and volume per
+    insats and område, brukare flows by age band, point-in-time counts (the 15th of every
+    month, or the days of `datum`), ekonomiskt bistånd per month. Reads the year's inputs as
+    loaded in kpb.duckdb (`kpb compute` or `kpb load` first) and the rules; writes
+    ut/uppfoljning_<year>/ staged and swapped under the project lock, and its views.
+    `manader`: N for new and ended (default the rules' [uppfoljning] manader, else 3)."""
+    from dataclasses import replace
+
+    from kpb.analyse.uppfoljning import followup
+    from kpb.analyse.uppfoljning.settings import read_settings
+    from kpb.check import CheckSettings
+    from kpb.errors import error, raise_if_errors
+    from kpb.flow.settings import settings_for
+    from kpb.analyse.uppfoljning.stored import money_problems, stored_tables
+    from kpb.flow.facts import Facts
+    from kpb.write.commit import recover
+    from kpb.write.followup import write_followup
+
+    project = _open(project_dir)
+    recover(project)
+    timer = Timer(progress)
+    rules = _read_rules(project, year, timer)
+    settings = read_settings(project.rules_file(year), _rules_name(project, year), manader,
+                             tuple(datum))
+    settings = replace(settings, bistand=settings_for(project.hushall, rules).bistand)
+    tables = timer.run("read", "Läser årets indata ur kpb.duckdb", stored_tables,
+                       project.database, year)
+    raise_if_errors("uppföljning", [] if tables["ledger"].height else [error(
+        project.relative(project.database), None, None, (
+            f"inga inlästa indata för {year}: kör `kpb compute {year}` (eller `kpb load "
+            f"{year}`) först"))])
+    facts = Facts(tables, rules, year, Timer(progress))
+    raise_if_errors("kontroll", [p for p in timer.run(
+        "check", "Kontrollerar huvudbok och nycklar mot reglerna", money_problems, facts,
+        CheckSettings.of(project)) if p.is_error])
+    later, covered = _next_year_payments(project, year)
+    found = timer.run("followup", "Följer upp månad för månad", followup, facts, settings,
+                      project.invanare, later, covered)
+    target = project.ut / f"uppfoljning_{year}"
+    manifest = {"motor": {"namn": "kpb", "version": __version__}, "kommun": project.kommun,
+                "ar": year, "delar": found.delar, "sista_manad": found.last_month,
+                "nya_avslutade_manader": settings.manader,
+                "matdagar": sorted({d.isoformat() for d in found.punkt["datum"].to_list()}),
+                "regler": {"fil": _rules_name(project, year), "sha256": hashlib.sha256(
+                    project.rules_file(year).read_bytes()).hexdigest()},
+                # the year's results it must sum to: a recompute of the year makes it stale
+                "indata": (_output_files(project, (year,))
+                           if (project.output_dir(year) / "insats.parquet").is_file() else []),
+                "tider": timer.as_dict()}
+    timer.run("write", "Skriver uppföljningen", write_followup, project, found.tables(), target,
+              year, found.delar, manifest)
+    _refresh_views(project)
+    return FollowupResult(project, year, target, found, _followup_sections(found, year),
+                          timer.timings)
+
+
+def _next_year_payments(project: Project, year: int):
+    """The next year's direkt rows and its last month, when that year is loaded too (the
+    non-return share of ekonomiskt bistånd looks 12 months ahead); else (None, None)."""
+    from kpb.analyse.uppfoljning.stored import stored_tables
+
+    following = stored_tables(project.database, year + 1, ("ledger", "direkt"))
+    periods = following["ledger"]["period"].drop_nulls()
+    if not periods.len():
+        return None, None
+    last = int(periods.max())
+    return following["direkt"], (last // 100) * 12 + last % 100 - 1
+
+
+def _followup_sections(found, year: int) -> list[summary.Section]:
+    from kpb.money import MONTH_NAMES, format_sek
+
+    months = found.last_month
+    title = f"Uppföljning {year}" + (
+        f" (delår: januari–{MONTH_NAMES[int(months) - 1]})" if found.delar else "")
+    by_area = found.manad_omrade.group_by("omrade").agg(pl.col("kostnad_ore").sum()).sort("omrade")
+    rows = [("månader", f"1–{months}"), *[(f"kostnad {a}", f"{format_sek(k)} kr")
+                                         for a, k in by_area.iter_rows()],
+            ("insatser × månader", str(found.manad_insats.height)),
+            ("mätdagar", str(found.punkt["datum"].n_unique()))]
+    return [summary.Section(title, rows)]
 
 
 @dataclass(frozen=True)
@@ -407,7 +545,7 @@ def _refresh_views(project: Project) -> None:
     from kpb.write.views import refresh_views
 
     with duckdb.connect(str(project.database)) as con:
-        refresh_views(con, project.ut)
+        refresh_views(con, project.ut, project.jamfor.index)
 
 
 def _with_households(project: Project, tables: dict, rules, allocation):
@@ -542,6 +680,10 @@ def check_export_targets(project_dir: str | Path, targets: dict, overwrite: bool
             problems.append(error(None, None, f"--{kind}", (
                 f"{path} är {reason}: kpb sql skriver aldrig över projektets egna filer; "
                 "välj en fil utanför projektets mappar")))
+        elif not Path(path).parent.is_dir():
+            problems.append(error(None, None, f"--{kind}", (
+                f"mappen {Path(path).parent} finns inte: skapa den först eller välj en fil i "
+                "en befintlig mapp")))
         elif Path(path).exists() and not overwrite:
             problems.append(error(None, None, f"--{kind}", (
                 f"{path} finns redan: välj ett annat namn, eller ange --skriv-over för att "
@@ -582,3 +724,47 @@ def export_sql(project_dir: str | Path, frame: pl.DataFrame, path: Path, kind: s
     finally:
         staging.unlink(missing_ok=True)
     return path
+
+
+# -- the KPB network (kpb.network) ----------------------------------------------------------
+
+def synth_network(out: str | Path, kommuner: int, largest: int, year: int = 2024,
+                  seed: int = 1, progress: Progress = silent) -> list:
+    """`kommuner` synthetic projects of varied size (up to `largest` invånare) and cost level
+    in out/9001, out/9002, … (kpb.network.synthetic)."""
+    from kpb.network.synthetic import synth_network as generate_network
+
+    return generate_network(Path(out), kommuner, year, seed, min(3_000, largest), largest,
+                            progress)
+
+
+def dela(project_dir: str | Path, year: int, kommunkod: str | None = None,
+         ut: str | Path | None = None, progress: Progress = silent):
+    """The year's published KPB as a sharing package (kpb.network.share): Parquet in
+    `<ut>/kommun=<kod>/ar=<år>/` (default ut/dela/ in the project), only aggregates, cells of
+    fewer than 3 brukare withheld. `kommunkod`: the SCB code, else `kommunkod` in kpb.toml."""
+    from kpb.network.share import SHARE_FOLDER, kommunkod_of, share
+    from kpb.write.commit import project_lock, recover
+
+    project = Project.open(project_dir)
+    recover(project)
+    code = kommunkod_of(project, kommunkod)
+    root = Path(ut) if ut is not None else project.root / "ut" / SHARE_FOLDER
+    timer = Timer(progress)
+    return timer.run("dela", "Skriver delningspaketet", share, project, year, code, root,
+                     __version__, project_lock(project))
+
+
+def natverk(folder: str | Path, ar: int | None = None, kommun: str | None = None,
+            ut: str | Path | None = None, motor: str = "duckdb", index: dict | None = None,
+            progress: Progress = silent):
+    """Every sharing package under `folder` compared (kpb.network.compare): per insats and
+    område across kommuner, written to `<ut>` (default `<folder>/natverk_<år>/`) as Parquet,
+    a workbook and a web page. `motor`: "duckdb" or "spark" (the same SQL); `index`: year ->
+    price index for changes in fixed prices."""
+    from kpb.network.compare import natverk as compare_network
+
+    timer = Timer(progress)
+    return timer.run("natverk", f"Jämför delningspaketen ({motor})", compare_network,
+                     Path(folder), ar, kommun, Path(ut) if ut is not None else None, motor,
+                     index)

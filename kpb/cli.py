@@ -26,6 +26,24 @@ from kpb.errors import InternalError, KpbError  # noqa: E402
 MAX_PROBLEMS_SHOWN = 200
 
 
+class YearType(click.ParamType):
+    """A verksamhetsår: four digits between 1900 and 2100 (a typo such as -5 or 20024 is named
+    here, before any file is read)."""
+    name = "ÅR"
+
+    def convert(self, value, param, ctx):
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"fann {value!r}, väntade ett verksamhetsår som 2024", param, ctx)
+        if not 1900 <= year <= 2100:
+            self.fail(f"fann {year}, väntade ett verksamhetsår mellan 1900 och 2100", param, ctx)
+        return year
+
+
+YEAR = YearType()
+
+
 def project_option(fn):
     """--project DIR, shared by every command that works on a project folder."""
     return click.option(
@@ -165,6 +183,7 @@ def main():
       kpb sql "select insats, styckkostnad from insats"     (senaste året; --ar ÅR)
       kpb explain PERSON_ID 2024   kedjan huvudbok → pool → styckkostnad → kostnad
       kpb jamfor 2022 2024         ett KPB mot det förra
+      kpb uppfoljning 2024         året månad för månad: kostnad, volym, flöden
     """
 
 
@@ -178,7 +197,7 @@ def year_command(fn):
     """A command over one verksamhetsår of a project: YEAR, --project, --tyst, --ny-nyckel,
     clear errors."""
     fn = project_option(quiet_option(new_key_option(reports_errors(fn))))
-    return main.command()(click.argument("year", type=int)(fn))
+    return main.command()(click.argument("year", type=YEAR)(fn))
 
 
 def strict_option(fn):
@@ -233,10 +252,12 @@ def compute(year, project_dir, quiet, strikt, new_key, without_report):
     click.echo(f"Resultat: {result.output_dir}")
     if result.report_files:
         click.echo("Rapport: " + ", ".join(str(f) for f in result.report_files))
+    for note in api.sql_notes(project_dir):  # comparisons and follow-ups this run made stale
+        click.echo(f"kpb compute: obs: {note}", err=True)
 
 
 @main.command()
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @project_option
 @quiet_option
 @reports_errors
@@ -260,6 +281,8 @@ def rapport(year, project_dir, quiet, publish):
     en skyddad version för tabeller som lämnar förvaltningen; den interna är orörd.
     """
     report = api.rapport(project_dir, year, _progress(quiet), publicera=publish)
+    for note in api.sql_notes(project_dir):  # what the report leaves out, and why
+        click.echo(f"kpb rapport: obs: {note}", err=True)
     for path in report.files:
         click.echo(f"Skrev {path}")
 
@@ -354,7 +377,7 @@ def explain(person_id, year_argument, year_option, insats, project_dir):
 
 @main.command()
 @click.argument("personnummer")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @project_option
 @reports_errors
 def vem(personnummer, year, project_dir):
@@ -380,15 +403,18 @@ def vem(personnummer, year, project_dir):
 
 @main.command()
 @click.option("--invanare", type=int, required=True, help="Antal invånare att simulera.")
-@click.option("--year", "year", type=int, default=2024, show_default=True)
+@click.option("--year", "year", type=YEAR, default=2024, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Mapp att skriva projektet till.")
-@click.option("--tidigare", "tidigare", type=int, multiple=True,
+@click.option("--tidigare", "tidigare", type=YEAR, multiple=True,
               help="Skapa också detta tidigare år med samma befolkning (kan upprepas).")
+@click.option("--kommuner", "kommuner", type=int, default=None, metavar="N",
+              help="Skapa ett nätverk av N kommuner av olika storlek och kostnadsnivå i "
+                   "OUT/9001/, OUT/9002/, … (--invanare är då den största kommunen).")
 @quiet_option
 @reports_errors
-def synth(invanare, year, seed, out, tidigare, quiet):
+def synth(invanare, year, seed, out, tidigare, quiet, kommuner=None):
     """Skapa en syntetisk kommun (ett komplett projekt) för test och benchmark.
 
     Deterministisk för ett givet --seed. Exempel:
@@ -397,11 +423,60 @@ def synth(invanare, year, seed, out, tidigare, quiet):
     Med --tidigare 2022 skapas även 2022 med samma människor (två år yngre; en del är nya,
     en del har slutat) och utfall för arbetsmarknadsinsatser, så att kpb jamfor 2022 2024
     kan köras.
+
+    Med --kommuner 3 skapas tre kommuner för KPB-nätverket (kpb dela, kpb natverk),
+    var och en med mappnamnet som kommunkod: kpb dela 2024 -p OUT/9001 --kommunkod 9001.
     """
+    if kommuner and tidigare:
+        raise click.UsageError("--kommuner och --tidigare går inte att kombinera")
+    if kommuner:
+        for summary in api.synth_network(out, kommuner, invanare, year, seed, _progress(quiet)):
+            click.echo(f"Kommun {summary.root.name}: {summary.invanare} invånare, {summary.root}")
+        return
     result = api.synth(out, invanare, year, seed, _progress(quiet), tuple(tidigare))
     click.echo(f"Projekt skrivet till {out}")
     for summary in (result if isinstance(result, list) else [result]):
         click.echo(str(summary))
+
+
+@main.command()
+@click.argument("year", type=YEAR)
+@click.option("--datum", "datum", multiple=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Mätdag för punkt.parquet, ÅÅÅÅ-MM-DD (kan upprepas); standard: den 15:e "
+                   "varje månad.")
+@click.option("--manader", "manader", type=int, default=None,
+              help="N: ny = ingen insats de N månaderna före, avslutad = ingen de N månaderna "
+                   "efter (standard 3, eller manader i regelfilens [uppfoljning]).")
+@project_option
+@quiet_option
+@reports_errors
+def uppfoljning(year, datum, manader, project_dir, quiet):
+    """Följ upp ett år månad för månad, t.ex. kpb uppfoljning 2024.
+
+    Läser årets indata som de är inlästa i kpb.duckdb (kör kpb compute eller kpb load
+    först) och reglerna, och skriver ut/uppfoljning_YEAR/ (och vyer med samma namn):
+
+    \b
+      manad_insats   kostnad, volym, brukare och styckkostnad per insats och månad;
+                     månaderna summerar till årets insats.parquet på öret
+      manad_omrade   kostnad, brukare, kr per brukare och per invånare per område
+      floden_manad   brukare vid månadens början, nya, avslutade och vid slutet, per
+                     område, insats och åldersgrupp
+      punkt          brukare med öppen insats en mätdag (den 15:e, eller --datum)
+      bistand_manad  hushåll och vuxna med ekonomiskt bistånd per månad, sökandens
+                     åldersgrupp, andel som inte återvänt inom 12 månader
+
+    En huvudbok som slutar före december ger ett delår: varje tabell får delar = sant
+    och månaderna är desamma som helårets. Exempel:
+
+    \b
+      kpb uppfoljning 2024 --datum 2024-04-15 --datum 2024-10-15
+      kpb sql "select manad, kostnad, volym from manad_insats where insats = 'hvb_barn'"
+    """
+    days = tuple(d.date() for d in datum)
+    result = api.uppfoljning(project_dir, year, _progress(quiet), days, manader)
+    _echo_lines(api.render_text(result.sections))
+    click.echo(f"Resultat: {result.output_dir}")
 
 
 @main.command()
@@ -421,3 +496,90 @@ def jamfor(fran, till, project_dir, quiet):
     result = api.jamfor(project_dir, fran, till, _progress(quiet))
     _echo_lines(api.render_text(api.comparison_sections(result)))
     click.echo(f"Resultat: {result.output_dir}")
+
+
+@main.command()
+@click.argument("year", type=YEAR)
+@project_option
+@quiet_option
+@click.option("--kommunkod", "kommunkod", metavar="KOD",
+              help="Kommunens fyrsiffriga SCB-kod, t.ex. 1489 (annars kommunkod i kpb.toml).")
+@click.option("--ut", "ut", type=click.Path(file_okay=False, path_type=Path),
+              help="Rotmappen för paketen (standard: ut/dela/ i projektet), t.ex. en "
+                   "gemensam mapp för nätverket.")
+@reports_errors
+def dela(year, project_dir, quiet, kommunkod, ut):
+    """Skriv ett delningspaket av årets KPB för KPB-nätverket, t.ex. kpb dela 2024.
+
+    \b
+    Paketet läses ur ut/YEAR/ (kör kpb compute YEAR först) och skrivs som Parquet i
+      <ut>/kommun=<KOD>/ar=<YEAR>/paket.parquet    kommun, år, kpb-version, reglernas
+                                                   SHA-256, schemaversion
+                                  /insats.parquet   per insats, område och åldersgrupp:
+                                                   kostnad, volym, brukare, kr per enhet,
+                                                   kr per invånare, kr per rapportenhet
+                                  /omrade.parquet   per område och åldersgrupp: brukare,
+                                                   kr per brukare och invånare, de dyraste
+                                                   10 %:s andel, Gini, ytterfallens andel
+
+    Bara publicerade uppgifter lämnar kommunen: inga pseudonymer, ingen rad om en
+    enskild person, och celler med färre än 3 brukare (eller där en person bär mer än
+    halva kostnaden, eller som kan räknas fram ur summan) är tomma och markerade
+    skyddad, som i kpb rapport --publicera. Formatet står i docs/formats.md, så andra
+    verktyg kan skriva samma paket.
+    """
+    result = api.dela(project_dir, year, kommunkod, ut, _progress(quiet))
+    _echo_lines(result.lines())
+
+
+def _index_values(values) -> dict:
+    """--index 2022=100 --index 2024=110.4 -> {2022: '100', 2024: '110.4'}."""
+    from fractions import Fraction
+
+    parsed = {}
+    for value in values:
+        year, _, number = value.partition("=")
+        try:
+            parsed[int(year)] = Fraction(number.strip().replace(",", "."))
+            if parsed[int(year)] <= 0:
+                raise ValueError
+        except (ValueError, ZeroDivisionError):
+            raise click.UsageError(f"--index: fann {value!r}, väntade ÅR=TAL, t.ex. "
+                                   "--index 2022=100 --index 2024=110,4") from None
+    return parsed
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--ar", "year", type=int, default=None,
+              help="Året som jämförs (standard: det senaste året med paket).")
+@click.option("--kommun", "kommun", metavar="KOD",
+              help="Markera en kommun i arbetsboken och webbsidan, t.ex. --kommun 1489.")
+@click.option("--ut", "ut", type=click.Path(file_okay=False, path_type=Path),
+              help="Mappen att skriva jämförelsen till (standard: FOLDER/natverk_ÅR/).")
+@click.option("--motor", "motor", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+              show_default=True,
+              help="duckdb på den här datorn; spark kör samma SQL i Spark (pip install "
+                   "'kpb[spark]' och Java 17).")
+@click.option("--index", "index", multiple=True, metavar="ÅR=TAL",
+              help="Prisindex för förändring i fasta priser, ett år i taget, t.ex. "
+                   "--index 2022=100 --index 2024=110,4 (t.ex. SKR:s PKV).")
+@quiet_option
+@reports_errors
+def natverk(folder, year, kommun, ut, motor, index, quiet):
+    """Jämför KPB mellan kommuner ur deras delningspaket, t.ex. kpb natverk paket/ --ar 2024.
+
+    \b
+    Läser varje paket under FOLDER (mapparna kommun=<KOD>/ar=<ÅR>/ som kpb dela
+    skriver) och jämför per insats och område: kr per enhet, kr per invånare, kr per
+    brukare, de dyraste 10 %:s andel och Gini, med varje kommuns rang (1 = lägst),
+    median och kvartiler, avstånd från medianen och förändring sedan kommunens
+    förra paket. Skriver FOLDER/natverk_ÅR/: natverk_jamforelse.parquet,
+    natverk_paket.parquet, natverk_ÅR.xlsx och natverk_ÅR.html ("KPB-nätverket ÅR").
+
+    Paket med en annan schemaversion, eller som inte stämmer med sin mapp, nämns och
+    blandas inte in. Insatser som kommunerna räknar i olika enheter jämförs var enhet
+    för sig.
+    """
+    result = api.natverk(folder, year, kommun, ut, motor, _index_values(index), _progress(quiet))
+    _echo_lines(result.lines())

@@ -78,3 +78,7 @@ def decimal_ratio(numerator: pl.Expr, denominator: pl.Expr, places: int = 4) -> 
     scaled = pl.when(den != 0).then(halves)
     return (scaled.cast(pl.Decimal(38, 0)) * pl.lit(Decimal(1).scaleb(-places))).cast(
         pl.Decimal(18, places))
+
+
+# The months as a Swedish text names them ("januari–juni"), index 0 = January.
+MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")

@@ -60,6 +60,15 @@ def _text(key, value, where, problems) -> str:
 MAX_INHABITANTS = 100_000_000
 
 
+def _kommunkod(key, value, where, problems) -> str:
+    """SCB's kommunkod as text, so "0114" keeps its leading zero."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}", value):
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade SCB:s "
+                              'kommunkod som text med fyra siffror, t.ex. "0114"'))
+        return key.default
+    return value
+
+
 def _positive_int(key, value, where, problems):
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         problems.append(error("kpb.toml", None, where, "väntade ett positivt heltal"))
@@ -256,6 +265,8 @@ class Key:
 
 KEYS = (
     Key("kommun", "", '"Exempelkommun"', "the municipality's name in the report", _text),
+    Key("kommunkod", "", '"1489"', "SCB's four-digit code, for kpb dela's package",
+        _kommunkod),
     Key("invanare", None, "15000", "for the per 1 000 invånare figures", _positive_int),
     Key("kalla.*.kolumner", {}, '{ belopp = "Utfall", konto = "Konto" }',
         "kpb's name = header in your file", _columns),
@@ -430,6 +441,7 @@ SECTIONS = {"pseudonym": PseudonymSettings, "kontroll": KontrollSettings, "sie":
 class Project:
     root: Path
     kommun: str = _default("kommun")
+    kommunkod: str = _default("kommunkod")
     invanare: int | None = _default("invanare")
     pseudonym: PseudonymSettings = PseudonymSettings()
     sources: dict[str, SourceSettings] = field(default_factory=dict)

@@ -1,5 +1,6 @@
 """Small project folders written by tests: kpb.toml plus data files, inline."""
 
+import shutil
 from pathlib import Path
 
 from kpb.project import Project
@@ -19,3 +20,41 @@ def write_project(tmp_path: Path, toml: str = "", **files: bytes | str) -> Proje
 # The pseudonym key of the tests: kpb refuses keys shorter than 32 bytes. tests/conftest.py
 # sets it for every test; a test that needs no key or another one changes the variable itself.
 TEST_KEY = "kpb-testnyckel-som-bara-finns-i-testerna"
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EXAMPLE = FIXTURES / "exempelkommun"
+# What a run leaves in a project: never copied with a fixture.
+GENERATED = shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key", ".kpb-*")
+
+
+def copy_fixture(source: Path, target: Path) -> Path:
+    """A fixture project copied to `target` without what an earlier run left in it."""
+    shutil.copytree(source, target, ignore=GENERATED)
+    return target
+
+
+def copy_example(tmp: Path, name: str = "exempelkommun") -> Path:
+    """The bundled example municipality, copied to `tmp/name`."""
+    return copy_fixture(EXAMPLE, tmp / name)
+
+
+def copy_project(name: str, tmp: Path) -> Path:
+    """The fixture project `fixtures/<name>`, copied to `tmp/name`."""
+    return copy_fixture(FIXTURES / name, tmp / name)
+
+
+def run(*args: str):
+    """The `kpb` command through click's runner, with the tests' key."""
+    from click.testing import CliRunner
+
+    from kpb.cli import main
+
+    return CliRunner().invoke(main, list(args), env={"KPB_PSEUDONYM_NYCKEL": TEST_KEY})
+
+
+def outputs(project: Path, name: str, year: int = 2024):
+    """A result the run wrote, read back: ut/<year>/<name>.parquet."""
+    import polars as pl
+
+    return pl.read_parquet(project / "ut" / str(year) / f"{name}.parquet")

@@ -3,7 +3,6 @@
 The attack that found it: 187 ledger rows of 15-digit amounts summing to 2⁶⁴ öre gave exit 0
 and "avstämning stämmer på öret"."""
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,12 +11,14 @@ from kpb.allocate.inputs import input_tables
 from kpb.check.amounts import MAX_ROW_ORE, amounts_out_of_range
 from kpb.cli import main
 
+from builders import copy_fixture
+
 LILLBY = Path(__file__).resolve().parents[1] / "fixtures" / "lillby"
 
 
 def test_rows_summing_to_two_to_the_64_are_refused_at_their_lines(tmp_path):
     root = tmp_path / "lillby"
-    shutil.copytree(LILLBY, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(LILLBY, root)
     ledger = root / "data/2024/ledger/huvudbok.csv"
     first_new = len(ledger.read_text(encoding="utf-8").splitlines()) + 1
     per_row_ore = 2**64 // 187 + 1  # 187 rows: the sum passes 2⁶⁴ öre

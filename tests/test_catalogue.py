@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
-from builders import TEST_KEY
+from builders import TEST_KEY, copy_fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 LEDGER = "data/2024/ledger/huvudbok.csv"
@@ -210,8 +210,7 @@ KEY_VARIABLE = {"miljövariabeln tom": "", "miljövariabeln en bokstav": "a"}
 @pytest.fixture(scope="module")
 def computed(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("katalog") / "lillby"
-    shutil.copytree(FIXTURES / "lillby", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", root)
     result = CliRunner().invoke(main, ["compute", "2024", "-p", str(root), "-q"],
                                 env={"KPB_PSEUDONYM_NYCKEL": TEST_KEY})
     assert result.exit_code == 0, result.output

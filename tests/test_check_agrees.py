@@ -6,7 +6,6 @@ used to pass check and fail compute (a ledger row no pool takes, an hour row of 
 insats code the rules do not know, a key file without rows)."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,10 @@ from kpb import api
 from kpb.cli import main
 from kpb.errors import KpbError
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if (p / "fel.txt").is_file())
 
 
@@ -71,8 +72,7 @@ def test_check_fails_exactly_when_compute_fails_with_the_same_problems(
         fixture, breaking, strikt, tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "projekt"
-    shutil.copytree(FIXTURES / fixture, root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / fixture, root)
     if breaking:
         BREAKINGS[breaking](root)
     checked = outcome(lambda: api.check(root, 2024, strikt=strikt))
@@ -89,7 +89,7 @@ def test_check_fails_exactly_when_compute_fails_with_the_same_problems(
 
 def test_lillby_broken_several_ways_is_told_everything_at_once(tmp_path):
     root = tmp_path / "lillby"
-    shutil.copytree(FIXTURES / "lillby", root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", root)
     several(root)
     result = CliRunner().invoke(main, ["check", "2024", "-p", str(root), "-q"],
                                 env={"KPB_PSEUDONYM_NYCKEL": KEY})
@@ -106,7 +106,7 @@ def test_lillby_broken_several_ways_is_told_everything_at_once(tmp_path):
 
 def test_strikt_turns_a_warning_into_an_error(tmp_path):
     root = tmp_path / "lillby"
-    shutil.copytree(FIXTURES / "lillby", root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", root)
     unknown_insats(root)
     env = {"KPB_PSEUDONYM_NYCKEL": KEY}
     relaxed = CliRunner().invoke(main, ["check", "2024", "-p", str(root), "-q"], env=env)

@@ -2,22 +2,22 @@
 `kpb compute` wrote the results and then failed at the report (exit 1). Check must refuse
 it, and compute must refuse it before anything is written."""
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 
 
 def test_check_refuses_a_population_file_compute_would_refuse(tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "projekt"
-    shutil.copytree(FIXTURES / "exempelkommun", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", root)
     population = root / "data/2024/befolkning.csv"
     lines = population.read_text(encoding="utf-8").splitlines()
     lines[6] = "5;-3"

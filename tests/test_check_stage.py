@@ -2,7 +2,6 @@
 repeated key rows summed, implausible values told, all found in one pass."""
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,10 @@ from kpb.cli import main
 from kpb.errors import KpbError
 from kpb.rules import parse_rules
 
+from builders import TEST_KEY, copy_fixture
+
 D = dt.date
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 LILLBY = Path(__file__).resolve().parents[1] / "fixtures" / "lillby"
 CATALOGUE = """
 ar = 2024
@@ -109,7 +110,7 @@ def test_implausible_ages_and_hours_are_told_with_pseudonyms_only():
 
 def test_check_lists_warnings_per_kind_and_caps_the_list(tmp_path):
     root = tmp_path / "lillby"
-    shutil.copytree(LILLBY, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(LILLBY, root)
     larm = root / "data/2024/aktivitet/larm.csv"
     rows = "".join(f"19390314-2713;kod{i};2024-03-01;;;;;\n" for i in range(60))
     larm.write_text(larm.read_text(encoding="utf-8") + rows, encoding="utf-8")

@@ -3,22 +3,22 @@ exited 0, and `kpb compute` then refused to run. Check still checks the exports 
 project has data before rules) but now says, as a warning, that the rules were not checked
 and compute needs them; --strikt refuses."""
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 
 
 def test_check_without_rules_warns_that_compute_would_refuse(tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "projekt"
-    shutil.copytree(FIXTURES / "lillby", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", root)
     (root / "regler/2024.toml").unlink()
     runner = CliRunner()
     checked = runner.invoke(main, ["check", "2024", "--project", str(root), "-q"])

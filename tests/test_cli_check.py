@@ -1,6 +1,5 @@
 """`kpb check` and `kpb load` through the CLI: the summary, and each broken input's error."""
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -9,7 +8,7 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
-from builders import TEST_KEY
+from builders import TEST_KEY, copy_fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if (p / "fel.txt").is_file())
@@ -18,7 +17,7 @@ ENV = {"KPB_PSEUDONYM_NYCKEL": TEST_KEY}
 
 def copy(source: Path, tmp: Path) -> Path:
     target = tmp / source.name
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(source, target)
     return target
 
 

@@ -10,30 +10,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from click.testing import CliRunner
 
-from kpb.cli import main
 
-from builders import TEST_KEY
+from builders import FIXTURES, TEST_KEY, copy_project, outputs, run
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 KEY = TEST_KEY
-
-
-def copy_project(name: str, tmp: Path) -> Path:
-    target = tmp / name
-    shutil.copytree(FIXTURES / name, target,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
-    return target
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args), env={"KPB_PSEUDONYM_NYCKEL": KEY})
-    return result
-
-
-def outputs(project: Path, name: str) -> pl.DataFrame:
-    return pl.read_parquet(project / "ut" / "2024" / f"{name}.parquet")
 
 
 @pytest.fixture(scope="module")

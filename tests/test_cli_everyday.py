@@ -10,7 +10,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.test_cli_compute import copy_project, outputs, run
+from builders import copy_project, outputs, run
 
 QUERY = "select ar, insats, pool, volym, kostnad, styckkostnad from insats order by insats, pool"
 

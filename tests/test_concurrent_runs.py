@@ -6,22 +6,22 @@ kpb.duckdb and ut/2024 disagree. Now the commit holds a project lock and recover
 while another process holds it."""
 
 import json
-import shutil
 from pathlib import Path
 
 from kpb import api
 from kpb.write import commit as commit_module
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 
 
 def test_a_command_started_during_a_compute_leaves_inputs_and_results_together(
         tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "projekt"
-    shutil.copytree(FIXTURES / "lillby", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", root)
     api.compute(root, 2024)
     hours = root / "data/2024/aktivitet/hemtjanst.csv"
     hours.write_text(hours.read_text(encoding="utf-8")

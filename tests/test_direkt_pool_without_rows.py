@@ -3,7 +3,6 @@ invoice file forgotten) used to pass `kpb check` and `kpb compute` without a war
 whole cost (11.8 mnkr in exempelkommun) ended as "ofördelat"; it is a "kostnad utan volym"
 warning now."""
 
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -11,15 +10,16 @@ import polars as pl
 from kpb import api
 from kpb.money import format_sek
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 
 
 def test_a_direkt_pool_with_cost_and_no_rows_is_warned_about(tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "projekt"
-    shutil.copytree(FIXTURES / "exempelkommun", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", root)
     # The pool's cost after overhead, as the allocation states it in pool.parquet (the
     # invoices do not change it: no key of the example reads direct amounts).
     api.compute(root, 2024, report=False)

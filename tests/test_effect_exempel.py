@@ -4,7 +4,6 @@ membership re-done in SQL, avslut to arbete or studier counted from the utfall f
 
 import csv
 import io
-import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -16,14 +15,16 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY, copy_fixture
+
 EXEMPEL = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
-KEY = "testnyckel-som-bara-finns-i-testerna"
+KEY = TEST_KEY
 
 
 @pytest.fixture(scope="module")
 def exempel(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hushall") / "exempelkommun"
-    shutil.copytree(EXEMPEL, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXEMPEL, root)
     result = CliRunner().invoke(main, ["compute", "2024", "--project", str(root), "--tyst"],
                                 env={"KPB_PSEUDONYM_NYCKEL": KEY})
     assert result.exit_code == 0, result.output

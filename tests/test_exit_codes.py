@@ -1,7 +1,6 @@
 """Exit codes where the user can act: a full disk, Ctrl-C at any moment and a project folder
 whose name holds glob characters are exit 1 with a Swedish line, never a traceback."""
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from click.testing import CliRunner
 
 from kpb import api
 from kpb.cli import main
+
+from builders import copy_fixture
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 
@@ -46,7 +47,7 @@ def test_ctrl_c_while_kpb_is_still_starting_is_exit_1_without_a_traceback():
 
 def test_a_project_folder_named_with_glob_characters_computes_and_answers_sql(tmp_path):
     root = tmp_path / "KPB [2024] *"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     result = CliRunner().invoke(main, ["compute", "2024", "-p", str(root), "-q"])
     assert result.exit_code == 0, result.output
     persons = pl.read_parquet(root / "ut/2024/brukare.parquet", glob=False).height
@@ -65,7 +66,7 @@ def test_signal_handler_is_python_s_own_once_main_runs(tmp_path):
 
 def test_a_project_folder_with_a_question_mark_is_refused_by_name(tmp_path):
     root = tmp_path / "KPB 2024?"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     result = CliRunner().invoke(main, ["compute", "2024", "-p", str(root), "-q"])
     assert result.exit_code == 1
     assert "innehåller '?'" in result.output and not (root / "kpb.duckdb").exists()

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
-from builders import TEST_KEY
+from builders import TEST_KEY, copy_fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 DATA = "data/2024"
@@ -24,8 +24,7 @@ DATA = "data/2024"
 @pytest.fixture
 def exempel(tmp_path) -> Path:
     target = tmp_path / "exempelkommun"
-    shutil.copytree(FIXTURES / "exempelkommun", target,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", target)
     return target
 
 
@@ -68,15 +67,15 @@ def test_a_date_outside_the_documented_forms_is_an_error_at_its_line(exempel, wr
 
 @pytest.mark.parametrize("written", ["-2 7435,74", "-274 35,74", "-27 4 35,74", "-27435 ,74"])
 def test_a_misplaced_thousands_separator_is_an_error_never_dropped(exempel, written):
-    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;3510;900;740;;-27 435,74",
-               f"202401;3510;900;740;;{written}")
+    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;3050;900;740;;INTERN;-27 435,74",
+               f"202401;3050;900;740;;INTERN;{written}")
     output = refused(exempel)
     assert f"data/2024/ledger/huvudbok_2024_ifo_ami.csv:2: Utfall: fann '{written}': " in output
 
 
 def test_a_misplaced_separator_is_named_in_the_message(exempel):
-    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;3510;900;740;;-27 435,74",
-               "202401;3510;900;740;;-2 7435,74")
+    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;3050;900;740;;INTERN;-27 435,74",
+               "202401;3050;900;740;;INTERN;-2 7435,74")
     assert ("huvudbok_2024_ifo_ami.csv:2: Utfall: fann '-2 7435,74': väntade ett belopp med "
             "tusentalsavgränsare (mellanslag) bara mellan grupper om tre siffror, som "
             "1 234 567,50") in refused(exempel)
@@ -86,8 +85,8 @@ def test_points_between_groups_of_three_are_read_in_a_declared_comma_file(exempe
     before = ledger_total_ore(exempel)
     (exempel / "kpb.toml").write_text((exempel / "kpb.toml").read_text().replace(
         "[kalla.ledger]\n", '[kalla.ledger]\ndecimal = ","\n'))
-    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;4530;630;711;;793 600,00",
-               "202401;4530;630;711;;793.600,00")
+    replace_in(exempel, "ledger/huvudbok_2024_ifo_ami.csv", "202401;4530;630;711;;;793 600,00",
+               "202401;4530;630;711;;;793.600,00")
     assert ledger_total_ore(exempel) == before
 
 
@@ -118,10 +117,12 @@ def test_a_lower_case_sie_label_is_read_like_the_upper_case_one(exempel, label):
 
 def test_a_sie_amount_split_by_a_space_is_blamed_on_the_amount(exempel):
     project = with_sie_ledger(exempel)
+    sie = (project / DATA / "ledger/huvudbok_2024.se").read_text(encoding="cp437")
+    line = sie.splitlines().index(SIE_LINE) + 1  # the file's line, as an editor counts it
     replace_in(project, "ledger/huvudbok_2024.se", SIE_LINE,
                SIE_LINE.replace("135607.47", "135 607.47"), "cp437")
     output = refused(project)
-    assert ("data/2024/ledger/huvudbok_2024.se:105: #TRANS: fann beloppet '135 607.47' delat av "
+    assert (f"data/2024/ledger/huvudbok_2024.se:{line}: #TRANS: fann beloppet '135 607.47' delat av "
             "mellanslag: väntade beloppet som ett fält utan mellanslag (135607.47), eller inom "
             "citattecken") in output
     assert "period" not in output.lower()

@@ -174,9 +174,9 @@ def test_jamfor_puts_the_comparison_into_the_later_years_report(exempel):
     import openpyxl
 
     book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024.xlsx")
-    assert book.sheetnames[-4:] == ["Hushåll", "Utfall arbetsmarknad", "Jämförelse",
-                                    "Jämförelsekommuner"]
-    rows = {r["Insats"]: r for r in sheet(book, "Jämförelse", "Insats")}
+    assert book.sheetnames[-5:] == ["Hushåll", "Hushåll per storlek", "Utfall arbetsmarknad",
+                                    "Jämförelse", "Jämförelsekommuner"]
+    rows = {r["Kod"]: r for r in sheet(book, "Jämförelse", "Insats")}  # name in Insats
     expected = compared(exempel, "styckkostnad").filter(pl.col("insats") == "familjehem")
     assert Decimal(str(rows["familjehem"]["Styckkostnad 2024"])) == expected[
         "styckkostnad_till"].item()

@@ -10,7 +10,6 @@ and the project must be in exactly one of the two states.
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +22,10 @@ import pytest
 
 from kpb import api
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 ENV = {**os.environ, "KPB_PSEUDONYM_NYCKEL": KEY}
 TABLES = ("ledger", "aktivitet", "direkt", "nycklar", "person", "inlast_fil")
 
@@ -98,8 +99,7 @@ KILL_POINTS = tuple(round(0.1 + i * (1.05 - 0.1) / 28, 3) for i in range(29))
 def project(tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "exempelkommun"
-    shutil.copytree(FIXTURES / "exempelkommun", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", root)
     assert compute(root).wait() == 0
     return root
 

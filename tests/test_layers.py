@@ -12,13 +12,15 @@ KPB = Path(__file__).parents[1] / "kpb"
 # Bottom to top; a unit imports units of lower layers only (and itself). The base modules may
 # import each other (project reads errors).
 LAYERS = (
-    ("kpb", "kpb.errors", "kpb.money", "kpb.project", "kpb.steps", "kpb.sqlfiles"),
+    ("kpb", "kpb.errors", "kpb.money", "kpb.project", "kpb.steps", "kpb.sqlfiles",
+     "kpb.integrity"),
     ("kpb.load", "kpb.rules", "kpb.synth"),
     ("kpb.flow",),
     ("kpb.check",),
     ("kpb.allocate",),
     ("kpb.analyse",),
     ("kpb.write", "kpb.report"),
+    ("kpb.network",),
     ("kpb.text",),
     ("kpb.api",),
     ("kpb.cli",),

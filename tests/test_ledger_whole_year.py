@@ -1,13 +1,14 @@
 """A yearly kontoutfall without a period column: refused with the setting that reads it, and
 read as the whole year's rows with `[kalla.ledger] period = "helar"` (formats.md §2.1)."""
 
-import shutil
 from pathlib import Path
 
 import polars as pl
 from click.testing import CliRunner
 
 from kpb.cli import main
+
+from builders import copy_fixture
 
 LILLBY = Path(__file__).resolve().parents[1] / "fixtures" / "lillby"
 
@@ -16,7 +17,7 @@ def yearly_lillby(tmp_path: Path) -> Path:
     """Lillby with its monthly ledger summed to one row per konto/ansvar/verksamhet and the
     period column dropped, as a yearly export from the ekonomisystem looks."""
     root = tmp_path / "lillby"
-    shutil.copytree(LILLBY, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(LILLBY, root)
     ledger = root / "data/2024/ledger/huvudbok.csv"
     monthly = pl.read_csv(ledger, separator=";", decimal_comma=True,
                           schema_overrides={"konto": pl.Utf8, "ansvar": pl.Utf8,
@@ -41,7 +42,7 @@ def test_a_yearly_export_without_period_says_how_to_read_it(tmp_path):
 
 def test_period_helar_reads_it_as_the_whole_year_with_the_same_costs(tmp_path):
     monthly = tmp_path / "manad"
-    shutil.copytree(LILLBY, monthly, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(LILLBY, monthly)
     root = yearly_lillby(tmp_path)
     settings = root / "kpb.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(

@@ -3,7 +3,6 @@ columns, encodings, amounts too long to parse. Each problem is a located message
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from kpb.cli import main
 from kpb.errors import KpbError
 from kpb.load import load_year, parse, pseudonym
 
-from builders import TEST_KEY, write_project
+from builders import TEST_KEY, copy_fixture, write_project
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -216,8 +215,7 @@ def test_an_ordinary_cp1252_file_is_still_read(tmp_path):
 
 def test_through_compute_a_pseudonymised_utforare_is_written_nowhere_as_a_number(tmp_path):
     root = tmp_path / "lillby"
-    shutil.copytree(FIXTURES / "lillby", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", root)
     sole_trader = root / "data/2024/aktivitet/hemtjanst.csv"
     sole_trader.write_text(sole_trader.read_text().replace(";NORR;", ";811218-9876;"))
     toml = root / "kpb.toml"

@@ -10,7 +10,6 @@ outputs of `kpb compute` must not depend on where the cuts fall.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -27,7 +26,7 @@ from kpb.load import height, load_year
 from kpb.load.pseudonym import person_id
 from kpb.load.spill import FOLDER, Spill
 
-from builders import TEST_KEY, write_project
+from builders import TEST_KEY, copy_fixture, write_project
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 PIECES = settings(max_examples=25, deadline=None,
@@ -202,8 +201,7 @@ def test_compute_in_pieces_writes_the_same_outputs(tmp_path, monkeypatch, piece)
     runs = {}
     for name, size in (("whole", 10**9), ("pieces", piece)):
         target = tmp_path / name
-        shutil.copytree(FIXTURES / "exempelkommun", target,
-                        ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+        copy_fixture(FIXTURES / "exempelkommun", target)
         monkeypatch.setattr(csvpieces, "PIECE_BYTES", size)
         result = run("compute", "2024", "--project", str(target))
         assert result.exit_code == 0, result.output
@@ -228,8 +226,7 @@ def test_compute_in_pieces_writes_the_same_outputs(tmp_path, monkeypatch, piece)
 
 def test_any_command_removes_what_a_killed_run_spilled(tmp_path):
     project = tmp_path / "lillby"
-    shutil.copytree(FIXTURES / "lillby", project,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "lillby", project)
     dead = project / FOLDER / "999999999-deadbeef"
     dead.mkdir(parents=True)
     (dead / "aktivitet-00000.parquet").write_bytes(b"left by a killed run")

@@ -58,10 +58,11 @@ def test_every_file_of_the_example_is_read_from_disk_once(tmp_path, opened):
                    for p in project.data_dir(2024, source).iterdir())
     counts = opened()
     loaded = load_year(project, 2024)
-    assert loaded.files.height == len(files) == 13  # every export of the year was loaded
+    assert loaded.files.height == len(files) > 10  # every export of the year was loaded
     side = read_side_inputs(project, 2024)  # kolada/*.csv and befolkning.csv
     assert side.kolada.height > 0 and side.befolkning is not None and not side.problems
-    assert dict(counts) == dict.fromkeys([*files, "befolkning.csv", "kolada_export.csv"], 1)
+    kolada = [p.name for p in project.kolada_dir.glob("*.csv")]
+    assert dict(counts) == dict.fromkeys([*files, "befolkning.csv", *kolada], 1)
 
 
 def test_a_windows_1252_file_with_short_lines_and_quotes_is_read_once(tmp_path, opened):

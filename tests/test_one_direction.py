@@ -2,7 +2,6 @@
 the optional inputs are read once, the report is part of the run, and a project with nothing
 but an ej_brukar pool computes with its report."""
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,12 +14,14 @@ import kpb.load.side_inputs
 from kpb import api
 from kpb.cli import main
 
+from builders import copy_fixture
+
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 
 
 def example(tmp_path: Path) -> Path:
     root = tmp_path / "exempelkommun"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     return root
 
 
@@ -81,26 +82,20 @@ def test_a_project_with_one_ej_brukar_pool_and_no_insatser_computes_and_writes_i
     assert (tmp_path / "ut/2024/rapport.html").stat().st_size > 0
 
 
-def _vårddygn(root: Path, monkeypatch) -> tuple[Decimal, Decimal]:
-    """HVB barn's vårddygn as compute's report and `kpb rapport` count them."""
-    import kpb.report.volumes
+def _vårddygn(root: Path) -> tuple[Decimal, Decimal]:
+    """HVB barn's vårddygn as insats.parquet states them and as the report reads them."""
+    from kpb.report.tables import read_outputs
 
-    seen = []
-    real = kpb.report.volumes.reporting_volumes
-
-    def capture(*args):
-        seen.append(real(*args).filter(pool="hvb_barn")["rapport_volym"].item())
-        return seen[-1] and real(*args)
-    monkeypatch.setattr(kpb.report.volumes, "reporting_volumes", capture)
     api.compute(root, 2024)
-    api.rapport(root, 2024)
-    return tuple(seen)
+    engine = pl.read_parquet(root / "ut/2024/insats.parquet").filter(pool="hvb_barn")
+    report = read_outputs(root / "ut/2024", 2024).reporting.filter(pool="hvb_barn")
+    return engine["rapportvolym"].item(), report["rapport_volym"].item()
 
 
-def test_reporting_volumes_count_the_engines_mapped_codes_not_the_raw_ones(tmp_path,
-                                                                          monkeypatch):
-    plain = example(tmp_path / "plain")
-    mapped = example(tmp_path / "mapped")
+def test_the_report_takes_its_volumes_from_the_engines_mapped_codes_not_the_raw_ones(
+        tmp_path):
+    plain = copy_fixture(EXAMPLE, tmp_path / "plain")
+    mapped = copy_fixture(EXAMPLE, tmp_path / "mapped")
     placements = mapped / "data/2024/aktivitet/barn_och_unga_2024.csv"
     placements.write_bytes(placements.read_bytes().replace(b";hvb_barn_placering;", b";HVBPL;"))
     rules = mapped / "regler/2024.toml"
@@ -108,6 +103,6 @@ def test_reporting_volumes_count_the_engines_mapped_codes_not_the_raw_ones(tmp_p
         'hvb_barn           = {', 'hvb_barn_placering = { enhet = "dygn", omrade = "BUF", '
         'namn = "HVB-placering", koder = ["HVBPL"] }\nhvb_barn           = {', 1),
         encoding="utf-8")
-    computed, reported = _vårddygn(plain, monkeypatch)
-    assert computed == reported > 0
-    assert _vårddygn(mapped, monkeypatch) == (computed, reported)
+    engine, report = _vårddygn(plain)
+    assert engine == report > 0
+    assert _vårddygn(mapped) == (engine, report)

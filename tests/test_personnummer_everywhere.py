@@ -2,7 +2,6 @@
 texts and Kolada files are scanned like the exports' columns, and the forms with a space, an
 en or em dash or " - " inside are found and masked like the plain ones."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,15 @@ from click.testing import CliRunner
 from kpb.cli import main
 from kpb.load.personnummer import mask_within
 
+from builders import copy_fixture
+
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 NUMBER = "19121212-1212"  # Tolvan Tolvansson, Skatteverket's test number: valid
 
 
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "exempelkommun"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     return root
 
 
@@ -101,3 +102,32 @@ def test_redan_pseudonym_refuses_a_number_shape_even_when_invalid(tmp_path):
     assert result.exit_code == 1
     assert "ser ut som ett personnummer" in result.output
     assert "1213" not in result.output
+
+
+def test_an_utforare_written_decomposed_meets_the_rules_precomposed_name(tmp_path):
+    """NFD (o + combining diaeresis) and NFC (ö) are one name: the hemtjänst rows of
+    "Hemtjänst Söder" written decomposed still reach their pool, with no warning."""
+    import unicodedata
+
+    import polars as pl
+
+    root = project(tmp_path)
+    changed = 0
+    for export in (root / "data/2024/aktivitet").glob("hemtjanst*.csv"):
+        raw = export.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+        changed += text.count("Hemtjänst Söder")
+        # NFD cannot be written in Windows-1252: the export is rewritten as UTF-8
+        export.write_bytes(text.replace("Hemtjänst Söder", unicodedata.normalize(
+            "NFD", "Hemtjänst Söder")).encode("utf-8"))
+    assert changed > 0
+    plain = project(tmp_path / "plain")
+    for root_ in (root, plain):
+        result = CliRunner().invoke(main, ["compute", "2024", "-p", str(root_), "-q",
+                                           "--utan-rapport", "--strikt"])
+        assert result.exit_code == 0, result.output
+    assert pl.read_parquet(root / "ut/2024/pool.parquet").equals(
+        pl.read_parquet(plain / "ut/2024/pool.parquet"))

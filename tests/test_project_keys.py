@@ -68,7 +68,7 @@ def test_an_unknown_key_names_the_declared_keys_of_its_table(tmp_path):
         "kpb.toml: hushall.bistnd: okänd inställning, väntade en av bistand, handlaggning, "
         "langvarigt_manader"]
     assert problems_of(tmp_path, 'kommunn = "x"\n')[0].startswith(
-        "kpb.toml: kommunn: okänd inställning, väntade en av kommun, invanare, kalla, ")
+        "kpb.toml: kommunn: okänd inställning, väntade en av kommun, kommunkod, invanare, kalla, ")
 
 
 def test_a_key_of_one_source_only_is_unknown_for_the_others(tmp_path):

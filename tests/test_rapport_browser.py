@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli_compute import copy_project, run
+from builders import copy_project, run
 
 PROBE = """
 <script>
@@ -84,3 +84,78 @@ def test_screenshot_is_not_blank(page, tmp_path):
     shot = tmp_path / "rapport.png"
     headless(f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri())
     assert shot.is_file() and shot.stat().st_size > 20_000  # a blank page is a few kB
+
+
+# -- the page fits the screen and the printed A4 page ----------------------------------------
+
+FIT = """
+<script>
+window.addEventListener('load', () => {
+  const width = document.documentElement.clientWidth;
+  const tables = [...document.querySelectorAll('section')].map(section => {
+    const table = section.querySelector('table');
+    const heads = [...table.querySelectorAll('th')];
+    const out = heads.filter(th => th.getBoundingClientRect().right > width + 0.5)
+      .map(th => th.textContent);
+    const svg = section.querySelector('figure svg');
+    const chart = svg ? svg.getBoundingClientRect().right <= width + 0.5 : true;
+    return {id: section.id, headers: heads.length, right: table.getBoundingClientRect().right,
+            outside: out, chart: chart};
+  });
+  const out = document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify({width, scroll: document.documentElement.scrollWidth, tables});
+  document.body.appendChild(out);
+});
+</script>
+"""
+A4_LANDSCAPE_PX = 1047  # 297 mm less the 2 × 10 mm margins of the print stylesheet, at 96 dpi
+
+
+def fit(page: Path, tmp_path: Path, width: int, as_printed: bool) -> dict:
+    """The layout of every table at a window `width`; with `as_printed` the page's print
+    rules apply on screen too (Chromium lays out the printed page the same way)."""
+    html = page.read_text(encoding="utf-8")
+    if as_printed:
+        rules = re.search(r"@media print \{(.*)\}\s*\"?\s*</style>", html, re.S).group(1)
+        rules = re.sub(r"@page \{[^}]*\}", "", rules).rsplit("}", 1)[0]
+        html = html.replace("</style>", f"</style><style>{rules}</style>")
+    probed = tmp_path / f"fit-{width}.html"
+    probed.write_text(html.replace("</body>", FIT + "</body>"), encoding="utf-8")
+    result = headless("--dump-dom", f"--window-size={width},900", probed.as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
+    assert found, result.stderr[-2000:]
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.mark.parametrize("width, as_printed", [(1366, False), (1024, False), (700, False),
+                                               (A4_LANDSCAPE_PX, True)])
+def test_no_table_scrolls_sideways_or_loses_a_column(page, tmp_path, width, as_printed):
+    layout = fit(page, tmp_path, width, as_printed)
+    assert layout["scroll"] <= layout["width"], layout  # no sideways scroll at all
+    for table in layout["tables"]:
+        assert table["outside"] == [] and table["chart"], table
+
+
+def test_printed_pdf_holds_every_column_header(page, tmp_path):
+    """Printed to A4 landscape: every word of every column header of every table is in the
+    PDF's text (a column cut at the page edge would be missing)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) saknas")
+    pdf = tmp_path / "rapport.pdf"
+    headless("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    words = set(re.findall(r"\w+", text.replace("-\n", "")))
+    html = page.read_text(encoding="utf-8")
+    headers = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", html)]
+    assert len(headers) > 100
+    missing = {h for h in headers if not set(re.findall(r"\w+", h.replace("&amp;", "&")))
+               <= words}
+    assert missing == set()
+    sections = html.count("<section")
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= sections  # a page break between sections

@@ -11,17 +11,17 @@ placement inside the year, ends inclusive):
       08-19–11-15 89, whole year 366: 1 475 vårddygn
 """
 
-import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import TEST_KEY
+from builders import TEST_KEY, copy_fixture
 from click.testing import CliRunner
 
-from kpb.analyse.compare import compare, read_year, unit_cost_line
+from kpb.analyse.compare import compare, read_year
+from kpb.text.comparison import unit_cost_line
 from kpb.cli import main
 
 EXEMPEL = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
@@ -33,7 +33,7 @@ def run(*args):
 
 
 def copy_example(root: Path) -> Path:
-    shutil.copytree(EXEMPEL, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXEMPEL, root)
     return root
 
 

@@ -3,7 +3,6 @@ named: `kpb rapport` refuses edited or missing outputs (a report of them would c
 manifest), and `kpb sql` says which folders no longer are what their run wrote."""
 
 import json
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -11,12 +10,14 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import copy_fixture
+
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 
 
 def computed(tmp_path: Path, *years: str) -> Path:
     root = tmp_path / "exempelkommun"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     for year in years:
         assert kpb("compute", year, "-p", str(root), "-q").exit_code == 0
     return root

@@ -2,7 +2,6 @@
 into ut/, data/, regler/, kolada/ or .kpb-cache/, not over the key, the database or the
 settings, and over an existing file only with --skriv-over."""
 
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -11,13 +10,15 @@ from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import copy_fixture
+
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "exempelkommun"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("sql") / "exempelkommun"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(EXAMPLE, root)
     assert CliRunner().invoke(main, ["compute", "2024", "-p", str(root), "-q"]).exit_code == 0
     return root
 

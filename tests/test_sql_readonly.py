@@ -1,6 +1,5 @@
 """`kpb sql` reads the results and nothing else: no key file, no COPY, no writes."""
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -8,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from kpb.cli import main
+
+from builders import copy_fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -19,8 +20,7 @@ def run(*args: str):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("sql") / "exempelkommun"
-    shutil.copytree(FIXTURES / "exempelkommun", target,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", target)
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("KPB_PSEUDONYM_NYCKEL", raising=False)  # a key file to try to read
         result = run("compute", "2024", "-p", str(target), "-q")

@@ -2,22 +2,22 @@
 an older kpb, or a file deleted by hand) answered from the latest year's file: the view stored
 in kpb.duckdb showed through, so a 2022 query silently gave 2024 rows."""
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from kpb.cli import main
 
+from builders import TEST_KEY, copy_fixture
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KEY = "en-testnyckel-som-bara-testerna-anvander-0123456789"
+KEY = TEST_KEY
 
 
 def test_a_year_without_an_output_shows_no_rows_not_another_years(tmp_path, monkeypatch):
     monkeypatch.setenv("KPB_PSEUDONYM_NYCKEL", KEY)
     root = tmp_path / "projekt"
-    shutil.copytree(FIXTURES / "exempelkommun", root,
-                    ignore=shutil.ignore_patterns("ut", "kpb.duckdb*", "kpb.key"))
+    copy_fixture(FIXTURES / "exempelkommun", root)
     runner = CliRunner()
     for year in ("2022", "2024"):
         done = runner.invoke(main, ["compute", year, "--project", str(root), "-q",

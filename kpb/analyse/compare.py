@@ -19,14 +19,13 @@ key. Money stays integer öre until written; ratios are exact decimals (kpb.mone
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
 
 from kpb.errors import error
-from kpb.money import decimal_ratio, swedish_decimal
+from kpb.money import decimal_ratio
 
 
 @dataclass(frozen=True)
@@ -296,44 +295,3 @@ def _sided(column: str, side: str) -> str:
         if column.endswith(suffix):
             return f"{column.removesuffix(suffix)}_{side}{suffix}"
     return f"{column}_{side}"
-
-# -- in words (for kpb.text.comparison) --------------------------------------------------
-
-VOLUME_NAMES = {"timmar": "timmar", "manader": "månader", "antal": "st", "dygn": "dygn"}
-PER_UNIT = {"timmar": "timme", "manader": "månad", "antal": "st"}
-
-
-def unit_cost_line(row: dict) -> str:
-    """A jamfor_styckkostnad row (engine columns) in words: "7 902,06 → 7 978,24 kr/vårddygn
-    (+1,0 % nominellt, -8,6 % fast); 1 020 → 1 475 vårddygn, kostnad 8 060 100 → 11 767 900
-    kr", or the cost alone where the insats has no unit cost (kronor without a report
-    volume) or the years count it in different units."""
-    costs = f"kostnad {_whole_kr(row['kostnad_fran_ore'])} → {_whole_kr(row['kostnad_till_ore'])} kr"
-    then, now = row["enhet_fran"], row["enhet_till"]
-    unit = now or then
-    if unit is None:
-        return f"{costs} (ingen styckkostnad: enheten är kronor och poolen saknar rapportvolym)"
-    if then is not None and now is not None and then != now:
-        return f"{costs} (olika enheter: {then} och {now}, jämförs inte)"
-    return (f"{_kr(row['styckkostnad_fran'])} → {_kr(row['styckkostnad_till'])} "
-            f"kr/{PER_UNIT.get(unit, unit)}  ({_percent(row['forandring_nominell'])} nominellt, "
-            f"{_percent(row['forandring_fast'])} fast); {_volume(row['volym_fran_milli'])} → "
-            f"{_volume(row['volym_till_milli'])} {VOLUME_NAMES.get(unit, unit)}, {costs}")
-
-
-def _whole_kr(ore) -> str:
-    return "–" if ore is None else swedish_decimal(Decimal(ore) / 100, 0)
-
-
-def _volume(milli) -> str:
-    return "–" if milli is None else swedish_decimal(Decimal(milli) / 1000)
-
-
-def _kr(value) -> str:
-    return "–" if value is None else swedish_decimal(Decimal(value), 2)
-
-
-def _percent(share) -> str:
-    if share is None:
-        return "–"
-    return f"{share * 100:+.1f} %".replace(".", ",")

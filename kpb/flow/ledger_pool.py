@@ -28,4 +28,5 @@ def pool_totals(ledger_pool: pl.DataFrame, rules: Rules) -> dict[str, int]:
 
 
 def ledger_pool_output(ledger_pool: pl.DataFrame) -> pl.DataFrame:
-    return ledger_pool.select("kalla_fil", "kalla_rad", "pool", "regel", "belopp_ore")
+    return ledger_pool.select("kalla_fil", "kalla_rad", "konto", "ansvar", "pool", "regel",
+                              "belopp_ore")

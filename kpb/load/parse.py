@@ -41,7 +41,9 @@ class Parsed(NamedTuple):
 
 
 def cleaned(raw: pl.Expr) -> pl.Expr:
-    return raw.fill_null("").str.strip_chars()
+    # NFC: "Solgläntan" typed as a + combining ring (NFD, as macOS writes file names and some
+    # exports) is the same text as the precomposed one, so rules and joins meet it
+    return raw.fill_null("").str.normalize("NFC").str.strip_chars()
 
 
 def text(raw: pl.Expr, required: bool, what: str = "ett värde") -> Parsed:

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import polars as pl
 
-from kpb.report.disclosure import Disclosure
+from kpb.report.disclosure import Disclosure, Margin
+from kpb.report.reconciliation import insats_sum_note, revenue_by_pool, revenue_note
 from kpb.report.table_model import (PRICE_LABELS, UNIT_LABELS, Chart, Column, ReportData, Table,
-                                    gini, insats_names, money_ratio, post_amount, ratio)
+                                    area_names, gini, insats_names, money_ratio, post_amount,
+                                    ratio, with_total)
 
 
 def sammanfattning(data: ReportData) -> Table:
@@ -58,9 +60,21 @@ def sammanfattning(data: ReportData) -> Table:
     })
     notes = (f"{data.kommun or 'Kommunen'}, verksamhetsår {data.year}. Beloppen kommer "
              "ur ut/{0}/*.parquet och stämmer på öret.".format(data.year),)
+    for key in ("jamfor_inaktuell", "uppfoljning_inaktuell"):
+        stale = data.frames.get(key)
+        if stale is not None:
+            notes += tuple(_stale_note(name, data.year) for name in stale["jamforelse"])
     return Table("sammanfattning", "Sammanfattning", f"KPB {data.year}: sammanfattning", frame,
                  (Column("nyckeltal", "Nyckeltal"), Column("varde", "Värde", "rad"),
                   Column("definition", "Definition")), notes)
+
+
+def _stale_note(name: str, year: int) -> str:
+    kind, *years = name.split("_")
+    command = f"kpb {kind} {' '.join(years)}"
+    what = "Uppföljningen" if kind == "uppfoljning" else "Jämförelsen"
+    return (f"{what} ut/{name} visas inte: den gjordes före den senaste beräkningen av "
+            f"resultaten. Kör `{command}` för en aktuell.")
 
 
 def _exkluderat(data: ReportData) -> Decimal:
@@ -98,7 +112,7 @@ def kostnad_per_insats(data: ReportData) -> Table:
         ("Styckkostnad = insatsens kostnad ÷ dess volym (alla pooler), i insatsens enhet: "
          "kr/timme, kr/dygn, kr/månad eller kr/st.",
          "Kostnad per brukare = kostnad ÷ antal brukare med insatsen.",
-         REPORTING_NOTE),
+         insats_sum_note(data), REPORTING_NOTE),
         Chart("bar", "Kostnad per insats", "namn", "kostnad", "kr"),
         Disclosure("antal_brukare", ("kostnad", "volym", "styckkostnad", "antal_brukare",
                                      "per_brukare", "rapport_volym", "per_rapportenhet"),
@@ -109,8 +123,8 @@ def insatser(data: ReportData) -> Table:
     frame = (data["insats"]
              .join(data["pool"].select("pool", "typ"), on="pool", how="left")
              .with_columns(namn=insats_names(data),
-                           omrade=pl.col("insats").replace_strict(
-                               _omraden(data), default=None, return_dtype=pl.Utf8),
+                           omrade=area_names(pl.col("insats").replace_strict(
+                               _omraden(data), default=None, return_dtype=pl.Utf8)),
                            utforare=pl.col("pool").replace_strict(
                                data.pool_utforare, default="", return_dtype=pl.Utf8),
                            regi=pl.col("pool").replace_strict(
@@ -140,10 +154,12 @@ def insatser(data: ReportData) -> Table:
          "styckkostnaden visar hur mycket poolens övriga kostnader lägger till per krona.",
          "Utförare är de utförare regelfilen knyter poolen till (tomt = alla); regi är "
          "egen eller extern där regelfilen säger det (regi på poolen).",
-         REPORTING_NOTE), None,
+         insats_sum_note(data), REPORTING_NOTE), None,
         Disclosure("antal_brukare", ("volym", "kostnad", "styckkostnad", "antal_brukare",
                                      "per_brukare", "rapport_volym", "per_rapportenhet"),
-                   "kostnad", "storsta"))
+                   "kostnad", "storsta",
+                   # an insats' pools sum to its row in Kostnad per insats
+                   margins=(Margin("insats", "kostnad_per_insats", "insats"),)))
 
 
 REPORTING_COLUMNS = (Column("rapport_volym", "Rapportvolym", "volym"),
@@ -182,17 +198,31 @@ def _omraden(data: ReportData) -> dict[str, str]:
 def pooler(data: ReportData) -> Table:
     typ_text = {"verksamhet": "verksamhet", "gemensam": "gemensam", "direkt": "direkt",
                 "ej_brukar": "ej brukarrelaterad", "exkludera": "exkluderad"}
-    frame = data["pool"].with_columns(
-        typtext=pl.col("typ").replace_strict(typ_text, default=pl.col("typ")))
+    money = ["bokfort", "intakter", "erhallen_gemensam", "fordelad_gemensam", "att_fordela",
+             "till_brukare", "ofordelat"]
+    pools = (data["pool"].join(revenue_by_pool(data), on="pool", how="left")
+             .with_columns(pl.col("intakter").fill_null(0).cast(pl.Decimal(18, 2)),
+                           typtext=pl.col("typ").replace_strict(typ_text, default=pl.col("typ")))
+             .select("pool", "typtext", *money))
+    total = pools.select(pl.lit("Summa").alias("pool"), pl.lit("").alias("typtext"),
+                         *[pl.col(c).sum().cast(pl.Decimal(18, 2)) for c in money])
+    frame = with_total(pools, total)
     return Table(
         "pooler", "Pooler", f"Pooler {data.year}", frame,
         (Column("pool", "Pool"), Column("typtext", "Typ"), Column("bokfort", "Bokfört", "kr_ore"),
+         Column("intakter", "varav intäkter nettade i poolen", "kr_ore"),
          Column("erhallen_gemensam", "Mottagna gemensamma kostnader", "kr_ore"),
          Column("fordelad_gemensam", "Fördelade gemensamma kostnader", "kr_ore"),
          Column("att_fordela", "Att fördela", "kr_ore"),
          Column("till_brukare", "Till brukare", "kr_ore"),
          Column("ofordelat", "Ofördelat", "kr_ore")),
-        ("Att fördela = bokfört + mottagna − fördelade gemensamma kostnader.",))
+        ("Att fördela = bokfört + mottagna − fördelade gemensamma kostnader.",
+         "Bokfört är poolens nettobelopp i huvudboken: intäkter som ligger kvar i poolen "
+         "(interna intäkter, försäljning till andra kommuner) är redan avdragna och visas i "
+         "egen kolumn. " + revenue_note(data),
+         "Summaraden: bokfört = huvudbok totalt; mottagna = fördelade gemensamma kostnader; "
+         "till brukare och ofördelat = Avstämningens poster."),
+        sums=tuple(money))
 
 
 def gemensamma(data: ReportData) -> Table:

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import polars as pl
 
+from kpb.integrity import stale_for
 from kpb.report.disclosure import Disclosure
-from kpb.report.table_model import Column, ReportData, Table
+from kpb.report.table_model import (AREA_NAMES, Column, ReportData, Table, insats_names,
+                                    money_ratio, with_total)
 
 TOP_HOUSEHOLDS = 20
+MONEY = pl.Decimal(18, 2)
 YEAR_OUTPUTS = ("hushall", "utfall_insats", "kolada")
 
 
@@ -26,8 +29,15 @@ def effect_frames(output_dir: Path, year: int) -> dict[str, pl.DataFrame]:
               if (output_dir / f"{name}.parquet").is_file()}
     comparisons = sorted(output_dir.parent.glob(
         f"jamfor_[0-9][0-9][0-9][0-9]_{year}/jamfor_styckkostnad.parquet"))
+    stale = [c.parent.name for c in comparisons if stale_for(c.parent, year, output_dir)]
+    comparisons = [c for c in comparisons if c.parent.name not in stale]
+    if stale:  # named in the Sammanfattning (kpb.report.cost_tables), never shown as current
+        frames["jamfor_inaktuell"] = pl.DataFrame({"jamforelse": stale})
     if comparisons:
         frames["jamfor_styckkostnad"] = pl.read_parquet(comparisons[-1], glob=False)
+        per_area = comparisons[-1].parent / "jamfor_omrade.parquet"
+        if per_area.is_file():  # the change per område on the first page (kpb.report.areas)
+            frames["jamfor_omrade"] = pl.read_parquet(per_area, glob=False)
     return frames
 
 
@@ -65,10 +75,55 @@ def hushall(data: ReportData) -> Table | None:
          "senast daterade rad.",
          "Långvarigt bistånd (Socialstyrelsen) = utbetalning minst 10 av årets 12 månader "
          "([hushall] langvarigt_manader i kpb.toml)."),
-        None, Disclosure("ett_hushall", ("antal_medlemmar", "bistand", "handlaggning",
+        None, internal=True, disclosure=Disclosure("ett_hushall", ("antal_medlemmar", "bistand", "handlaggning",
                                              "ovriga_insatser", "kostnad",
                                              "manader_med_utbetalning", "langvarigt",
                                              "andel_av_bistand", "kumulativ_andel_av_bistand")))
+
+
+SIZE_BANDS = (("1 person", 1, 1), ("2 personer", 2, 2), ("3–4 personer", 3, 4),
+              ("5 personer eller fler", 5, None))
+
+
+def hushall_grupper(data: ReportData) -> Table | None:
+    """Households by size band and långvarigt bistånd: the household table that can be
+    published (a band of fewer than 3 households is withheld)."""
+    households = _present(data, "hushall")
+    if households is None:
+        return None
+    size = pl.col("antal_medlemmar")
+    band = pl.lit(SIZE_BANDS[-1][0])
+    for label, low, high in reversed(SIZE_BANDS[:-1]):
+        band = pl.when(size.is_between(low, high)).then(pl.lit(label)).otherwise(band)
+    order = {label: i for i, (label, _, _) in enumerate(SIZE_BANDS)}
+    groups = (households.with_columns(storlek=band, langvarigt=pl.when(
+        pl.col("langvarigt_bistand")).then(pl.lit("ja")).otherwise(pl.lit("nej")))
+        .group_by("storlek", "langvarigt").agg(
+            pl.len().cast(pl.Int64).alias("hushall"),
+            size.sum().cast(pl.Int64).alias("medlemmar"),
+            pl.col("bistand").sum().cast(MONEY), pl.col("kostnad").sum().cast(MONEY),
+            pl.col("kostnad").max().cast(MONEY).alias("storsta"))
+        .with_columns(ordning=pl.col("storlek").replace_strict(order, return_dtype=pl.Int64))
+        .sort("ordning", "langvarigt").drop("ordning"))
+    total = groups.select(pl.lit("Alla hushåll").alias("storlek"), pl.lit("").alias("langvarigt"),
+                          pl.col("hushall").sum(), pl.col("medlemmar").sum(),
+                          pl.col("bistand").sum().cast(MONEY), pl.col("kostnad").sum().cast(MONEY),
+                          pl.col("storsta").max())
+    frame = with_total(groups, total).with_columns(
+        per_hushall=money_ratio("kostnad", "hushall"))
+    return Table(
+        "hushall_grupper", "Hushåll per storlek",
+        f"Hushåll med ekonomiskt bistånd per storlek och långvarighet {data.year}", frame,
+        (Column("storlek", "Hushållets storlek"), Column("langvarigt", "Långvarigt bistånd"),
+         Column("hushall", "Hushåll", "antal"), Column("medlemmar", "Personer", "antal"),
+         Column("bistand", "Ekonomiskt bistånd", "kr"), Column("kostnad", "Total kostnad", "kr"),
+         Column("per_hushall", "Kostnad per hushåll", "kr")),
+        ("Hushållets storlek = antalet medlemmar under året; långvarigt bistånd = utbetalning "
+         "minst 10 av årets 12 månader. Total kostnad = medlemmarnas alla insatser (se "
+         "Hushåll).",),
+        None, Disclosure("hushall", ("hushall", "medlemmar", "bistand", "kostnad",
+                                     "per_hushall"), "kostnad", "storsta", total_row=True),
+        sums=("hushall", "medlemmar", "bistand", "kostnad"))
 
 
 def utfall(data: ReportData) -> Table | None:
@@ -110,9 +165,10 @@ def jamforelse(data: ReportData) -> Table | None:
     if frame is None:
         return None
     fran = int(frame["ar_fran"][0])
+    frame = frame.with_columns(namn=insats_names(data))
     return Table(
         "jamforelse", "Jämförelse", f"Styckkostnad {fran} och {data.year}", frame,
-        (Column("insats", "Insats"),
+        (Column("namn", "Insats"), Column("insats", "Kod"),
          Column("styckkostnad_fran", f"Styckkostnad {fran}", "kr_ore"),
          Column("styckkostnad_fran_fast", f"{fran} i {data.year} års priser", "kr_ore"),
          Column("styckkostnad_till", f"Styckkostnad {data.year}", "kr_ore"),
@@ -127,15 +183,35 @@ def kolada(data: ReportData) -> Table | None:
     frame = _present(data, "kolada")
     if frame is None:
         return None
+    frame = frame.with_columns(namn=_kolada_names(data))
     return Table(
         "kolada", "Jämförelsekommuner", f"Kolada-värden bredvid kpb:s nyckeltal {data.year}",
         frame,
-        (Column("kpi", "Kolada-id"), Column("nyckeltal", "Nyckeltal i kpb"),
-         Column("kommun", "Kommun"), Column("kpb_varde", "kpb:s värde", "tal"),
+        (Column("kpi", "Kolada-id"), Column("nyckeltal", "Kod"),
+         Column("namn", "Nyckeltal"), Column("kommun", "Kommun"),
+         Column("kpb_varde", "kpb:s värde", "tal"),
          Column("kolada_varde", "Kolada-värde", "tal")),
         ("Kolada-värdena kommer ur kolada/*.csv; andelar i procent som Kolada anger dem. "
          "Kolada bygger på räkenskapssammandraget, så skillnader mot kpb:s egna värden är "
          "väntade och värda att förklara.",))
+
+
+KOLADA_MEASURES = {"kostnad_per_invanare": "Kostnad per invånare",
+                   "kostnad_per_brukare": "Kostnad per brukare", "styckkostnad": "Styckkostnad",
+                   "andel_avslut_arbete_eller_studier": "Andel avslut till arbete eller studier",
+                   "andel_hushall_langvarigt_bistand": "Andel hushåll med långvarigt bistånd"}
+
+
+def _kolada_names(data: ReportData) -> pl.Expr:
+    """"kostnad_per_invanare:AMI" as "Kostnad per invånare, Arbetsmarknad" (insatser by
+    their names in the rules, områden by theirs)."""
+    parts = pl.col("nyckeltal").str.split_exact(":", 1)
+    measure, subject = parts.struct.field("field_0"), parts.struct.field("field_1")
+    names = {**AREA_NAMES, **data.insats_names}
+    named = subject.replace_strict(names, default=subject, return_dtype=pl.Utf8)
+    label = measure.replace_strict(KOLADA_MEASURES, default=measure, return_dtype=pl.Utf8)
+    return (pl.when(subject.is_null() | (subject == "")).then(label)
+            .otherwise(pl.concat_str(label, pl.lit(", "), named)))
 
 
 def _share_text(part: int, whole: int) -> str:
@@ -143,4 +219,4 @@ def _share_text(part: int, whole: int) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
-EFFECT_TABLES = [hushall, utfall, jamforelse, kolada]
+EFFECT_TABLES = [hushall, hushall_grupper, utfall, jamforelse, kolada]

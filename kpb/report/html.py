@@ -15,59 +15,97 @@ from pathlib import Path
 
 from kpb.money import swedish_decimal
 from kpb.report.disclosure import PROTECTED
+from kpb.report.table_model import DELSUMMA
 from kpb.report.tables import Table
 
 STYLE = """
-body { font-family: "Segoe UI", Calibri, Arial, sans-serif; margin: 2em auto; max-width: 72em;
+body { font-family: "Segoe UI", Calibri, Arial, sans-serif; margin: 2em auto; max-width: 110em;
        color: #1a1a1a; padding: 0 1em; }
 h1 { font-size: 1.7em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 2px solid #2F5597; }
-nav a { margin-right: 1em; color: #2F5597; }
-p.note { color: #444; font-style: italic; margin: 0.2em 0; font-size: 0.92em; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
-th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; vertical-align: top; }
-th { background: #DCE6F1; text-align: left; }
-td.tal { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+nav a { margin-right: 1em; color: #2F5597; white-space: nowrap; }
+p.note { color: #444; font-style: italic; margin: 0.2em 0; font-size: 0.92em; max-width: 60em; }
+p.text { margin: 0.4em 0; max-width: 60em; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.82em; max-width: 100%; }
+th, td { padding: 0.25em 0.3em; border-bottom: 1px solid #ddd; vertical-align: top; }
+th { background: #DCE6F1; text-align: left; font-weight: 600; overflow-wrap: break-word;
+     hyphens: auto; }
+td { overflow-wrap: break-word; }
+td.tal { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
+td.kod { overflow-wrap: anywhere; font-size: 0.92em; color: #333; }
+tr.summa td { font-weight: bold; border-top: 1.5px solid #555; }
 figure { margin: 1em 0; }
-div.tabell { overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
 svg text { font-family: inherit; }
 footer { margin-top: 3em; color: #666; font-size: 0.85em; }
+@media screen and (max-width: 1300px) { table { font-size: 0.72em; } }
+/* a narrow screen: every row a small card of label and value, never a sideways scroll;
+   tables of many columns already below 1100 px */
+@media screen and (max-width: 760px) {
+  table, thead, tbody, tr, th, td { display: block; }
+  thead { position: absolute; left: -9999px; }
+  tr { border-bottom: 2px solid #2F5597; margin-bottom: 0.6em; }
+  td, td.tal { text-align: left; white-space: normal; border: none; padding: 0.1em 0; }
+  td::before { content: attr(data-rubrik) ": "; font-weight: 600; }
+}
+@media screen and (max-width: 1100px) {
+  table.bred, table.bred thead, table.bred tbody, table.bred tr, table.bred th,
+  table.bred td { display: block; }
+  table.bred thead { position: absolute; left: -9999px; }
+  table.bred tr { border-bottom: 2px solid #2F5597; margin-bottom: 0.6em; }
+  table.bred td { text-align: left; white-space: normal; border: none; padding: 0.1em 0; }
+  table.bred td::before { content: attr(data-rubrik) ": "; font-weight: 600; }
+}
 @media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
+  @page { size: A4 landscape; margin: 12mm 10mm; }
+  body { margin: 0; max-width: none; font-size: 9pt; padding: 0; }
   nav { display: none; }
-  div.tabell { overflow: visible; }
-  section { break-inside: auto; }
-  h2 { break-after: avoid; }
+  section { break-before: page; }
+  section:first-of-type { break-before: auto; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 0.15em 0.3em; }
+  h2 { break-after: avoid; margin-top: 0; }
   figure, tr { break-inside: avoid; }
   thead { display: table-header-group; }
-  @page { size: A4; margin: 15mm; }
 }
 """
 BAR_COLOUR = "#2F5597"
+WIDE = 12  # a table of more columns is shown as cards on a screen below 1100 px
+# columns of codes and pseudonyms: they may break anywhere rather than widen the table
+CODE_LABELS = ("Kod", "Pool", "Pseudonym", "Från pool", "Till pool")
 
 
-def write_html(path: Path, tables: list[Table], title: str, subtitle: str = "") -> Path:
-    path.write_text(render_html(tables, title, subtitle), encoding="utf-8")
+def write_html(path: Path, tables: list[Table], title: str, subtitle: str = "",
+               workbook: str = "", created: dt.datetime | None = None) -> Path:
+    """`workbook`: the name of the workbook written beside the page (kpb_2024.xlsx);
+    `created`: when the year's outputs were written (ReportData.created)."""
+    path.write_text(render_html(tables, title, subtitle, workbook, created), encoding="utf-8")
     return path
 
 
-def render_html(tables: list[Table], title: str, subtitle: str = "") -> str:
+def render_html(tables: list[Table], title: str, subtitle: str = "", workbook: str = "",
+                created: dt.datetime | None = None) -> str:
     parts = ["<!DOCTYPE html>", '<html lang="sv"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
              f"<h1>{escape(title)}</h1>"]
     if subtitle:
         parts.append(f"<p>{escape(subtitle)}</p>")
-    parts.append("<nav>" + "".join(f'<a href="#{t.key}">{escape(t.sheet)}</a>'
-                                   for t in tables) + "</nav>")
+    parts.append("<nav>" + " ".join(f'<a href="#{t.key}">{escape(t.sheet)}</a>'
+                                    for t in tables) + "</nav>")
     parts += [_section(table) for table in tables]
-    parts.append(f"<footer>Skapad av kpb {dt.date.today().isoformat()}. Samma tabeller finns "
-                 "i arbetsboken kpb_&lt;år&gt;.xlsx.</footer></body></html>")
+    made = f"Skapad av kpb ur resultaten från {created.date().isoformat()}." if created else \
+        "Skapad av kpb."
+    book = (f"arbetsboken {escape(workbook)}" if workbook
+            else "arbetsboken (.xlsx) som skrevs bredvid sidan")
+    parts.append(f"<footer>{made} Samma tabeller, med formler och utskriftsformat, finns i "
+                 f"{book}.</footer></body></html>")
     return "\n".join(parts) + "\n"
 
 
 def _section(table: Table) -> str:
     parts = [f'<section id="{table.key}"><h2>{escape(table.title)}</h2>']
+    parts += [f'<p class="text">{escape(text)}</p>' for text in table.texts]
     parts += [f'<p class="note">{escape(note)}</p>' for note in table.notes]
     if table.chart is not None and table.frame.height:
         parts.append(f'<figure class="diagram">{_svg(table)}</figure>')
@@ -77,9 +115,10 @@ def _section(table: Table) -> str:
 
 
 def _table(table: Table) -> str:
-    head = "".join(f"<th>{escape(c.label)}</th>" for c in table.columns)
+    head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in table.columns)
     frame = table.frame
     kinds = frame["format"].to_list() if "format" in frame.columns else None
+    totals = frame[DELSUMMA].to_list() if DELSUMMA in frame.columns else [None] * frame.height
     hidden = set(table.disclosure.hide) if table.disclosure else set()
     rows = []
     for i, row in enumerate(frame.iter_rows(named=True)):  # a table of the report: few rows
@@ -89,9 +128,14 @@ def _table(table: Table) -> str:
             text = escape(format_value(row[column.name], kind))
             if row.get(PROTECTED) and column.name in hidden:
                 text = ".."
-            cells.append(f'<td class="tal">{text}</td>' if kind != "text" else f"<td>{text}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="tabell"><table><thead><tr>{head}</tr></thead><tbody>'
+            label = escape(column.label, quote=True)
+            style = "tal" if kind != "text" else "kod" if column.label in CODE_LABELS else ""
+            style = f' class="{style}"' if style else ""
+            cells.append(f'<td{style} data-rubrik="{label}">{text}</td>')
+        row_class = ' class="summa"' if totals[i] is not None else ""
+        rows.append(f"<tr{row_class}>" + "".join(cells) + "</tr>")
+    wide = ' class="bred"' if len(table.columns) > WIDE else ""
+    return (f'<div class="tabell"><table{wide}><thead><tr>{head}</tr></thead><tbody>'
             + "\n".join(rows) + "</tbody></table></div>")
 
 
@@ -102,7 +146,7 @@ def format_value(value, kind: str) -> str:
     if kind == "text":
         return str(value)
     if kind == "andel":
-        return _number(Decimal(str(value)) * 100, 1) + " %"
+        return _number(Decimal(str(value)) * 100, 1) + "\u00a0%"
     if kind == "heltal":
         return str(value)
     decimals = {"kr": 0, "kr_ore": 2, "tal": 2, "antal": 0, "volym": 3, "tal4": 4}[kind]

@@ -3,12 +3,11 @@ distribution of cost over brukare and its curve, and ytterfall."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import polars as pl
 
-from kpb.report.disclosure import Disclosure
-from kpb.report.table_model import Chart, Column, ReportData, Table, gini, money_ratio
+from kpb.report.disclosure import Disclosure, Margin
+from kpb.report.table_model import (DELSUMMA, Chart, Column, ReportData, Table, area_names,
+                                    gini, money_ratio, with_total)
 
 
 def brukare(data: ReportData) -> Table:
@@ -22,17 +21,29 @@ def brukare(data: ReportData) -> Table:
               .sort("omrade", "aldersgrupp", "kon"))
     total = people.select(omrade=pl.lit("Alla"), aldersgrupp=pl.lit(""), kon=pl.lit(""),
                           *figures)
-    frame = pl.concat([groups, total.select(groups.columns).cast(groups.schema)])
+    frame = with_total(groups, total).with_columns(
+        namn=pl.when(pl.col(DELSUMMA).is_null()).then(area_names(pl.col("omrade")))
+        .otherwise(pl.col("omrade")),
+        omrade=pl.when(pl.col(DELSUMMA).is_null()).then(pl.col("omrade")).otherwise(pl.lit("")))
     return Table(
         "brukare", "Brukare", f"Brukare per område, åldersgrupp och kön {data.year}", frame,
-        (Column("omrade", "Område"), Column("aldersgrupp", "Åldersgrupp"), Column("kon", "Kön"),
+        (Column("namn", "Område"), Column("omrade", "Kod"), Column("aldersgrupp", "Åldersgrupp"),
+         Column("kon", "Kön"),
          Column("antal", "Antal brukare", "antal"), Column("summa", "Summa", "kr_ore"),
          Column("medel", "Medel", "kr"), Column("median", "Median", "kr")),
         ("Område = brukarens huvudområde (där störst del av kostnaden ligger). Ålder vid "
          "årets slut.", "Medel = summa ÷ antal brukare; median = mittersta brukarens kostnad.",
          "Sista raden (Alla) är summan av raderna ovanför."), None,
         Disclosure("antal", ("antal", "summa", "medel", "median"), "summa", "storsta",
-                   total_row=True))
+                   total_row=True, margins=BRUKARE_MARGINS), sums=("antal", "summa"))
+
+
+# Sums of Brukare's rows published in other tables: brukare and cost per main område
+# (Ytterfall), of the oldest age groups (Per invånare)
+BRUKARE_MARGINS = (Margin("omrade", "ytterfall", "omrade"),
+                   Margin("aldersgrupp", "per_invanare", "grupp",
+                          (("80 år och äldre", ("80+",)),
+                           ("65 år och äldre", ("65-79", "80+")))))
 
 
 def fordelning(data: ReportData) -> Table:
@@ -157,84 +168,3 @@ def per_invanare(data: ReportData) -> Table:
          Column("kostnad", "Kostnad till brukare", "kr_ore"),
          Column("kr_per_invanare", "Kr per invånare", "kr")), tuple(notes), None,
         Disclosure("brukare", ("brukare", "per_1000", "kostnad", "kr_per_invanare")))
-
-
-def ytterfall(data: ReportData) -> Table:
-    """Brukare whose annual cost is at or above their område's threshold (rules [ytterfall])."""
-    from kpb.rules.reporting import rule_for
-
-    people = data["brukare"].with_columns(pl.col("omrade").fill_null("okänt"))
-    rows = []
-    for omrade in sorted(people["omrade"].unique().to_list()):
-        rule = rule_for(data.ytterfall, omrade)
-        if rule is None:
-            continue
-        costs = people.filter(pl.col("omrade") == omrade)["kostnad"]
-        threshold = _threshold(rule, costs)
-        outliers = costs.filter(costs >= threshold)
-        rows.append((omrade, rule.definition, threshold, costs.len(), costs.sum(),
-                     outliers.len(), outliers.sum(), outliers.max()))
-    if rows:
-        rows.append(("Alla områden", "", None, sum(r[3] for r in rows),
-                     sum(Decimal(r[4]) for r in rows), sum(r[5] for r in rows),
-                     sum(Decimal(r[6]) for r in rows),
-                     max((r[7] for r in rows if r[7] is not None), default=None)))
-    money = pl.Decimal(18, 2)
-    frame = pl.DataFrame({
-        "omrade": [r[0] for r in rows], "regel": [r[1] for r in rows],
-        "troskel": pl.Series([r[2] for r in rows], dtype=money),
-        "brukare": pl.Series([r[3] for r in rows], dtype=pl.Int64),
-        "kostnad": pl.Series([r[4] for r in rows], dtype=money),
-        "antal": pl.Series([r[5] for r in rows], dtype=pl.Int64),
-        "ytterfall_kostnad": pl.Series([r[6] for r in rows], dtype=money),
-        "storsta": pl.Series([r[7] for r in rows], dtype=money)})
-    inhabitants = data.invanare
-    frame = frame.with_columns(
-        andel_brukare=money_ratio("antal", "brukare"),
-        andel_kostnad=money_ratio("ytterfall_kostnad", "kostnad"),
-        per_1000=(pl.col("antal").cast(pl.Float64) * 1000 / inhabitants) if inhabitants
-        else pl.lit(None, pl.Float64))
-    notes = ("Ytterfall = brukare vars årskostnad är minst områdets tröskel, enligt "
-             "[ytterfall] i regelfilen (standard gäller områden utan egen regel). Område = "
-             "brukarens huvudområde.",
-             "Median och medel räknas över områdets brukare; percentil med linjär "
-             "interpolation mellan närmaste brukare. Tröskeln avrundas uppåt till helt öre.",
-             "Ytterfall per 1 000 invånare = antal ytterfall × 1 000 ÷ invanare i kpb.toml.")
-    if not data.ytterfall:
-        notes = ("Ingen ytterfallsregel: lägg till [ytterfall] i regelfilen, t.ex. "
-                 "standard = { multipel_median = 5 }.",)
-    return Table(
-        "ytterfall", "Ytterfall", f"Ytterfall {data.year}", frame,
-        (Column("omrade", "Område"), Column("regel", "Regel"),
-         Column("troskel", "Tröskel", "kr"), Column("brukare", "Brukare i området", "antal"),
-         Column("antal", "Ytterfall", "antal"), Column("andel_brukare", "Andel av brukarna",
-                                                       "andel"),
-         Column("ytterfall_kostnad", "Ytterfallens kostnad", "kr_ore"),
-         Column("andel_kostnad", "Andel av kostnaden", "andel"),
-         Column("per_1000", "Ytterfall per 1 000 invånare", "tal")), notes, None,
-        Disclosure("antal", ("antal", "andel_brukare", "ytterfall_kostnad", "andel_kostnad",
-                             "per_1000"), "ytterfall_kostnad", "storsta", total_row=True))
-
-
-def _threshold(rule, costs: pl.Series) -> Decimal:
-    """The rule's threshold over one område's costs, exact, rounded up to whole öre. The
-    sum is a DECIMAL sum in Polars; a median or percentile picks its one or two persons from
-    the sorted column, so no område's costs are copied into Python."""
-    from decimal import ROUND_CEILING
-
-    n = costs.len()
-    if rule.kind == "belopp":
-        value = rule.value * rule.index
-    elif rule.kind == "multipel_medel":
-        value = rule.value * Decimal(costs.sum()) / n
-    else:
-        ordered = costs.sort()
-        at = lambda i: Decimal(ordered[i])  # noqa: E731
-        if rule.kind == "multipel_median":
-            value = rule.value * (at((n - 1) // 2) + at(n // 2)) / 2
-        else:
-            position = rule.value / 100 * (n - 1)
-            low = int(position)
-            high = min(low + 1, n - 1)
-            value = at(low) + (at(high) - at(low)) * (position - low)
-    return value.quantize(Decimal("0.01"), rounding=ROUND_CEILING)

@@ -7,6 +7,7 @@ effect sheets in kpb.report.effect_sheets); kpb.report.tables lists them in repo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,7 +22,18 @@ UNIT_LABELS = {"timmar": "timmar", "dygn": "dygn", "manader": "månader", "antal
                "kronor": "kronor"}
 PRICE_LABELS = {"timmar": "kr/timme", "dygn": "kr/dygn", "manader": "kr/månad",
                 "antal": "kr/st", "kronor": "kr per fakturerad krona"}
+# The verksamhetsområden as people name them (the rules give each insats an område code);
+# IFO is individ- och familjeomsorg as a whole.
+AREA_NAMES = {"ÄO": "Äldreomsorg", "LSS": "LSS och socialpsykiatri", "BUF": "Barn och unga",
+              "VUX": "Vuxna, missbruk", "EB": "Ekonomiskt bistånd", "AMI": "Arbetsmarknad",
+              "IFO": "Individ- och familjeomsorg (IFO)"}
+IFO = ("BUF", "VUX", "EB", "AMI")
 READ = ("brukare", "brukare_insats", "insats", "pool", "fordelning", "avstamning")
+# A frame column marking subtotal and total rows: the number of rows directly above that the
+# row sums (a subtotal row inside that range is left out, as Excel's SUBTOTAL does); null on
+# an ordinary row. The workbook writes the `Table.sums` columns of such rows as SUBTOTAL
+# formulas with the exact value cached, so filters and edits in Excel keep them true.
+DELSUMMA = "delsumma"
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,9 @@ class Table:
     notes: tuple[str, ...] = ()  # definitions, shown above the table
     chart: Chart | None = None
     disclosure: Disclosure | None = None  # how `kpb rapport --publicera` protects persons
+    sums: tuple[str, ...] = ()  # columns summed in the DELSUMMA rows (SUBTOTAL in Excel)
+    internal: bool = False  # rows about single persons: the published version shows none
+    texts: tuple[str, ...] = ()  # sentences stating the figures, shown above the notes
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,9 @@ class ReportData:
     reporting: pl.DataFrame | None = None
     population: pl.DataFrame | None = None  # alder, antal (kpb.analyse.population)
     ytterfall: tuple = ()  # kpb.rules.reporting.Ytterfall
+    # when the year's outputs were written (manifest.json): the workbook's creation time, so
+    # that the same outputs give the same bytes
+    created: dt.datetime | None = None
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
@@ -96,6 +114,11 @@ def insats_names(data: ReportData, column: str = "insats") -> pl.Expr:
                                          return_dtype=pl.Utf8)
 
 
+def area_names(code: pl.Expr) -> pl.Expr:
+    """The område's name for its code (codes kpb does not know stay as they are)."""
+    return code.replace_strict(AREA_NAMES, default=code, return_dtype=pl.Utf8)
+
+
 def gini(brukare: pl.DataFrame) -> float | None:
     """Gini of the cost per brukare: Σ (2i − n − 1) x_i / (n Σ x), x sorted ascending."""
     n = brukare.height
@@ -108,3 +131,10 @@ def gini(brukare: pl.DataFrame) -> float | None:
     weighted = x.with_row_index("i", offset=1).select(
         ((2 * pl.col("i").cast(pl.Int64) - n - 1) * pl.col("x")).sum()).item()
     return weighted / (n * total)
+
+
+def with_total(frame: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
+    """frame with `total` (one row, the frame's sums) below it, marked in DELSUMMA."""
+    body = frame.with_columns(pl.lit(None, pl.Int64).alias(DELSUMMA))
+    total = total.with_columns(pl.lit(frame.height, pl.Int64).alias(DELSUMMA))
+    return pl.concat([body, total.select(body.columns).cast(body.schema)])

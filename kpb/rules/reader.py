@@ -19,7 +19,7 @@ from kpb.rules.patterns import parse_pattern
 from kpb.rules.reporting import regi, reporting_volume, ytterfall_rules
 from kpb.rules.validate import check_rules
 
-TOP_KEYS = {"ar", "insatser", "pool", "gemensamma", "ytterfall"}
+TOP_KEYS = {"ar", "insatser", "pool", "gemensamma", "ytterfall", "uppfoljning"}
 INSATS_KEYS = {"enhet", "omrade", "namn", "koder"}
 # Keys each pool type may carry besides namn, typ and the match fields.
 TYPE_KEYS = {

@@ -64,7 +64,8 @@ def hemtjanst(rng, org: Organisation, elderly: Segment, year: Year, visit_rows: 
     rate = np.minimum(rate * visit_rows / (rate * active).sum(), MAX_VISITS_A_DAY)  # refill cap
     user_of_day, day_number = runs(active)
     day = first[user_of_day] + day_number
-    visits = rng.poisson(rate[user_of_day])
+    season = calendar.SEASON[year.month_of(day)]  # fewer visits in the summer
+    visits = rng.poisson(np.minimum(rate[user_of_day] * season, MAX_VISITS_A_DAY))
     visit_user_day = np.repeat(np.arange(user_of_day.size), visits)
     visit_user = user_of_day[visit_user_day]
     minutes = np.clip(rng.lognormal(np.log(24), 0.55, visit_user.size), 5, 240)

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 OPEN = -1
+# How activity and cost move over the year, January to December (mean about 1): a summer dip
+# (semester: fewer hemtjänst hours, relatives help, staff on leave) and a small winter peak.
+SEASON = np.array([1.03, 1.01, 1.01, 1.00, 0.99, 0.94, 0.82, 0.92, 1.02, 1.04, 1.04, 1.06])
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class Year:
         """First day of each of the 12 months, as days."""
         months = np.arange(12) + (self.ar - 1970) * 12
         return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+    def month_of(self, days: np.ndarray) -> np.ndarray:
+        """Month index 0-11 of each day of the year."""
+        return np.searchsorted(self.month_starts(), days, side="right") - 1
 
     def days_in_year(self, from_days: np.ndarray, tom_days: np.ndarray) -> np.ndarray:
         """Days of each [from, tom] inside the year, inclusive (open = to year end)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from kpb.synth.calendar import Year
+from kpb.synth.calendar import SEASON, Year
 from kpb.synth.organisation import PROFILER, Organisation, PoolPlan
 
 OVERHEAD_SHARE = {"ledning": 0.025, "it_lokal": 0.09}  # of all operating cost; it_lokal
@@ -58,7 +58,7 @@ def _spread(rng, pool: PoolPlan, kronor: float, konton, konto_share, year: Year,
             motpart: str = "") -> pl.DataFrame:
     """Amount × konto share × team share × month share, in whole öre, one row per cell."""
     team_share = rng.dirichlet(np.full(pool.teams, 3.0))
-    month_share = rng.dirichlet(np.full(12, 80.0))
+    month_share = rng.dirichlet(80.0 * 12 * SEASON / SEASON.sum())  # costs follow the season
     cells = np.einsum("k,t,m->ktm", konto_share, team_share, month_share)
     ore = np.rint(cells * kronor * 100).astype(np.int64).ravel()
     k, t, m = np.unravel_index(np.arange(ore.size), cells.shape)

@@ -8,13 +8,14 @@ what was written, not a recomputation.
 from __future__ import annotations
 
 import re
+
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from kpb.errors import KpbError, error
-from kpb.load.personnummer import mask
+from kpb.load.personnummer import mask, mask_within
 from kpb.money import swedish_decimal
 from kpb.project import Project
 
@@ -140,7 +141,9 @@ def _overhead_lines(outputs: Path, pool_name: str, pool: dict | None) -> list[st
 def _shown(person_id: str) -> str:
     """The id as typed, unless it is shaped like a personnummer: outputs hold pseudonyms only,
     and a message must never echo a number back."""
-    if re.search(r"[0-9]{6}", person_id):
+    if re.fullmatch(r"[0-9a-f]{20}", person_id):  # the shape of every pseudonym kpb makes
+        return person_id
+    if mask_within(person_id) != person_id:
         return f"{mask(person_id)} (ser ut som ett personnummer: ange pseudonymen person_id)"
     return person_id
 

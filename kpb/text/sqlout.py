@@ -11,7 +11,8 @@ from kpb.report.tables import Column, Table
 from kpb.report.workbook import write_workbook
 
 BOM = "\ufeff"
-YEAR_COLUMNS = ("ar", "år", "verksamhetsar")  # shown as 2024, not 2 024
+# Codes and years shown as written (2024, 202401), not as amounts (2 024, 202 401)
+YEAR_COLUMNS = ("ar", "år", "verksamhetsar", "period", "manad", "kalla_rad", "fodelsear", "fran", "till")
 
 
 def swedish_csv(frame: pl.DataFrame) -> str:

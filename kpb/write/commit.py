@@ -32,7 +32,9 @@ from kpb.project import Project
 from kpb.write.outputs import restage, stage_outputs, swap_in
 
 _LEFTOVER = re.compile(r"^\.(\d{4})\.(tmp|old)-[0-9a-f-]+$")
-_COMPARISON_LEFTOVER = re.compile(r"^\.(jamfor_\d{4}_\d{4})\.(tmp|old)-[0-9a-f-]+$")
+# a comparison's (`kpb jamfor`) or a follow-up's (`kpb uppfoljning`) folder, never recorded
+_COMPARISON_LEFTOVER = re.compile(
+    r"^\.(jamfor_\d{4}_\d{4}|uppfoljning_\d{4})\.(tmp|old)-[0-9a-f-]+$")
 
 
 def commit(project: Project, year: int, loaded, frames: dict, manifest: dict,

@@ -18,7 +18,7 @@ import polars as pl
 from kpb.analyse.kolada import KOLADA_COLUMNS
 from kpb.analyse.outcomes import DELTAGARE_COLUMNS, UTFALL_COLUMNS
 from kpb.write.decimal_columns import to_user_columns
-from kpb.write.integrity import output_record
+from kpb.integrity import output_record
 
 # The engine's columns of each output, in the order users meet them (formats.md §5). The
 # names are the Parquet files and the DuckDB views; `*_ore` and `*_milli` become DECIMAL
@@ -33,7 +33,7 @@ OUTPUT_COLUMNS = {
     "pool": ("pool", "typ", "bokfort_ore", "erhallen_gemensam_ore", "fordelad_gemensam_ore",
              "att_fordela_ore", "till_brukare_ore", "ofordelat_ore"),
     "fordelning": ("fran_pool", "till_pool", "nyckelvarde", "belopp_ore"),
-    "ledger_pool": ("kalla_fil", "kalla_rad", "pool", "regel", "belopp_ore"),
+    "ledger_pool": ("kalla_fil", "kalla_rad", "konto", "ansvar", "pool", "regel", "belopp_ore"),
     "avstamning": ("post", "pool", "orsak", "belopp_ore"),
     "hushall": ("rang", "hushall", "antal_medlemmar", "bistand_ore", "handlaggning_ore",
                 "ovriga_insatser_ore", "kostnad_ore", "manader_med_utbetalning",
@@ -46,32 +46,24 @@ OUTPUT_COLUMNS = {
 OUTPUTS = tuple(OUTPUT_COLUMNS)
 # `kpb jamfor FRAN TILL` writes these to ut/jamfor_FRAN_TILL/ (kpb.analyse.compare)
 COMPARISONS = ("jamfor_styckkostnad", "jamfor_omrade", "jamfor_floden", "jamfor_byten")
+# `kpb uppfoljning YEAR` writes these to ut/uppfoljning_YEAR/ (kpb.analyse.uppfoljning)
+FOLLOWUPS = ("manad_insats", "manad_omrade", "floden_manad", "punkt", "bistand_manad")
 
 
 def stage_outputs(target: Path, year: int, frames: dict[str, pl.DataFrame],
                   manifest: dict, render: Callable[[Path], object] | None = None) -> Path:
     """Write every output frame and the manifest into `ut/.<year>.tmp-<pid>`, then let
     `render` write the report beside them (it reads the staged files); return the folder."""
-    staging = staging_folder(target)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
+    def fill(staging: Path) -> None:
         for name in OUTPUTS:
             user_frame = to_user_columns(frames[name].select(OUTPUT_COLUMNS[name]))
             user_frame = user_frame.select(pl.lit(year, pl.Int32).alias("ar"), pl.all())
             user_frame.write_parquet(staging / f"{name}.parquet", compression="zstd",
                                      statistics=True)
-        manifest = {**manifest, "utdata": output_record(staging, OUTPUTS)}
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-            encoding="utf-8")
+        write_manifest(staging, {**manifest, "utdata": output_record(staging, OUTPUTS)})
         if render is not None:
             render(staging)
-        _sync_folder(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+    return staged(target, fill)
 
 
 def restage(target: Path, render: Callable[[Path], object]) -> Path:
@@ -79,9 +71,7 @@ def restage(target: Path, render: Callable[[Path], object]) -> Path:
     `kpb rapport` and `kpb jamfor`. The Parquet results, which nothing writes in place, are
     hard-linked; every other file is copied, since `render` writes over the report's files
     and a write into a hard link would change the original's bytes too."""
-    staging = staging_folder(target)
-    staging.mkdir(parents=True)
-    try:
+    def fill(staging: Path) -> None:
         for path in sorted(target.iterdir()):
             if not path.is_file() or path.name.startswith("."):
                 continue
@@ -90,6 +80,17 @@ def restage(target: Path, render: Callable[[Path], object]) -> Path:
             else:
                 shutil.copy2(path, staging / path.name)
         render(staging)
+    return staged(target, fill)
+
+
+def staged(target: Path, fill: Callable[[Path], object]) -> Path:
+    """A new staging folder beside `target`, filled by `fill` and flushed to disk; removed
+    whole when `fill` fails, so nothing half-written is ever swapped in."""
+    staging = staging_folder(target)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        fill(staging)
         _sync_folder(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -97,11 +98,29 @@ def restage(target: Path, render: Callable[[Path], object]) -> Path:
     return staging
 
 
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        encoding="utf-8")
+
+
 def _link_or_copy(source: Path, destination: Path) -> None:
     try:
         os.link(source, destination)
     except OSError:  # a file system without hard links
         shutil.copy2(source, destination)
+
+
+def refuse_foreign_folder(target: Path, marker: str, what: str) -> None:
+    """A folder about to be replaced whole must be one kpb wrote (it holds `marker`): an
+    existing folder of anything else, e.g. `--ut data/2024/ledger` by mistake, is refused and
+    left as it is."""
+    from kpb.errors import error, raise_if_errors
+
+    foreign = target.exists() and not (target / marker).is_file()
+    raise_if_errors("skrivning", [error(str(target), None, "--ut", (
+        f"mappen finns redan och är ingen {what} som kpb skrev (den saknar {marker}): kpb "
+        "ersätter bara sina egna mappar; välj en ny eller tom mapp"))] if foreign else [])
 
 
 def staging_folder(target: Path) -> Path:

@@ -18,7 +18,8 @@ project folder that has moved still answers.
 
 The tables of `kpb jamfor` (ut/jamfor_<fran>_<till>/) are views the same way: the plain name
 shows the latest comparison (the folder that sorts last), `<name>_alla_ar` every comparison,
-each row with its `ar_fran` and `ar_till`.
+each row with its `ar_fran` and `ar_till`. So are the tables of `kpb uppfoljning`
+(ut/uppfoljning_<year>/): the plain name the latest year followed up, `_alla_ar` every year.
 
 `readonly_connection` is what `kpb sql` queries through: kpb.duckdb opened read-only, file
 access limited to the year Parquet files (no key file, no COPY, ATTACH or extensions), the
@@ -33,19 +34,21 @@ import duckdb
 
 from kpb.errors import KpbError, error
 from kpb.sqlfiles import glob_escaped, sql
-from kpb.write.outputs import COMPARISONS, OUTPUTS
+from kpb.write.outputs import COMPARISONS, FOLLOWUPS, OUTPUTS
 
 YEAR_GLOB = "[0-9][0-9][0-9][0-9]"  # a year folder of ut/
 COMPARISON_GLOB = f"jamfor_{YEAR_GLOB}_{YEAR_GLOB}"  # a `kpb jamfor` folder of ut/
+FOLLOWUP_GLOB = f"uppfoljning_{YEAR_GLOB}"  # a `kpb uppfoljning` folder of ut/
 
 
 ALL_YEARS = "_alla_ar"  # suffix of the views over every year
 LOADED_TABLES = ("ledger", "aktivitet", "direkt", "nycklar", "person", "inlast_fil")
 
 
-def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
+def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path, index=None) -> list[str]:
     """Create or replace the views of every output that has at least one year written: the
-    latest year's under the plain name, every year's under `<name>_alla_ar`."""
+    latest year's under the plain name, every year's under `<name>_alla_ar`; and the series
+    over every year (`index`: [jamfor] index, year -> Fraction, for the fixed prices)."""
     ut = glob_escaped(str(ut_folder.resolve()))
     created = []
     for name, paths in year_files(ut_folder).items():
@@ -53,11 +56,30 @@ def refresh_views(con: duckdb.DuckDBPyConnection, ut_folder: Path) -> list[str]:
         _create_view(con, name + ALL_YEARS, _literal(f"{ut}/{YEAR_GLOB}/{name}.parquet"),
                      temp=False)
         created.append(name)
-    for name, paths in comparison_files(ut_folder).items():
+    for name, paths in {**comparison_files(ut_folder), **followup_files(ut_folder)}.items():
         _create_view(con, name, _literal(glob_escaped(str(paths[-1]))), temp=False)
         _create_view(con, name + ALL_YEARS, _file_list(paths), temp=False)
         created.append(name)
+    create_series(con, year_files(ut_folder), index, temp=False)  # views over the views above
     return created
+
+
+SERIES = ("serie_insats", "serie_omrade")
+
+
+def create_series(con, files: dict, index, temp: bool) -> list[str]:
+    """serie_insats and serie_omrade over the `_alla_ar` views (sql/views/serie_*.sql), when
+    every year's insats and brukare_insats are there."""
+    if not {"insats", "brukare_insats"} <= set(files):
+        return []
+    rows = ", ".join(f"({int(y)}, {v.numerator}, {v.denominator})"
+                     for y, v in sorted((index or {}).items()))
+    values = (f"VALUES {rows}" if rows else
+              "SELECT NULL::INTEGER, NULL::HUGEINT, NULL::HUGEINT WHERE false")
+    for name in SERIES:
+        con.execute(sql(f"views/{name}").replace("{temp}", "TEMP" if temp else "")
+                    .replace("{index}", values))
+    return list(SERIES)
 
 
 def computed_years(ut_folder: Path) -> list[int]:
@@ -74,13 +96,13 @@ def chosen_year(ut_folder: Path, year: int | None) -> int | None:
     return year if year is not None else (years[-1] if years else None)
 
 
-def readonly_connection(database: Path, ut_folder: Path,
-                        year: int | None = None) -> duckdb.DuckDBPyConnection:
+def readonly_connection(database: Path, ut_folder: Path, year: int | None = None,
+                        index=None) -> duckdb.DuckDBPyConnection:
     """kpb.duckdb read-only, able to read the year Parquet files under ut/ and nothing else;
     the plain names show `year` (default: the latest computed year)."""
     year = chosen_year(ut_folder, year)
     files = year_files(ut_folder)
-    comparisons = comparison_files(ut_folder)
+    comparisons = {**comparison_files(ut_folder), **followup_files(ut_folder)}
     con = duckdb.connect(str(database), read_only=True)
     try:
         readable = [str(f) for fs in [*files.values(), *comparisons.values()] for f in fs]
@@ -99,6 +121,7 @@ def readonly_connection(database: Path, ut_folder: Path,
         for name, paths in comparisons.items():
             _create_view(con, name, _file_list(paths[-1:]), temp=True)
             _create_view(con, name + ALL_YEARS, _file_list(paths), temp=True)
+        create_series(con, files, index, temp=True)
         _narrow_loaded_tables(con, year)
     except BaseException:
         con.close()
@@ -117,7 +140,8 @@ def _narrow_loaded_tables(con, year: int | None) -> None:
                     .replace("{all}", table + ALL_YEARS).replace("{year}", str(int(year or -1))))
 
 
-def query_readonly(database: Path, ut_folder: Path, query: str, year: int | None = None):
+def query_readonly(database: Path, ut_folder: Path, query: str, year: int | None = None,
+                   index=None):
     """The result of one SELECT (as a Polars frame) through `readonly_connection`.
 
     Anything but a single SELECT (COPY, ATTACH, INSTALL/LOAD, SET, writes, DDL) is refused
@@ -126,7 +150,7 @@ def query_readonly(database: Path, ut_folder: Path, query: str, year: int | None
     if not database.is_file():
         _refuse(f"{database.name} finns inte: kör `kpb compute ÅR` först")
     try:
-        with readonly_connection(database, ut_folder, year) as con:
+        with readonly_connection(database, ut_folder, year, index) as con:
             _only_one_select(con, query)
             return con.sql(query).pl()
     except duckdb.PermissionException:
@@ -165,6 +189,13 @@ def comparison_files(ut_folder: Path) -> dict[str, list[Path]]:
     found = {name: sorted(p.resolve()
                           for p in ut_folder.glob(f"{COMPARISON_GLOB}/{name}.parquet"))
              for name in COMPARISONS}
+    return {name: paths for name, paths in found.items() if paths}
+
+
+def followup_files(ut_folder: Path) -> dict[str, list[Path]]:
+    """`kpb uppfoljning` table -> its Parquet file in every follow-up folder, oldest first."""
+    found = {name: sorted(p.resolve() for p in ut_folder.glob(f"{FOLLOWUP_GLOB}/{name}.parquet"))
+             for name in FOLLOWUPS}
     return {name: paths for name, paths in found.items() if paths}
 
 

@@ -57,10 +57,11 @@ def changed_outputs(folder: Path, by_content: bool = True) -> list[str]:
 
 
 def stale_comparisons(ut: Path) -> list[str]:
-    """The comparisons `ut/jamfor_F_T` whose years were computed again (or changed) after
-    them: their manifest's `indata` no longer matches the year files."""
+    """The comparisons `ut/jamfor_F_T` and follow-ups `ut/uppfoljning_Y` whose years were
+    computed again (or changed) after them: their manifest's `indata` no longer matches."""
     stale = []
-    for folder in sorted(ut.glob("jamfor_*_*")) if ut.is_dir() else []:
+    folders = [*ut.glob("jamfor_*_*"), *ut.glob("uppfoljning_*")] if ut.is_dir() else []
+    for folder in sorted(f for f in folders if not f.name.startswith(".")):
         for item in (_manifest(folder) or {}).get("indata", []):
             path = ut.parent / item["fil"]
             if not path.is_file() or file_sha256(path) != item["sha256"]:
@@ -70,8 +71,27 @@ def stale_comparisons(ut: Path) -> list[str]:
 
 
 def _differs(path: Path, facts: dict, by_content: bool) -> bool:
-    if by_content:
-        return file_sha256(path) != facts["sha256"]
+    """By size first; a file of the recorded size whose time differs (a copy, a backup put
+    back, an edit) is read and compared by SHA-256, so identical bytes never count as changed."""
     found = path.stat()
-    return found.st_size != facts["bytes"] or found.st_mtime_ns != facts.get("mtime_ns",
-                                                                             found.st_mtime_ns)
+    if found.st_size != facts["bytes"]:
+        return True
+    if by_content or found.st_mtime_ns != facts.get("mtime_ns", found.st_mtime_ns):
+        return file_sha256(path) != facts["sha256"]
+    return False
+
+
+def stale_for(comparison: Path, year: int, year_folder: Path) -> bool:
+    """Does a comparison or follow-up folder no longer match the outputs of `year` in
+    `year_folder` (the committed ut/<year>, or the staging folder of a run about to replace
+    it)? Its other year is read from ut/ as it stands."""
+    ut = comparison.parent
+    for item in (_manifest(comparison) or {}).get("indata", []):
+        path = Path(item["fil"])
+        if path.parent.name == str(year):
+            path = year_folder / path.name
+        else:
+            path = ut.parent / path
+        if not path.is_file() or file_sha256(path) != item["sha256"]:
+            return True
+    return False
