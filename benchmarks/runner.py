@@ -32,7 +32,8 @@ def run(options: Options) -> dict:
     results = {size: measure_size(size, options) for size in options.sizes}
     report = {"maskin": machine(), "ar": options.year, "seed": SEED,
               "storlekar": {str(size): r for size, r in results.items()},
-              "mal": targets.check(results), "mal_issue_11": targets.check_issue_11(results)}
+              "mal": targets.check(results), "mal_issue_11": targets.check_issue_11(results),
+              "mal_issue_21": targets.check_issue_21(results)}
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
@@ -40,15 +41,29 @@ def run(options: Options) -> dict:
     print(verdicts(report["mal"]))
     print(peer_table(results))
     print(verdicts(report["mal_issue_11"], "Mål (issue 11)"))
+    print(rerun_table(results))
+    print(verdicts(report["mal_issue_21"], "Mål (issue 21)"))
     return report
 
 
 def measure_size(size: int, options: Options) -> dict:
     project = options.data_dir / f"kommun_{size}"
     result = {"generering": ensure_project(project, size, options)}
+    first_run(project)
     kpb_run = _child("compute", project, options.year)
     result["kpb"] = kpb_run
     if "fel" not in kpb_run:
+        # the economist's everyday: a rules edit, then compute again (issue 21)
+        rules = project / "regler" / f"{options.year}.toml"
+        original = rules.read_bytes()
+        try:
+            edit_rules(rules)
+            rerun = _child("compute", project, options.year)
+        finally:
+            rules.write_bytes(original)
+        result["omkorning"] = rerun
+        if rerun.get("sekunder"):
+            result["omkorning_mot_forsta"] = rerun["sekunder"] / kpb_run["sekunder"]
         out = project / "baslinje.parquet"
         result["baslinje"] = _child("baseline", project, options.year, out)
         result |= ratios(kpb_run, result["baslinje"])
@@ -57,7 +72,42 @@ def measure_size(size: int, options: Options) -> dict:
             result[f"{peer}_for_hand"] = done
             if done.get("sekunder"):
                 result[f"hela_mot_{peer}"] = kpb_run["sekunder"] / done["sekunder"]
+                if result["omkorning"].get("sekunder"):
+                    result[f"omkorning_mot_{peer}"] = (result["omkorning"]["sekunder"]
+                                                       / done["sekunder"])
     return result
+
+
+def first_run(project: Path) -> None:
+    """What makes the next compute a first run: no cache of loaded inputs (.kpb-cache/) and
+    no kpb.duckdb holding them (the key file stays: the same pseudonyms)."""
+    import shutil
+
+    shutil.rmtree(project / ".kpb-cache", ignore_errors=True)
+    for name in ("kpb.duckdb", "kpb.duckdb.wal"):
+        (project / name).unlink(missing_ok=True)
+
+
+def edit_rules(rules: Path) -> None:
+    """A change of the rules as an economist makes it: one share of the first pool that splits
+    by fixed shares moved by a hundredth between its first two insatser (TOML text edited in
+    place), else a comment; everything after the load is recomputed either way, since kpb
+    keeps no results of the rules between runs."""
+    import re
+
+    text = rules.read_text(encoding="utf-8")
+    edited = re.sub(r"(andelar\s*=\s*\{\s*[^=}]+=\s*)(0\.\d+)(\s*,\s*[^=}]+=\s*)(0\.\d+)",
+                    _moved_share, text, count=1)
+    if edited == text:
+        edited = text + "\n# regeländring (benchmark)\n"
+    rules.write_text(edited, encoding="utf-8")
+
+
+def _moved_share(match) -> str:
+    first, second = float(match.group(2)), float(match.group(4))
+    step = 0.01 if first > 0.01 else -0.01
+    return (f"{match.group(1)}{round(first - step, 6)}{match.group(3)}"
+            f"{round(second + step, 6)}")
 
 
 PEERS = ("duckdb", "polars")
@@ -197,6 +247,34 @@ def peer_table(results: dict[int, dict]) -> str:
             f"{_ratio(result.get('hela_mot_duckdb')):>9} {_ratio(result.get('hela_mot_polars')):>9} "
             f"{kpb_run['topp_rss_mib'] / 1024:>12.2f} {_gib(duck):>11} {_gib(polars):>11}  "
             f"{_same(duck)} / {_same(polars)}")
+    return "\n".join(lines)
+
+
+RERUN_HEADER = (f"{'invånare':>10} {'första':>9} {'omräkning':>10} {'× första':>9} "
+                f"{'DuckDB hand':>12} {'Polars hand':>12} {'× DuckDB':>9} {'× Polars':>9} "
+                f"{'inläsning':>10} {'skrivning':>9}")
+
+
+def rerun_table(results: dict[int, dict]) -> str:
+    """The first run and the rerun after a rules edit, the peers beside them (issue 21)."""
+    lines = ["", "Första körningen och omräkningen efter en regeländring (indata oförändrade):",
+             RERUN_HEADER, "-" * len(RERUN_HEADER)]
+    for size, result in results.items():
+        first, rerun = result["kpb"], result.get("omkorning", {})
+        if "fel" in first:
+            continue
+        if "fel" in rerun or not rerun:
+            lines.append(f"{size:>10} omräkningen misslyckades: "
+                         f"{' / '.join(rerun.get('fel', ['-'])[-2:])}")
+            continue
+        duck, polars = (result.get(f"{p}_for_hand", {}) for p in PEERS)
+        stages = {s["namn"]: s["sekunder"] for s in rerun["steg"]}
+        lines.append(
+            f"{size:>10} {first['sekunder']:>8.2f}s {rerun['sekunder']:>9.2f}s "
+            f"{_ratio(result.get('omkorning_mot_forsta')):>9} {_seconds(duck):>12} "
+            f"{_seconds(polars):>12} {_ratio(result.get('omkorning_mot_duckdb')):>9} "
+            f"{_ratio(result.get('omkorning_mot_polars')):>9} "
+            f"{stages.get('load', 0):>9.2f}s {stages.get('write', 0):>8.2f}s")
     return "\n".join(lines)
 
 

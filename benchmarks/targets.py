@@ -85,3 +85,19 @@ def _growth(results):
     if not big or not double or "fel" in big or "fel" in double:
         return None
     return double["sekunder"] / big["sekunder"]
+
+
+# -- issue 21: a rules edit recomputes from the inputs kept in .kpb-cache -------------------
+
+MAX_RERUN = 0.2
+
+
+def check_issue_21(results: dict[int, dict]) -> list[dict]:
+    """The rerun after a rules edit ÷ the first run, at 1M when it was run, else at the
+    largest size measured (the verdict names it)."""
+    ratios = {size: r["omkorning_mot_forsta"] for size, r in results.items()
+              if r.get("omkorning_mot_forsta") is not None}
+    size = BIG if BIG in ratios else max(ratios) if ratios else None
+    verdict = _verdict(f"{size or BIG} invånare: omräkning efter regeländring ≤ 20 % av "
+                       "första körningen", ratios.get(size), MAX_RERUN, "× första")
+    return [verdict | {"storlek": size, "per_storlek": ratios}]

@@ -472,6 +472,12 @@ class Project:
         return self.root / ".kpb-tmp"
 
     @property
+    def cache_dir(self) -> Path:
+        """The typed, pseudonymised inputs of the last load, reused while their files, key,
+        mapping and kpb version are unchanged (kpb/load/cache.py)."""
+        return self.root / ".kpb-cache"
+
+    @property
     def rules_dir(self) -> Path:
         return self.root / "regler"
 
@@ -516,7 +522,8 @@ class Project:
     def own_folders(self) -> tuple[Path, ...]:
         """The folders of the project's inputs and of what kpb writes: nothing else may write
         into them (kpb sql's exports, for one)."""
-        return (self.ut, self.data_root, self.rules_dir, self.kolada_dir, self.tmp_dir)
+        return (self.ut, self.data_root, self.rules_dir, self.kolada_dir, self.tmp_dir,
+                self.cache_dir)
 
     @property
     def own_files(self) -> tuple[Path, ...]:

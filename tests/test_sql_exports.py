@@ -1,6 +1,6 @@
 """`kpb sql --xlsx/--parquet` write only where they are told and never over the project: not
-into ut/, data/, regler/ or kolada/, not over the key, the database or the settings, and over
-an existing file only with --skriv-over."""
+into ut/, data/, regler/, kolada/ or .kpb-cache/, not over the key, the database or the
+settings, and over an existing file only with --skriv-over."""
 
 from pathlib import Path
 
@@ -32,7 +32,8 @@ def export(project: Path, *arguments: str):
 @pytest.mark.parametrize("target", ["kpb.key", "kpb.duckdb", "kpb.duckdb.wal", "kpb.toml",
                                     "ut/2024/brukare.parquet", "ut/ny.parquet",
                                     "data/2024/ledger/x.xlsx", "regler/2024.toml",
-                                    "kolada/x.parquet"])
+                                    "kolada/x.parquet", ".kpb-cache/2024/aktivitet.arrow",
+                                    ".kpb-cache/x.parquet"])
 def test_a_target_in_the_project_is_refused_and_left_as_it_was(project, option, target):
     path = project / target
     before = path.read_bytes() if path.is_file() else None

@@ -1,8 +1,11 @@
 """Loaded frames <-> tables in kpb.duckdb (docs/design.md, "Loaded tables").
 
-`store` replaces one year's rows of all six tables in a single transaction: DuckDB commits
+`store` replaces one year's rows of all seven tables in a single transaction: DuckDB commits
 it atomically (write-ahead log), so an exception or a killed process before the commit
-leaves the previous content as it was. Frames move through Arrow in both directions (into
+leaves the previous content as it was. A table whose rows came from the cache with the
+fingerprint kpb.duckdb records for it (table `kpb_indata_avtryck`, written in the same
+transaction as the rows) holds those very rows already and is not stored again
+(kpb/load/cache.py). Frames move through Arrow in both directions (into
 DuckDB as string views, as Polars holds them: no copy).
 `kpb compute` stores only after the allocation succeeded and its results are staged, and
 records the staged folder in the same transaction (kpb/write/commit.py).
@@ -16,6 +19,7 @@ import polars as pl
 from kpb.load import schemas
 from kpb.load.year import Loaded
 from kpb.load.key_fingerprint import store_fingerprint
+from kpb.load.spill import Spill
 from kpb.project import Project
 from kpb.sqlfiles import sql
 
@@ -25,10 +29,19 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
     them (None for `kpb load`, which leaves the results as they are)."""
     with duckdb.connect(str(project.database)) as con:
         con.execute(sql("load/create_tables")).fetchall()
+        con.execute(sql("load/create_fingerprints")).fetchall()
+        stored = dict(con.execute(sql("load/select_fingerprints"), [year]).fetchall())
         con.begin()
         try:
-            for table, frame in loaded.tables().items():  # six tables
-                _replace_year(con, table, year, frame, loaded.spilled(table))
+            for table, frame in loaded.tables().items():  # seven tables
+                avtryck = loaded.fingerprints.get(table)
+                if avtryck is not None and stored.get(table) == avtryck:
+                    continue  # kpb.duckdb holds these very rows already
+                _replace_year(con, table, year, frame, loaded.spilled(table), project)
+                con.execute(sql("load/delete_fingerprint"), [year, table]).fetchall()
+                if avtryck is not None:
+                    con.execute(sql("load/insert_fingerprint"), [year, table, avtryck]
+                                ).fetchall()
             con.execute(sql("load/clear_pending_run"), [year]).fetchall()
             if results_folder is not None:
                 con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
@@ -40,8 +53,20 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
             raise
 
 
-def _replace_year(con, table: str, year: int, frame: pl.DataFrame, spilled: list) -> None:
+def _replace_year(con, table: str, year: int, frame: pl.DataFrame, spilled: list,
+                  project: Project) -> None:
     con.execute(sql("load/delete_year").format(table=table), [year]).fetchall()
+    if isinstance(frame, pl.LazyFrame) and not spilled:
+        # reused from the cache, too many rows to hold: streamed to Parquet for DuckDB
+        holder = Spill(project)
+        try:
+            path = holder.folder / f"{table}.parquet"
+            schemas.conform(frame, schemas.TABLES[table]).sink_parquet(path,
+                                                                       compression="snappy")
+            con.execute(sql("load/insert_parquet").format(table=table), [[str(path)]]).fetchall()
+        finally:
+            holder.close()
+        return
     if spilled:  # DuckDB reads the pieces' Parquet files itself, out of core
         con.execute(sql("load/insert_parquet").format(table=table),
                     [[str(path) for path in spilled]]).fetchall()

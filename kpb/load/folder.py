@@ -48,9 +48,9 @@ def _read_file(project: Project, path: Path, source: str, year: int
                ) -> tuple[list[TextTable], list[Problem]]:
     """The file's tables (an XLSX gives one per sheet with data) and its problems."""
     file = project.relative(path)
-    skipped = _skipped(path.name)
-    if skipped:
-        return [], [warning(file, None, None, f"{skipped}, hoppades över")]
+    reason = skipped(path.name)
+    if reason:
+        return [], [warning(file, None, None, f"{reason}, hoppades över")]
     unusable = _not_a_file(path)
     if unusable:
         return [], [error(file, None, None, unusable)]
@@ -86,7 +86,7 @@ def _read_by_type(project: Project, path: Path, file: str, source: str, year: in
     return ([table] if table is not None else []), problems
 
 
-def _skipped(name: str) -> str | None:
+def skipped(name: str) -> str | None:
     """Why a file is not an export: hidden, or an editor's backup or lock file."""
     if name.startswith("~$") or name.startswith(".~lock"):
         return "låsfil från ett kalkylprogram"

@@ -27,11 +27,14 @@ def quoted(value: str) -> str:
 
 
 def masked(problems: list[Problem]) -> list[Problem]:
-    """The problems with every personnummer-shaped part of their messages masked.
+    """The problems with every personnummer-shaped part of their messages and file names
+    masked (a skipped file's name is no export's, and nothing else checks it).
 
     The last guard for messages built elsewhere (headers quoted by columns.py, SIE words).
     """
-    return [replace(problem, message=mask_within(problem.message)) for problem in problems]
+    return [replace(problem, message=mask_within(problem.message),
+                    file=mask_within(problem.file) if problem.file else problem.file)
+            for problem in problems]
 
 
 @dataclass(frozen=True)

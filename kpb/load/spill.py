@@ -74,11 +74,11 @@ def remove_stale(project: Project | Path) -> None:
         return
     for folder in base.iterdir():
         pid = folder.name.split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -12,6 +12,8 @@ Parquet when its source can outgrow memory (spill.py).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import polars as pl
 
 from kpb.errors import KpbError, Problem
 from kpb.load import persons, schemas, stray_ids
+from kpb.load.cache import SourceCache
 from kpb.load.csvfile import read_csv
 from kpb.load.csvpieces import PiecedCsv, ReadWhole
 from kpb.load.folder import no_rows, read_source, same_content
@@ -48,6 +51,11 @@ class Loaded:
     utfall: pl.DataFrame = field(default_factory=lambda: schemas.empty(schemas.UTFALL))
     spill: Spill | None = None  # where a source read in pieces waits for the store
     nyckelavtryck: str | None = None  # the key's fingerprint, stored with the data
+    # table of kpb.duckdb -> the fingerprint of its rows (cache.py): the store skips a table
+    # whose rows kpb.duckdb already holds
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    reused: dict[str, int] = field(default_factory=dict)  # source -> files, from the cache
+    cache: SourceCache | None = None  # writing the fresh sources' entries beside the run
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Table name in kpb.duckdb -> frame."""
@@ -60,7 +68,10 @@ class Loaded:
         return self.spill.files.get(table, []) if self.spill is not None else []
 
     def close(self) -> None:
-        """Remove the spilled files (the caller is done with the lazy tables)."""
+        """Wait for the cache's entries (they read the tables, spilled ones too), then remove
+        the spilled files (the caller is done with the lazy tables)."""
+        if self.cache is not None:
+            self.cache.written()
         if self.spill is not None:
             self.spill.close()
 
@@ -79,32 +90,87 @@ def load_year(project: Project, year: int, progress: Progress = silent,
     # with (its fingerprint in kpb.duckdb), unless --ny-nyckel starts over on purpose.
     key = checked_key(project, progress, new_key).key
     ctx = Context(year, project.pseudonym, key)
+    # a source whose files, key, settings and kpb are those of the last load is reused
+    # (cache.py); --ny-nyckel reuses nothing
+    cache = SourceCache(project, year, fingerprint(key), reuse=not new_key)
+    reused = {source: cache.reuse(source) for source in SOURCES}
+    fresh = [source for source in SOURCES if reused[source] is None]
+    listings = {source: cache.listing(source) for source in fresh}  # stat before the read
+    found: dict[str, list[Problem]] = {source: [] for source in SOURCES}  # per source
     problems: list[Problem] = []
-    texts = {source: read_source(project, year, source, problems) for source in SOURCES}
-    progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
-    spill = (Spill(project) if any(isinstance(t, PiecedCsv) for source in SPILLED
-                                        for t in texts[source]) else None)
+    texts = {source: read_source(project, year, source, found[source]) if source in fresh
+             else [] for source in SOURCES}
+    for source in SOURCES:
+        if reused[source] is not None:
+            progress(_reused_text(source, reused[source].files))
+    if fresh:
+        progress(f"läste {sum(len(t) for t in texts.values())} filer för {year}")
+    spill = cache.spill or (Spill(project) if any(isinstance(t, PiecedCsv) for source in SPILLED
+                                                   for t in texts[source]) else None)
     listed = {source: [_Listed.of(t) for t in tables] for source, tables in texts.items()}
     try:
         typed = _Typing(project, ctx, spill, problems, progress)
-        rows = {source: typed.source(source, texts[source]) for source in SOURCES}
+        rows = {}
+        for source in SOURCES:
+            typed.problems = found[source]  # a source's own problems are kept with it
+            rows[source] = typed.source(source, texts[source])
         problems += stray_ids.problems(typed.strays, year)  # personnummer elsewhere
         # a big file refused as a whole is left out, as a file read whole and refused is
         listed = {source: [t for t in tables if getattr(t, "refusal", None) is None]
+                  if reused[source] is None
+                  else [_Listed(**t) for t in reused[source].listed]
                   for source, tables in listed.items()}
+        found = {source: masked(found[source]) if reused[source] is None
+                 else reused[source].warnings for source in SOURCES}
+        problems += [p for source in SOURCES for p in found[source]]
         problems += same_content(listed)
         problems += _numbers_in_names(project, listed, year)
         problems = masked(problems)  # whatever a message quotes, no personnummer leaves here
         if any(p.is_error for p in problems):
             raise KpbError("inläsning", problems)
-        loaded = _assemble(year, rows, _files_table(year, listed), problems, spill)
-        return replace(loaded, nyckelavtryck=fingerprint(key))
+        loaded, attributes = _assemble(year, rows, _files_table(year, listed), problems,
+                                       spill, reused)
+        fingerprints = {source: reused[source].fingerprint if reused[source] is not None
+                        else cache.keep(source, listings[source],
+                                        [_record(t) for t in listed[source]],
+                                        found[source], getattr(loaded, source),
+                                        attributes.get(source))
+                        for source in SOURCES}
+        return replace(loaded, nyckelavtryck=fingerprint(key),
+                       fingerprints=_table_fingerprints(fingerprints),
+                       reused={source: entry.files for source, entry in reused.items()
+                               if entry is not None}, cache=cache)
     except BaseException:
+        cache.written()
         if spill is not None:
             spill.close()
         raise
     finally:
         person_id.cache_clear()  # no table of personnummer outlives the load
+
+
+def _record(table) -> dict:
+    """What the cache keeps of a file for inlast_fil (a _Listed, or a big file's PiecedCsv)."""
+    return {name: getattr(table, name) for name in _Listed.__dataclass_fields__}
+
+
+def _reused_text(source: str, files: int) -> str:
+    """"återanvände aktivitet (7 filer, oförändrade)": what the terminal says of a source
+    taken from the cache."""
+    if files == 1:
+        return f"återanvände {source} (1 fil, oförändrad)"
+    return f"återanvände {source} ({files} filer, oförändrade)"
+
+
+def _table_fingerprints(sources: dict[str, str | None]) -> dict[str, str]:
+    """Table of kpb.duckdb -> the fingerprint of what it holds: a source's table its own;
+    `person` and `inlast_fil`, made of every source, all of them together. A source that
+    could not be kept in the cache has none: its table is stored every time."""
+    tables = {source: avtryck for source, avtryck in sources.items() if avtryck is not None}
+    if len(tables) == len(sources):
+        together = hashlib.sha256(json.dumps(sorted(tables.items())).encode()).hexdigest()
+        tables |= {"person": together, "inlast_fil": together}
+    return tables
 
 
 def _numbers_in_names(project: Project, listed: dict, year: int) -> list[Problem]:
@@ -221,17 +287,26 @@ class _Typing:
         return rows
 
 
-def _assemble(year, typed, files, problems, spill) -> Loaded:
-    frames, attributes = {}, []
+def _assemble(year, typed, files, problems, spill, reused) -> tuple[Loaded, dict]:
+    """The Loaded year and each person source's attributes (for the cache)."""
+    frames, attributes = {}, {}
     for source in SOURCES:
-        attributes += [t.attributes for t in typed[source] if t.attributes is not None]
+        if reused[source] is not None:
+            frames[source] = reused[source].rows
+            if reused[source].attributes is not None:
+                attributes[source] = reused[source].attributes
+            continue
+        found = [t.attributes for t in typed[source] if t.attributes is not None]
+        if found:
+            attributes[source] = pl.concat(found)
         frames[source] = (spill.scan(source) if spill is not None and source in spill.files
                           else _table(typed[source], year, schemas.TABLES[source]))
-    person = (persons.person_table(pl.concat(attributes), year) if attributes
+    person = (persons.person_table(pl.concat(list(attributes.values())), year) if attributes
               else schemas.empty(schemas.PERSON))
-    return Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
-                  frames["nycklar"], schemas.conform(person, schemas.PERSON),
-                  files, sorted(problems, key=str), utfall=frames["utfall"], spill=spill)
+    loaded = Loaded(year, frames["ledger"], frames["aktivitet"], frames["direkt"],
+                    frames["nycklar"], schemas.conform(person, schemas.PERSON),
+                    files, sorted(problems, key=str), utfall=frames["utfall"], spill=spill)
+    return loaded, attributes
 
 
 def _table(typed: list[Typed], year: int, schema: dict) -> pl.DataFrame:

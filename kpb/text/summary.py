@@ -51,6 +51,8 @@ def _sources(loaded) -> Section:
         text = f"{height:>10,} rader i {files} fil(er)".replace(",", " ")
         if total is not None:
             text += f", summa {format_sek(total or 0)} kr"
+        if name in getattr(loaded, "reused", {}):  # from .kpb-cache: its files are unchanged
+            text += ", återanvänd (oförändrad)"
         rows.append((name, text))
     return Section("Inläst", rows)
 
