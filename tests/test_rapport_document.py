@@ -291,7 +291,7 @@ def test_insatskombinationer(exempel, shown):
             assert rows[code]["Brukare"] == n and ore(rows[code]["Kostnad"]) == cost
     most_common = counted.sort("len", descending=True)["insatskombination"][0]
     assert rows[most_common]["Rang efter antal brukare"] == 1
-    assert rows["hemtjanst+larm"]["Insatskombination"] == "Hemtjänst, utförd tid + Trygghetslarm"
+    assert rows["hemtjanst+larm"]["Insatskombination"] == "Hemtjänst + Trygghetslarm"
 
 
 def test_households_are_published_by_size_band_and_langvarigt(exempel):
