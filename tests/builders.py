@@ -58,3 +58,20 @@ def outputs(project: Path, name: str, year: int = 2024):
     import polars as pl
 
     return pl.read_parquet(project / "ut" / str(year) / f"{name}.parquet")
+
+
+def open_with(tmp_path: Path, text: str) -> Project:
+    """A project whose kpb.toml is `text`, opened."""
+    (tmp_path / "kpb.toml").write_text(text, encoding="utf-8")
+    return Project.open(tmp_path)
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    """The messages of the KpbError that opening a project with kpb.toml `text` raises."""
+    import pytest
+
+    from kpb.errors import KpbError
+
+    with pytest.raises(KpbError) as raised:
+        open_with(tmp_path, text)
+    return [str(p) for p in raised.value.problems]

@@ -1,20 +1,6 @@
 """kpb.toml: every setting is checked, a misspelling is an error, never ignored."""
 
-import pytest
-
-from kpb.errors import KpbError
-from kpb.project import Project
-
-
-def open_with(tmp_path, text: str) -> Project:
-    (tmp_path / "kpb.toml").write_text(text, encoding="utf-8")
-    return Project.open(tmp_path)
-
-
-def problems_of(tmp_path, text: str) -> list[str]:
-    with pytest.raises(KpbError) as raised:
-        open_with(tmp_path, text)
-    return [str(p) for p in raised.value.problems]
+from builders import open_with, problems_of
 
 
 def test_defaults(tmp_path):

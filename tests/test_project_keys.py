@@ -8,21 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kpb.errors import KpbError
 from kpb.project import KEYS, SOURCES, Project, readme_with_example, toml_example
+
+from builders import open_with, problems_of
 
 README = Path(__file__).parents[1] / "README.md"
 
 
-def open_with(tmp_path, text: str) -> Project:
-    (tmp_path / "kpb.toml").write_text(text, encoding="utf-8")
-    return Project.open(tmp_path)
-
-
-def problems_of(tmp_path, text: str) -> list[str]:
-    with pytest.raises(KpbError) as raised:
-        open_with(tmp_path, text)
-    return [str(p) for p in raised.value.problems]
 
 
 def test_readme_block_is_what_the_declaration_writes():
