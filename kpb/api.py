@@ -397,7 +397,7 @@ def uppfoljning(project_dir: str | Path, year: int, progress: Progress = silent,
                              tuple(datum))
     settings = replace(settings, bistand=settings_for(project.hushall, rules).bistand)
     tables = timer.run("read", "Läser årets indata ur kpb.duckdb", stored_tables,
-                       project.database, year)
+                       project, year)
     raise_if_errors("uppföljning", [] if tables["ledger"].height else [error(
         project.relative(project.database), None, None, (
             f"inga inlästa indata för {year}: kör `kpb compute {year}` (eller `kpb load "
@@ -432,7 +432,7 @@ def _next_year_payments(project: Project, year: int):
     non-return share of ekonomiskt bistånd looks 12 months ahead); else (None, None)."""
     from kpb.analyse.uppfoljning.stored import stored_tables
 
-    following = stored_tables(project.database, year + 1, ("ledger", "direkt"))
+    following = stored_tables(project, year + 1, ("ledger", "direkt"))
     periods = following["ledger"]["period"].drop_nulls()
     if not periods.len():
         return None, None

@@ -478,6 +478,12 @@ class Project:
         return self.root / ".kpb-cache"
 
     @property
+    def store_dir(self) -> Path:
+        """The loaded tables kpb.duckdb keeps as Parquet files and shows as views
+        (kpb/load/file_tables.py): part of the database, not a cache."""
+        return self.root / ".kpb-lager"
+
+    @property
     def rules_dir(self) -> Path:
         return self.root / "regler"
 
@@ -523,7 +529,7 @@ class Project:
         """The folders of the project's inputs and of what kpb writes: nothing else may write
         into them (kpb sql's exports, for one)."""
         return (self.ut, self.data_root, self.rules_dir, self.kolada_dir, self.tmp_dir,
-                self.cache_dir)
+                self.cache_dir, self.store_dir)
 
     @property
     def own_files(self) -> tuple[Path, ...]:

@@ -37,13 +37,13 @@ def copy(tmp_path: Path, name: str) -> Path:
 def stored(monkeypatch) -> list[str]:
     """The tables each store replaced (the others kpb.duckdb held already)."""
     replaced: list[str] = []
-    original = database._replace_year
+    original = database._store_table
 
     def recording(con, table, *args):
         replaced.append(table)
         return original(con, table, *args)
 
-    monkeypatch.setattr(database, "_replace_year", recording)
+    monkeypatch.setattr(database, "_store_table", recording)
     return replaced
 
 

@@ -85,6 +85,7 @@ def test_every_path_of_the_project_comes_from_project(tmp_path):
     assert project.lock_file == tmp_path / ".kpb.lock"
     assert project.tmp_dir == tmp_path / ".kpb-tmp"
     assert project.cache_dir == tmp_path / ".kpb-cache"
+    assert project.store_dir == tmp_path / ".kpb-lager"
     assert project.rules_file(2024) == tmp_path / "regler" / "2024.toml"
     assert project.data_dir(2024) == tmp_path / "data" / "2024"
     assert [project.data_dir(2024, s).name for s in SOURCES] == list(SOURCES)
@@ -95,6 +96,6 @@ def test_every_path_of_the_project_comes_from_project(tmp_path):
     assert project.comparison_dir(2022, 2024) == tmp_path / "ut" / "jamfor_2022_2024"
     assert project.key_file == tmp_path / "kpb.key"
     assert [p.name for p in project.own_folders] == ["ut", "data", "regler", "kolada",
-                                                     ".kpb-tmp", ".kpb-cache"]
+                                                     ".kpb-tmp", ".kpb-cache", ".kpb-lager"]
     assert [p.name for p in project.own_files] == ["kpb.toml", "kpb.duckdb", ".kpb.lock",
                                                    "kpb.key"]

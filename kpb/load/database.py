@@ -6,7 +6,10 @@ leaves the previous content as it was. A table whose rows came from the cache wi
 fingerprint kpb.duckdb records for it (table `kpb_indata_avtryck`, written in the same
 transaction as the rows) holds those very rows already and is not stored again
 (kpb/load/cache.py). Frames move through Arrow in both directions (into
-DuckDB as string views, as Polars holds them: no copy).
+DuckDB as string views, as Polars holds them: no copy). The activity rows are kept as a
+Parquet file per year beside kpb.duckdb, which shows them as the view `aktivitet`
+(kpb/load/file_tables.py): the file is written before the transaction, recorded in it, and
+the replaced file removed after it.
 `kpb compute` stores only after the allocation succeeded and its results are staged, and
 records the staged folder in the same transaction (kpb/write/commit.py).
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from kpb.load import schemas
+from kpb.load import file_tables, schemas
 from kpb.load.year import Loaded
 from kpb.load.key_fingerprint import store_fingerprint
 from kpb.load.spill import Spill
@@ -31,17 +34,22 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
         con.execute(sql("load/create_tables")).fetchall()
         con.execute(sql("load/create_fingerprints")).fetchall()
         stored = dict(con.execute(sql("load/select_fingerprints"), [year]).fetchall())
+        written: list[str] = []  # new Parquet files, removed again if the commit fails
         con.begin()
         try:
+            written += file_tables.migrate(con, project)
             for table, frame in loaded.tables().items():  # seven tables
                 avtryck = loaded.fingerprints.get(table)
-                if avtryck is not None and stored.get(table) == avtryck:
+                if (avtryck is not None and stored.get(table) == avtryck
+                        and (table not in file_tables.FILE_TABLES
+                             or file_tables.holds(con, project, table, year))):
                     continue  # kpb.duckdb holds these very rows already
-                _replace_year(con, table, year, frame, loaded.spilled(table), project)
+                written += _store_table(con, table, year, frame, loaded.spilled(table), project)
                 con.execute(sql("load/delete_fingerprint"), [year, table]).fetchall()
                 if avtryck is not None:
                     con.execute(sql("load/insert_fingerprint"), [year, table, avtryck]
                                 ).fetchall()
+            file_tables.create_views(con, project)  # also where the project folder is now
             con.execute(sql("load/clear_pending_run"), [year]).fetchall()
             if results_folder is not None:
                 con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
@@ -50,7 +58,21 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
             con.commit()
         except BaseException:
             con.rollback()
+            file_tables.remove(project, written)
             raise
+        file_tables.sweep(con, project)
+
+
+def _store_table(con, table: str, year: int, frame, spilled: list, project: Project
+                 ) -> list[str]:
+    """One table's rows of the year, inside the store's transaction; the new Parquet files
+    (a file table's: kpb/load/file_tables.py; an orphan left by a failure here is swept)."""
+    if table in file_tables.FILE_TABLES:
+        name = file_tables.write(project, table, year, frame, spilled)
+        file_tables.record(con, table, year, name)
+        return [name]
+    _replace_year(con, table, year, frame, spilled, project)
+    return []
 
 
 def _replace_year(con, table: str, year: int, frame: pl.DataFrame, spilled: list,
@@ -85,7 +107,10 @@ def read_tables(project: Project, year: int) -> dict[str, pl.DataFrame]:
     if not project.database.is_file():
         return {table: schemas.empty(schema) for table, schema in schemas.TABLES.items()}
     with duckdb.connect(str(project.database), read_only=True) as con:
+        file_tables.attach(con, project)
         existing = {row[0] for row in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+        existing |= {t for t in file_tables.FILE_TABLES
+                     if file_tables.FORM.format(table=t) in existing}
         return {table: _read_table(con, table, year, schema) if table in existing
                 else schemas.empty(schema) for table, schema in schemas.TABLES.items()}
 

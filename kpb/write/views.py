@@ -33,6 +33,8 @@ from pathlib import Path
 import duckdb
 
 from kpb.errors import KpbError, error
+from kpb.load import file_tables
+from kpb.project import Project
 from kpb.sqlfiles import glob_escaped, sql
 from kpb.write.outputs import COMPARISONS, FOLLOWUPS, OUTPUTS
 
@@ -105,7 +107,10 @@ def readonly_connection(database: Path, ut_folder: Path, year: int | None = None
     comparisons = {**comparison_files(ut_folder), **followup_files(ut_folder)}
     con = duckdb.connect(str(database), read_only=True)
     try:
+        # the activity rows' files as they lie now, all years (narrowed to the year below)
+        stored = file_tables.attach(con, Project(database.parent), name="{table}" + ALL_YEARS)
         readable = [str(f) for fs in [*files.values(), *comparisons.values()] for f in fs]
+        readable += stored
         # DuckDB checks the path as written (glob characters bracketed) and as found
         con.execute("SET allowed_paths = ?", [sorted({*readable, *map(glob_escaped, readable)})])
         con.execute("SET enable_external_access = false")
@@ -130,10 +135,15 @@ def readonly_connection(database: Path, ut_folder: Path, year: int | None = None
 
 
 def _narrow_loaded_tables(con, year: int | None) -> None:
-    """`ledger` is the chosen year's rows of main.ledger, `ledger_alla_ar` all of them."""
+    """`ledger` is the chosen year's rows of main.ledger, `ledger_alla_ar` all of them (the
+    activity rows: of the temporary view over their files, kpb/load/file_tables.py)."""
     database = con.execute("SELECT current_database()").fetchone()[0]
     stored = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
                                         "WHERE database_name = ?", [database]).fetchall()}
+    for table in (t for t in file_tables.FILE_TABLES
+                  if file_tables.FORM.format(table=t) in stored):
+        con.execute(sql("views/loaded_file_table").replace("{table}", table)
+                    .replace("{all}", table + ALL_YEARS).replace("{year}", str(int(year or -1))))
     for table in (t for t in LOADED_TABLES if t in stored):
         con.execute(sql("views/loaded_table").replace("{db}", database.replace('"', '""'))
                     .replace("{table}", table)

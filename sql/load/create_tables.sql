@@ -5,7 +5,10 @@ CREATE TABLE IF NOT EXISTS ledger (
     period INTEGER, konto VARCHAR, ansvar VARCHAR, verksamhet VARCHAR, aktivitet VARCHAR,
     projekt VARCHAR, motpart VARCHAR, belopp_ore BIGINT
 );
-CREATE TABLE IF NOT EXISTS aktivitet (
+-- The activity rows (25 per inhabitant) are kept as Parquet files beside kpb.duckdb, one per
+-- year, and `aktivitet` is a view over them (kpb/load/file_tables.py): this empty table is
+-- the view's form, so that it has these columns and types with no file as well.
+CREATE TABLE IF NOT EXISTS kpb_form_aktivitet (
     ar INTEGER, kalla_fil VARCHAR, kalla_rad BIGINT,
     person_id VARCHAR, insats VARCHAR, "from" DATE, tom DATE, timmar_milli BIGINT,
     antal_milli BIGINT, utforare VARCHAR, hushall VARCHAR, flagga VARCHAR
@@ -37,3 +40,7 @@ CREATE TABLE IF NOT EXISTS inlast_fil (
 -- that names a folder still there means the run was cut after its commit: the folder is
 -- swapped in at the next start (kpb/write/commit.py).
 CREATE TABLE IF NOT EXISTS kpb_korning (ar INTEGER, resultatmapp VARCHAR);
+-- The Parquet files of the loaded tables kept beside kpb.duckdb (kpb/load/file_tables.py):
+-- `fil` relative to the project's .kpb-lager/. Written in the transaction that stores the
+-- year, so the files a view reads change with it or not at all.
+CREATE TABLE IF NOT EXISTS kpb_lagrad_fil (ar INTEGER, tabell VARCHAR, fil VARCHAR);

@@ -14,7 +14,8 @@ from kpb.check import CheckSettings
 from kpb.check.stage import CHECKS
 from kpb.errors import Problem
 from kpb.flow.facts import Facts
-from kpb.load import schemas
+from kpb.load import file_tables, schemas
+from kpb.project import Project
 from kpb.sqlfiles import sql
 
 ACTIVITY_COLUMNS = ("person_id", "insats", "from", "tom", "timmar_milli", "antal_milli",
@@ -26,13 +27,16 @@ TABLES = ("ledger", "aktivitet", "direkt", "nycklar", "person")
 MONEY_CHECKS = ("belopp utanför intervallet", "huvudboksrader utan pool", "nycklar")
 
 
-def stored_tables(database, year: int, tables=TABLES) -> dict[str, pl.DataFrame]:
+def stored_tables(project: Project, year: int, tables=TABLES) -> dict[str, pl.DataFrame]:
     """The loaded tables' rows of `year` (empty frames when none were stored)."""
     schema_of = {t: _columns(t) for t in tables}
-    if not database.is_file():
+    if not project.database.is_file():
         return {t: schemas.empty(schema) for t, schema in schema_of.items()}
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(project.database), read_only=True) as con:
+        file_tables.attach(con, project)  # the activity rows' Parquet files, as they lie now
         existing = {row[0] for row in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+        existing |= {t for t in file_tables.FILE_TABLES
+                     if file_tables.FORM.format(table=t) in existing}
         return {t: _rows(con, t, year, schema) if t in existing else schemas.empty(schema)
                 for t, schema in schema_of.items()}
 
