@@ -80,10 +80,12 @@ def measure_size(size: int, options: Options) -> dict:
 
 def first_run(project: Path) -> None:
     """What makes the next compute a first run: no cache of loaded inputs (.kpb-cache/) and
-    no kpb.duckdb holding them (the key file stays: the same pseudonyms)."""
+    no kpb.duckdb holding them, with its activity files (.kpb-lager/; the key file stays: the
+    same pseudonyms)."""
     import shutil
 
     shutil.rmtree(project / ".kpb-cache", ignore_errors=True)
+    shutil.rmtree(project / ".kpb-lager", ignore_errors=True)
     for name in ("kpb.duckdb", "kpb.duckdb.wal"):
         (project / name).unlink(missing_ok=True)
 
