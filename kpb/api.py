@@ -512,7 +512,7 @@ def _check(project: Project, year: int, rules, loaded, side, timer: Timer, progr
     from kpb.errors import raise_if_errors
 
     checked = timer.run("check", "Kontrollerar indata mot reglerna", check_inputs,
-                        {**loaded.tables(), **side.tables()}, rules, year,
+                        {**loaded.tables(), **loaded.summaries, **side.tables()}, rules, year,
                         CheckSettings.of(project), progress, side.problems)
     problems = [*loaded.warnings, *checked.problems]
     raise_if_errors("kontroll", problems)

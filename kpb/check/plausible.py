@@ -11,10 +11,10 @@ from __future__ import annotations
 import polars as pl
 
 from kpb.errors import Problem, warning
+from kpb.load.summaries import DAY, MAX_HOURS_A_DAY_MILLI
 from kpb.rules import Rules
 
 MAX_AGE = 120
-MAX_HOURS_A_DAY_MILLI = 24_000
 EXAMPLES = 3
 
 
@@ -39,17 +39,27 @@ def implausible_ages(person: pl.DataFrame, year: int) -> list[Problem]:
 
 
 def implausible_volumes(aktivitet: pl.DataFrame, volume_rows: pl.DataFrame, rules: Rules,
-                        year: int) -> list[Problem]:
-    return [*_too_many_hours(aktivitet, rules), *_too_many_days(volume_rows, rules, year)]
+                        year: int, long_days: pl.DataFrame | None = None) -> list[Problem]:
+    return [*_too_many_hours(aktivitet, rules, long_days),
+            *_too_many_days(volume_rows, rules, year)]
 
 
-def _too_many_hours(aktivitet: pl.DataFrame, rules: Rules) -> list[Problem]:
+def _too_many_hours(aktivitet: pl.DataFrame, rules: Rules,
+                    long_days: pl.DataFrame | None = None) -> list[Problem]:
     """Person-days of one timmar insats above 24 hours. The day sums are taken over the
     codes of person and insats (Categorical: 4-byte keys, no text hashed); only the few
-    days above 24 hours are then looked at again for their file and first line."""
+    days above 24 hours are then looked at again for their file and first line.
+    `long_days` (kpb/load/summaries.py, kept with the loaded rows): the only days that can
+    be such a day, whatever the rules; without it every day is summed."""
     timmar = [k for k, i in rules.insatser.items() if i.enhet == "timmar"]
     day = ["person_id", "insats", "from"]
     hours = aktivitet.lazy().filter(pl.col("insats").is_in(timmar))
+    if long_days is not None:
+        if long_days.is_empty():
+            return []
+        person = aktivitet.lazy().collect_schema()["person_id"]
+        hours = hours.join(long_days.lazy().with_columns(pl.col("person_id").cast(person)),
+                           on=DAY, how="semi")
     suspects = (hours.group_by(day).agg(pl.col("timmar_milli").sum())
                 .filter(pl.col("timmar_milli") > MAX_HOURS_A_DAY_MILLI).select(day)
                 .collect(engine="streaming").lazy())  # in morsels: no 25M-row copy

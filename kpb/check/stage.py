@@ -21,6 +21,7 @@ from kpb.errors import Problem
 from kpb.flow.codes import code_map
 from kpb.flow.facts import Facts
 from kpb.flow.settings import settings_for
+from kpb.load.summaries import LONG_DAYS
 from kpb.project import HushallSettings, KontrollSettings
 from kpb.rules import Rules
 from kpb.rules.kolada import kolada_mapping_problems
@@ -76,7 +77,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("brukare utan uppgifter", lambda f, s: plausible.persons_without_attributes(f.tables["person"])),
     ("orimliga värden", lambda f, s: plausible.implausible_ages(f.tables["person"], f.year)),
     ("orimliga värden", lambda f, s: plausible.implausible_volumes(
-        f.tables["aktivitet"], f.volume_rows, f.rules, f.year)),
+        f.tables["aktivitet"], f.volume_rows, f.rules, f.year, f.tables.get(LONG_DAYS))),
     ("nycklar", lambda f, s: f.amounts_or_problems[1]),
     ("kostnad utan volym", _cost_checks(
         lambda f, a: costs.cost_without_volume(a, f.volume_rows, f.rules))),

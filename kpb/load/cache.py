@@ -55,7 +55,7 @@ from kpb.load.spill import Spill, running
 from kpb.project import Project
 
 WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpb-cache")
-FORMAT = 1  # raised whenever what the cache holds or how changes
+FORMAT = 2  # raised whenever what the cache holds or how changes
 TMP = ".tmp-"  # <name>.tmp-<pid>-<random>: a file being written
 CHUNK = 1 << 24
 SETTLED_NS = 2 * 10**9  # a file changed this close to its stat is hashed the next time
@@ -70,6 +70,7 @@ class Reused:
     warnings: list[Problem]
     fingerprint: str
     files: int                  # the source folder's files (for "återanvände ...")
+    summaries: dict[str, pl.DataFrame] = field(default_factory=dict)  # summaries.py
 
 
 @dataclass
@@ -162,13 +163,15 @@ class SourceCache:
         if fingerprint != record["avtryck"]:
             return None
         rows, attributes = self._data(source, record)
+        summaries = {name: _read(self.folder, recorded, None, None)
+                     for name, recorded in record["data"]["sammanfattningar"].items()}
         if rehashed:  # touched but unchanged: the new stat spares the next run a hash
             record["filer"] = listing.entries
             self._write_json(source, record)
         warnings = [Problem(p["fil"], p["rad"], p["kolumn"], p["meddelande"],
                             Severity(p["allvar"]), p["art"]) for p in record["varningar"]]
         return Reused(rows, attributes, record["inlasta"], warnings, fingerprint,
-                      sum("art" not in entry for entry in listing.entries))
+                      sum("art" not in entry for entry in listing.entries), summaries)
 
     def _record(self, source: str) -> dict | None:
         try:
@@ -215,7 +218,8 @@ class SourceCache:
     # -- after the load ----------------------------------------------------------------------
 
     def keep(self, source: str, listing: Listing | None, listed: list[dict],
-             warnings: list[Problem], rows, attributes: pl.DataFrame | None) -> str | None:
+             warnings: list[Problem], rows, attributes: pl.DataFrame | None,
+             summaries: dict[str, pl.DataFrame] | None = None) -> str | None:
         """The source's fingerprint, its entry written by a thread beside the rest of the run
         (`Loaded.close` waits for it); None when it cannot be kept (a folder that could not
         be listed). A write that fails (a full disk) leaves no entry: the next load reads the
@@ -230,7 +234,7 @@ class SourceCache:
         except OSError:
             return None
         self.writing.append(WRITER.submit(self._keep, source, fingerprint, listing, listed,
-                                          warnings, rows, attributes))
+                                          warnings, rows, attributes, summaries or {}))
         return fingerprint
 
     def written(self) -> None:
@@ -256,7 +260,8 @@ class SourceCache:
             files.append([entry["namn"], entry["sha256"]])
         return self.fingerprint(source, files)
 
-    def _keep(self, source, fingerprint, listing, listed, warnings, rows, attributes) -> None:
+    def _keep(self, source, fingerprint, listing, listed, warnings, rows, attributes,
+              summaries) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         remove_stale(self.folder)
         # the JSON goes first: an older data file beside the new JSON has another stat
@@ -268,6 +273,8 @@ class SourceCache:
                   else rows.height)
         if attributes is not None:
             data["personer"], _ = _write(self.folder, f"{source}.personer", attributes)
+        data["sammanfattningar"] = {name: _write(self.folder, f"{source}.{name}", frame)[0]
+                                    for name, frame in summaries.items()}
         record = {"format": FORMAT, "kpb": __version__, "avtryck": fingerprint,
                   "filer": listing.entries, "inlasta": listed, "hojd": height, "data": data,
                   "varningar": [{"fil": p.file, "rad": p.line, "kolumn": p.column,

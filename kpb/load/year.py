@@ -29,6 +29,7 @@ from kpb.load.problems import Failures, masked, problems_of
 from kpb.load.key_fingerprint import checked_key, fingerprint
 from kpb.load.pseudonym import person_id
 from kpb.load.sources import Context, Typed, typed_piece, typed_rows
+from kpb.load.summaries import of_source
 from kpb.load.spill import Spill
 from kpb.project import SOURCES, Project, SourceSettings
 from kpb.steps import Progress, silent
@@ -56,6 +57,8 @@ class Loaded:
     fingerprints: dict[str, str] = field(default_factory=dict)
     reused: dict[str, int] = field(default_factory=dict)  # source -> files, from the cache
     cache: SourceCache | None = None  # writing the fresh sources' entries beside the run
+    # small facts no rule changes (summaries.py), by their name among the check's tables
+    summaries: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pl.DataFrame]:
         """Table name in kpb.duckdb -> frame."""
@@ -130,13 +133,17 @@ def load_year(project: Project, year: int, progress: Progress = silent,
             raise KpbError("inläsning", problems)
         loaded, attributes = _assemble(year, rows, _files_table(year, listed), problems,
                                        spill, reused)
+        summaries = {source: reused[source].summaries if reused[source] is not None
+                     else of_source(source, getattr(loaded, source)) for source in SOURCES}
         fingerprints = {source: reused[source].fingerprint if reused[source] is not None
                         else cache.keep(source, listings[source],
                                         [_record(t) for t in listed[source]],
                                         found[source], getattr(loaded, source),
-                                        attributes.get(source))
+                                        attributes.get(source), summaries[source])
                         for source in SOURCES}
         return replace(loaded, nyckelavtryck=fingerprint(key),
+                       summaries={name: frame for found in summaries.values()
+                                  for name, frame in found.items()},
                        fingerprints=_table_fingerprints(fingerprints),
                        reused={source: entry.files for source, entry in reused.items()
                                if entry is not None}, cache=cache)

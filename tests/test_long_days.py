@@ -1,0 +1,87 @@
+"""The person-days above 24 hours are found once, at load, and kept with the cached rows
+(kpb/load/summaries.py): the check then looks only at those days. The warnings must be
+exactly those of summing every day, whatever the rules map together."""
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpb.allocate.inputs import input_tables
+from kpb.check import check_inputs
+from kpb.load.summaries import LONG_DAYS, long_days
+from kpb.rules import parse_rules
+
+from builders import copy_example, run
+
+RULES = """
+ar = 2024
+[insatser]
+hemtjanst = { enhet = "timmar", omrade = "ÄO", koder = ["HT", "HT natt"] }
+ledsagning = { enhet = "timmar", omrade = "LSS" }
+sabo = { enhet = "dygn", omrade = "ÄO" }
+[[pool]]
+namn = "hemtjanst"
+ansvar = ["200"]
+insats = "hemtjanst"
+[[pool]]
+namn = "ledsagning"
+ansvar = ["210"]
+insats = "ledsagning"
+[[pool]]
+namn = "sabo"
+ansvar = ["300"]
+insats = "sabo"
+"""
+
+row = st.fixed_dictionaries({
+    "person_id": st.sampled_from(["A", "B", "C"]),
+    "insats": st.sampled_from(["HT", "HT natt", "hemtjanst", "ledsagning", "sabo", "okand"]),
+    "from": st.sampled_from([dt.date(2024, 3, 1), dt.date(2024, 3, 2)]),
+    "timmar_milli": st.one_of(st.none(), st.integers(-30_000, 30_000)),
+})
+
+
+def hour_warnings(tables):
+    rules = parse_rules(RULES, 2024, "regler/2024.toml")
+    return sorted(str(p) for p in check_inputs(tables, rules, 2024).warnings
+                  if "timmar insats" in str(p))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(row, max_size=25))
+def test_the_long_days_give_the_warnings_of_summing_every_day(rows):
+    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100} for a in ("200", "210", "300")]
+    tables = input_tables(ledger=ledger, aktivitet=rows)
+    summarised = {**tables, LONG_DAYS: long_days(tables["aktivitet"])}  # raw codes, as at load
+    assert hour_warnings(summarised) == hour_warnings(tables)
+
+
+def test_two_codes_of_one_insats_add_up_to_a_long_day():
+    """15 + 15 hours under two export codes of hemtjänst: no code alone is above 24, the
+    insats is, and a negative row of a third insats does not hide the day."""
+    day = dt.date(2024, 3, 1)
+    rows = [{"person_id": "A", "insats": "HT", "from": day, "timmar_milli": 15_000},
+            {"person_id": "A", "insats": "HT natt", "from": day, "timmar_milli": 15_000},
+            {"person_id": "A", "insats": "ledsagning", "from": day, "timmar_milli": -20_000}]
+    tables = input_tables(ledger=[{"konto": "5010", "ansvar": "200", "belopp_ore": 100}],
+                          aktivitet=rows)
+    warned = hour_warnings({**tables, LONG_DAYS: long_days(tables["aktivitet"])})
+    assert len(warned) == 1 and "(högst 30 timmar)" in warned[0]
+
+
+def test_a_reused_load_warns_of_the_same_long_days(tmp_path):
+    project = copy_example(tmp_path)
+    export = project / "data" / "2024" / "aktivitet" / "hemtjanst_besok_2024.csv"
+    raw = export.read_bytes()
+    end = b"\r\n" if b"\r\n" in raw else b"\n"
+    first = raw.splitlines()[1]  # half an hour of hemtjänst: 60 more make a 30-hour day
+    export.write_bytes(raw + end.join([first] * 60) + end)
+    first_run = run("compute", "2024", "--project", str(project))
+    assert first_run.exit_code == 0, first_run.output
+    again = run("compute", "2024", "--project", str(project))
+    assert again.exit_code == 0 and "återanvände aktivitet" in again.output
+
+    def told(output):
+        return sorted(line for line in output.splitlines() if "timmar insats" in line)
+    assert told(first_run.output) and told(again.output) == told(first_run.output)
