@@ -21,6 +21,8 @@ from kpb.flow.volumes import (
     rows_of_units,
 )
 from kpb.errors import Problem, error, warning
+from kpb.flow.codes import code_map
+from kpb.load.summaries import COMBINATIONS
 from kpb.money import format_units
 from kpb.rules import Rules
 from kpb.rules.model import OPERATING_TYPES, PoolType
@@ -81,18 +83,38 @@ def unknown_codes(tables: dict, rules: Rules) -> list[Problem]:
 
 
 def unused(tables: dict, rules: Rules) -> list[Problem]:
-    return [*_unused_rows(tables["aktivitet"], rules, (PoolType.VERKSAMHET,), "aktivitets"),
-            *_unused_rows(tables["direkt"], rules, OPERATING_TYPES, "direkt")]
+    summary = tables.get(COMBINATIONS)
+    activity = (_known_combinations(tables["aktivitet"], rules) if summary is None
+                else _mapped_combinations(summary, rules))
+    return [*_unused_rows(activity, rules, (PoolType.VERKSAMHET,), "aktivitets"),
+            *_unused_rows(_known_combinations(tables["direkt"], rules), rules, OPERATING_TYPES,
+                          "direkt")]
 
 
-def _unused_rows(rows, rules: Rules, types, source: str) -> list[Problem]:
+def _known_combinations(rows, rules: Rules) -> pl.DataFrame:
+    """(insats, utforare) of a known insats: rader, the first row's file, the first line."""
+    return (rows.lazy().filter(pl.col("insats").is_in(list(rules.insatser)))
+            .group_by(["insats", "utforare"])
+            .agg(rader=pl.len(), kalla_fil=pl.col("kalla_fil").first(),
+                 kalla_rad=pl.col("kalla_rad").min())
+            .collect())
+
+
+def _mapped_combinations(summary: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """The same from the load's summary of the raw codes (kpb/load/summaries.py): the codes
+    mapped as the rules say, and the combinations they join added up."""
+    return (summary.lazy().with_columns(pl.col("insats").replace(code_map(rules)))
+            .filter(pl.col("insats").is_in(list(rules.insatser)))
+            .sort("forsta")
+            .group_by(["insats", "utforare"])
+            .agg(rader=pl.col("rader").sum(), kalla_fil=pl.col("kalla_fil").first(),
+                 kalla_rad=pl.col("kalla_rad").min())
+            .collect())
+
+
+def _unused_rows(combos: pl.DataFrame, rules: Rules, types, source: str) -> list[Problem]:
     """Rows of a known insats (and utförare) that feed no pool of the given types."""
     feeds = pool_insatser(rules, types)
-    combos = (rows.lazy().filter(pl.col("insats").is_in(list(rules.insatser)))
-              .group_by(["insats", "utforare"])
-              .agg(rader=pl.len(), kalla_fil=pl.col("kalla_fil").first(),
-                   kalla_rad=pl.col("kalla_rad").min())
-              .collect())
     fed = matched_rows(combos, feeds).collect()
     unused = combos.join(fed.select("insats", "utforare").unique(), on=["insats", "utforare"],
                          how="anti")

@@ -9,6 +9,10 @@ codes into one insats). Whatever the mapping, such a day is one of these: the ho
 insats are a part of the day's hours, and only positive hours are added here, so a negative
 correction row cannot hide a day. The check then looks only at these days' rows (none, in
 most years). At 1M invånare this group-by over 24M rows was half of a rules edit's check.
+
+`combinations`: each (insats code, utförare) of the activity rows with its rows, the first
+row's file and place and the first line of any of its rows. The check of rows that no pool
+uses maps the codes as the rules say and adds these up, instead of grouping 24M rows again.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import polars as pl
 
 MAX_HOURS_A_DAY_MILLI = 24_000
-LONG_DAYS = "aktivitet_langa_dagar"  # its name among the tables the check reads
+LONG_DAYS = "aktivitet_langa_dagar"  # their names among the tables the check reads
+COMBINATIONS = "aktivitet_insats_utforare"
 DAY = ["person_id", "from"]
 
 
@@ -29,6 +34,19 @@ def long_days(aktivitet: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
             .sort(DAY).collect(engine="streaming"))
 
 
+def combinations(rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """(insats, utforare) as text: rader, forsta (the first row's place), kalla_fil (the
+    first row's file), kalla_rad (the first line of any of its rows); in order of forsta."""
+    return (rows.lazy().with_row_index("forsta")
+            .group_by(["insats", "utforare"])
+            .agg(rader=pl.len(), forsta=pl.col("forsta").min(),
+                 kalla_fil=pl.col("kalla_fil").first(), kalla_rad=pl.col("kalla_rad").min())
+            .with_columns(pl.col("insats", "utforare", "kalla_fil").cast(pl.String))
+            .sort("forsta").collect(engine="streaming"))
+
+
 def of_source(source: str, rows) -> dict[str, pl.DataFrame]:
-    """The summaries of one loaded source (only the activity rows have one)."""
-    return {LONG_DAYS: long_days(rows)} if source == "aktivitet" else {}
+    """The summaries of one loaded source (only the activity rows have them)."""
+    if source != "aktivitet":
+        return {}
+    return {LONG_DAYS: long_days(rows), COMBINATIONS: combinations(rows)}

@@ -1,6 +1,7 @@
-"""The person-days above 24 hours are found once, at load, and kept with the cached rows
-(kpb/load/summaries.py): the check then looks only at those days. The warnings must be
-exactly those of summing every day, whatever the rules map together."""
+"""Small facts of the activity rows are found once, at load, and kept with the cached rows
+(kpb/load/summaries.py): the person-days above 24 hours and the (insats, utförare)
+combinations. The check's warnings from them must be exactly those of reading every row,
+whatever the rules map together."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from kpb.allocate.inputs import input_tables
 from kpb.check import check_inputs
-from kpb.load.summaries import LONG_DAYS, long_days
+from kpb.load.summaries import COMBINATIONS, LONG_DAYS, combinations, long_days
 from kpb.rules import parse_rules
 
 from builders import copy_example, run
@@ -24,10 +25,12 @@ sabo = { enhet = "dygn", omrade = "ÄO" }
 namn = "hemtjanst"
 ansvar = ["200"]
 insats = "hemtjanst"
+utforare = ["Norr"]
 [[pool]]
 namn = "ledsagning"
 ansvar = ["210"]
 insats = "ledsagning"
+utforare = ["Norr"]
 [[pool]]
 namn = "sabo"
 ansvar = ["300"]
@@ -39,22 +42,31 @@ row = st.fixed_dictionaries({
     "insats": st.sampled_from(["HT", "HT natt", "hemtjanst", "ledsagning", "sabo", "okand"]),
     "from": st.sampled_from([dt.date(2024, 3, 1), dt.date(2024, 3, 2)]),
     "timmar_milli": st.one_of(st.none(), st.integers(-30_000, 30_000)),
+    "utforare": st.sampled_from(["", "Norr", "Söder"]),
+    "kalla_fil": st.sampled_from(["data/2024/aktivitet/a.csv", "data/2024/aktivitet/b.csv"]),
+    "kalla_rad": st.integers(2, 9),
 })
 
 
 def hour_warnings(tables):
+    return [w for w in summary_warnings(tables) if "timmar insats" in w]
+
+
+def summary_warnings(tables):
+    """The warnings of the checks that read the summaries, in the order they are given."""
     rules = parse_rules(RULES, 2024, "regler/2024.toml")
-    return sorted(str(p) for p in check_inputs(tables, rules, 2024).warnings
-                  if "timmar insats" in str(p))
+    return [str(p) for p in check_inputs(tables, rules, 2024).warnings
+            if p.kind in ("orimliga värden", "rader som ingen pool använder")]
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(row, max_size=25))
-def test_the_long_days_give_the_warnings_of_summing_every_day(rows):
+def test_the_summaries_give_the_warnings_of_reading_every_row(rows):
     ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100} for a in ("200", "210", "300")]
     tables = input_tables(ledger=ledger, aktivitet=rows)
-    summarised = {**tables, LONG_DAYS: long_days(tables["aktivitet"])}  # raw codes, as at load
-    assert hour_warnings(summarised) == hour_warnings(tables)
+    raw = tables["aktivitet"]  # the codes as loaded, before the rules map them
+    summarised = {**tables, LONG_DAYS: long_days(raw), COMBINATIONS: combinations(raw)}
+    assert summary_warnings(summarised) == summary_warnings(tables)
 
 
 def test_two_codes_of_one_insats_add_up_to_a_long_day():
