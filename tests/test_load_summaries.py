@@ -5,12 +5,22 @@ whatever the rules map together."""
 
 import datetime as dt
 
+import polars as pl
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpb.allocate.inputs import input_tables
 from kpb.check import check_inputs
-from kpb.load.summaries import COMBINATIONS, LONG_DAYS, combinations, long_days
+from kpb.flow.facts import Facts
+from kpb.load.summaries import (
+    COMBINATIONS,
+    LONG_DAYS,
+    PERSON_SUMS,
+    combinations,
+    long_days,
+    person_sums,
+)
 from kpb.rules import parse_rules
 
 from builders import copy_example, run
@@ -21,6 +31,7 @@ ar = 2024
 hemtjanst = { enhet = "timmar", omrade = "ÄO", koder = ["HT", "HT natt"] }
 ledsagning = { enhet = "timmar", omrade = "LSS" }
 sabo = { enhet = "dygn", omrade = "ÄO" }
+besok = { enhet = "antal", omrade = "IFO", koder = ["besök", "hembesök"] }
 [[pool]]
 namn = "hemtjanst"
 ansvar = ["200"]
@@ -32,6 +43,10 @@ ansvar = ["210"]
 insats = "ledsagning"
 utforare = ["Norr"]
 [[pool]]
+namn = "besok"
+ansvar = ["400"]
+insats = "besok"
+[[pool]]
 namn = "sabo"
 ansvar = ["300"]
 insats = "sabo"
@@ -39,9 +54,11 @@ insats = "sabo"
 
 row = st.fixed_dictionaries({
     "person_id": st.sampled_from(["A", "B", "C"]),
-    "insats": st.sampled_from(["HT", "HT natt", "hemtjanst", "ledsagning", "sabo", "okand"]),
-    "from": st.sampled_from([dt.date(2024, 3, 1), dt.date(2024, 3, 2)]),
+    "insats": st.sampled_from(["HT", "HT natt", "hemtjanst", "ledsagning", "sabo", "okand",
+                               "besök", "hembesök"]),
+    "from": st.sampled_from([dt.date(2024, 3, 1), dt.date(2024, 3, 2), dt.date(2023, 12, 31)]),
     "timmar_milli": st.one_of(st.none(), st.integers(-30_000, 30_000)),
+    "antal_milli": st.integers(0, 3_000),
     "utforare": st.sampled_from(["", "Norr", "Söder"]),
     "kalla_fil": st.sampled_from(["data/2024/aktivitet/a.csv", "data/2024/aktivitet/b.csv"]),
     "kalla_rad": st.integers(2, 9),
@@ -62,11 +79,29 @@ def summary_warnings(tables):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(row, max_size=25))
 def test_the_summaries_give_the_warnings_of_reading_every_row(rows):
-    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100} for a in ("200", "210", "300")]
+    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100}
+              for a in ("200", "210", "300", "400")]
     tables = input_tables(ledger=ledger, aktivitet=rows)
     raw = tables["aktivitet"]  # the codes as loaded, before the rules map them
     summarised = {**tables, LONG_DAYS: long_days(raw), COMBINATIONS: combinations(raw)}
     assert summary_warnings(summarised) == summary_warnings(tables)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(row, max_size=25))
+def test_the_person_sums_give_the_volumes_of_reading_every_row(rows):
+    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100}
+              for a in ("200", "210", "300", "400")]
+    tables = input_tables(ledger=ledger, aktivitet=rows)
+    rules = parse_rules(RULES, 2024, "regler/2024.toml")
+
+    def volumes(tables):
+        return Facts(tables, rules, 2024).volume_rows.sort(pl.all()).rows()
+    summed = {**tables, PERSON_SUMS: person_sums(tables["aktivitet"], 2024)}
+    assert volumes(summed) == volumes(tables)
+    # the sums of another year are never taken for this one
+    other = {**tables, PERSON_SUMS: person_sums(tables["aktivitet"], 2023)}
+    assert volumes(other) == volumes(tables)
 
 
 def test_two_codes_of_one_insats_add_up_to_a_long_day():

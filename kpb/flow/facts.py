@@ -19,6 +19,7 @@ from kpb.flow.ledger_pool import ledger_pool, pool_totals
 from kpb.flow.overhead import Overhead, overhead_flows
 from kpb.flow.pool_amounts import insats_amounts
 from kpb.flow.volumes import volumes
+from kpb.load.summaries import PERSON_SUMS
 from kpb.rules import Rules, key_weights
 from kpb.steps import Timer, silent, step
 
@@ -60,7 +61,7 @@ class Facts:
     def volume_rows(self) -> pl.DataFrame:
         """pool, insats, person_id, volym_milli."""
         return volumes(self.tables["aktivitet"], self.tables["direkt"], self.rules,
-                       self.year).collect()
+                       self.year, self.tables.get(PERSON_SUMS)).collect()
 
     @step("Gemensamma kostnader")
     def overhead(self) -> Overhead:

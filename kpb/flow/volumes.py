@@ -15,6 +15,7 @@ import datetime as dt
 
 import polars as pl
 
+from kpb.flow.codes import code_map
 from kpb.rules import Rules
 from kpb.rules.model import PoolType
 
@@ -57,14 +58,23 @@ def matched_rows(rows, feeds: pl.DataFrame) -> pl.LazyFrame:
     return pl.concat([any_utforare, named], how="vertical")
 
 
-def volumes(aktivitet, direkt, rules: Rules, year: int) -> pl.LazyFrame:
+def volumes(aktivitet, direkt, rules: Rules, year: int,
+            sums: pl.DataFrame | None = None) -> pl.LazyFrame:
+    """`sums`: the load's sums per person, insats code and utförare of the year's rows
+    (kpb/load/summaries.py person_sums); without them the activity rows are summed here."""
     feeds = pool_insatser(rules)
     of_unit = lambda unit: feeds.filter(pl.col("enhet") == unit)  # noqa: E731
     # hours and counts are sums: summed per person, insats and utförare first (25M rows to a
     # few hundred thousand), then joined to the pools, so no 25M-row join is held in memory
     # (rows dated outside the year add nothing: the check stage warns about them)
-    dated = _of_insatser(aktivitet, pl.concat([of_unit(unit) for unit in DATED_UNITS]))
-    counted = per_person(dated.filter(in_year(pl.col("from"), year)))
+    dated_feeds = pl.concat([of_unit(unit) for unit in DATED_UNITS])
+    if sums is not None and not sums.is_empty() and sums["ar"][0] == year:
+        # the codes mapped as the rules say, the sums of codes that join added up
+        counted = per_person(_of_insatser(
+            sums.lazy().with_columns(pl.col("insats").replace(code_map(rules))), dated_feeds))
+    else:
+        dated = _of_insatser(aktivitet, dated_feeds)
+        counted = per_person(dated.filter(in_year(pl.col("from"), year)))
     by_unit = [
         summed(matched_rows(counted, of_unit("timmar")), "timmar_milli"),
         summed(matched_rows(counted, of_unit("antal")), "antal_milli"),

@@ -134,7 +134,7 @@ def load_year(project: Project, year: int, progress: Progress = silent,
         loaded, attributes = _assemble(year, rows, _files_table(year, listed), problems,
                                        spill, reused)
         summaries = {source: reused[source].summaries if reused[source] is not None
-                     else of_source(source, getattr(loaded, source)) for source in SOURCES}
+                     else of_source(source, getattr(loaded, source), year) for source in SOURCES}
         fingerprints = {source: reused[source].fingerprint if reused[source] is not None
                         else cache.keep(source, listings[source],
                                         [_record(t) for t in listed[source]],
