@@ -33,13 +33,28 @@ PERSON = ["person_id", "insats", "utforare"]
 DAY = ["person_id", "from"]
 
 
+ROWS_A_PART = 100_000_000  # activity rows whose person-days are summed in one group-by
+
+
 def long_days(aktivitet: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """(person_id as text, from) of every person-day above 24 hours of positive hours."""
-    return (aktivitet.lazy().filter(pl.col("timmar_milli") > 0)
-            .group_by(DAY).agg(pl.col("timmar_milli").sum())
-            .filter(pl.col("timmar_milli") > MAX_HOURS_A_DAY_MILLI)
-            .select(pl.col("person_id").cast(pl.String), "from")
-            .sort(DAY).collect(engine="streaming"))
+    """(person_id as text, from) of every person-day above 24 hours of positive hours.
+    Summed a share of the days at a time (a day's rows are all in one share): a group costs
+    about 60 bytes, and 10M invånare have 70M person-days (4.4 GiB in one group-by, 1.5 GiB
+    a share in three). Up to ROWS_A_PART rows (4M invånare), one share."""
+    rows = aktivitet.lazy().filter(pl.col("timmar_milli") > 0)
+    parts = max(1, -(-_height(aktivitet) // ROWS_A_PART))
+    return pl.concat([
+        rows.filter(pl.col("from").cast(pl.Int32) % parts == part)
+        .group_by(DAY).agg(pl.col("timmar_milli").sum())
+        .filter(pl.col("timmar_milli") > MAX_HOURS_A_DAY_MILLI)
+        .select(pl.col("person_id").cast(pl.String), "from")
+        .collect(engine="streaming")  # in morsels: no copy of the rows
+        for part in range(parts)]).sort(DAY)
+
+
+def _height(rows: pl.DataFrame | pl.LazyFrame) -> int:
+    """Rows in memory or spilled (Parquet knows its row count)."""
+    return rows.height if isinstance(rows, pl.DataFrame) else rows.select(pl.len()).collect().item()
 
 
 def combinations(rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
