@@ -10,7 +10,7 @@ from decimal import Decimal
 import polars as pl
 
 from kpb.money import swedish_decimal
-from kpb.report.disclosure import MIN_PERSONS, Disclosure
+from kpb.report.disclosure import Disclosure
 from kpb.report.outliers import ytterfall_persons
 from kpb.report.table_model import (AREA_NAMES, DELSUMMA, IFO, PRICE_LABELS, UNIT_LABELS, Column,
                                     ReportData, Table, money_ratio)
@@ -184,8 +184,9 @@ def _with_change(data: ReportData, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _text(data: ReportData, row: dict) -> str:
     """One område's figures in a sentence or three, without adjectives."""
-    if row["brukare"] < MIN_PERSONS:
-        return f"{row['namn']}: färre än {MIN_PERSONS} brukare."
+    persons = data.rule.persons  # kpb.toml [publicering] minsta_antal
+    if row["brukare"] < persons:
+        return f"{row['namn']}: färre än {persons} brukare."
     parts = [f"{row['namn']}: KPB-kostnaden {data.year} var {_kronor(row['kostnad'])} kr"
              f" för {row['brukare']} brukare, {_kronor(row['per_brukare'])} kr per brukare"]
     if row["per_invanare"] is not None:
@@ -203,7 +204,7 @@ def _text(data: ReportData, row: dict) -> str:
         parts.append("Kostnaden per brukare " + _two_changes(row["forandring_fast"],
                                                               row["forandring_nominell"])
                      + " sedan förra KPB.")
-    if row["ytterfall"] >= MIN_PERSONS and row["andel_ytterfall"] is not None:
+    if row["ytterfall"] >= persons and row["andel_ytterfall"] is not None:
         parts.append(f"{_percent(row['andel_ytterfall'])} av brukarna med området som "
                      "huvudområde är ytterfall.")
     return " ".join(parts)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from kpb.report.disclosure import Disclosure
+from kpb.report.disclosure import DEFAULT_RULE, Disclosure, Rule
 
 # How a column is shown: the workbook maps each kind to an Excel number format, the web page
 # to a Swedish text format.
@@ -84,6 +84,9 @@ class ReportData:
     # when the year's outputs were written (manifest.json): the workbook's creation time, so
     # that the same outputs give the same bytes
     created: dt.datetime | None = None
+    # the disclosure thresholds of kpb.toml [publicering]: the published version's rule, and
+    # the fewest persons a generated text states figures for
+    rule: Rule = DEFAULT_RULE
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
