@@ -130,14 +130,14 @@ def test_no_chart_of_the_publication_shows_a_withheld_bar(exempel):
 
     insats = pl.read_parquet(exempel / "ut/2024/insats.parquet")
     costs = dict(insats.group_by("insats").agg(pl.col("kostnad").sum()).rows())
-    withheld = {code: costs[code] for code in ("hvb_barn", "hvb_vuxna")}
     with_settings(exempel, "[publicering]\nminsta_antal = 7\n")
     try:
         book, page = publish(exempel)
     finally:
         with_settings(exempel, "")
     rows = {r["Kod"]: r for r in sheet_rows(book, "Kostnad per insats", "Insats")}
-    assert all(rows[code]["Kostnad"] == ".." for code in withheld)
+    withheld = {code: costs[code] for code, row in rows.items() if row["Kostnad"] == ".."}
+    assert {"hvb_barn", "hvb_vuxna"} <= set(withheld)  # and those that would give them away
     shown = [r for r in rows.values() if r["Kostnad"] != ".."]
     section = page.split('<section id="kostnad_per_insats">')[1].split("</section>")[0]
     svg = section.split("<svg")[1].split("</svg>")[0]

@@ -11,6 +11,7 @@ import polars as pl
 
 from kpb.money import swedish_decimal
 from kpb.report.disclosure import Disclosure
+from kpb.report.effect_sheets import price_index_text
 from kpb.report.outliers import ytterfall_persons
 from kpb.report.table_model import (AREA_NAMES, DELSUMMA, IFO, PRICE_LABELS, UNIT_LABELS, Column,
                                     ReportData, Table, money_ratio)
@@ -68,18 +69,21 @@ def omraden(data: ReportData) -> Table:
              "Andel ytterfall = ytterfall ÷ brukare med området som huvudområde (bladet "
              "Ytterfall)."]
     if change:
-        fran = int(data.frames["jamfor_omrade"]["ar_fran"][0])
+        compared = data.frames["jamfor_omrade"]
+        fran = int(compared["ar_fran"][0])
         notes.append(f"Förändring sedan KPB {fran} (kpb jamfor {fran} {data.year}): kostnad "
-                     f"per brukare {data.year} mot {fran}; fasta priser räknar om {fran} med "
-                     "prisindexet i kpb.toml [jamfor].")
+                     f"per brukare {data.year} mot {fran}; fasta priser räknar om {fran} till "
+                     f"{data.year} års priser. " + price_index_text(data, compared, "omrade"))
     frame = frame.with_columns(kod=pl.when(pl.col("kod") == "Alla").then(pl.lit(""))
                                .otherwise(pl.col("kod")))
+    # a withheld row withholds its change as well (kr per brukare of 1 or 2 persons)
+    changes = ("forandring_fast", "forandring_nominell") if change else ()
     return Table("omraden", "Verksamhetsområden",
                  f"Kostnad per brukare {data.year} per verksamhetsområde", frame,
                  tuple(columns), tuple(notes),
                  disclosure=Disclosure("brukare", ("kostnad", "brukare", "per_brukare",
                                                      "per_invanare", "storsta_insatser",
-                                                     "andel_ytterfall", "text")),
+                                                     "andel_ytterfall", "text", *changes)),
                  sums=("kostnad",), texts=tuple(texts))
 
 

@@ -96,7 +96,11 @@ def kostnad_per_insats(data: ReportData) -> Table:
                            prisenhet=pl.col("enhet").replace_strict(PRICE_LABELS,
                                                                     default=pl.col("enhet")),
                            styckkostnad=money_ratio("kostnad", "volym"),
-                           per_brukare=money_ratio("kostnad", "antal_brukare"))
+                           per_brukare=money_ratio("kostnad", "antal_brukare"),
+                           # for publication: an område's cost on the first page is the sum
+                           # of its insatser's costs here
+                           omradeskod=pl.col("insats").replace_strict(
+                               _omraden(data), default=None, return_dtype=pl.Utf8))
              .join(_reporting_per_insats(data), on="insats", how="left")
              .with_columns(per_rapportenhet=money_ratio("kostnad", "rapport_volym"))
              .join(_largest_person(data, ["insats"]), on="insats", how="left")
@@ -116,7 +120,10 @@ def kostnad_per_insats(data: ReportData) -> Table:
         Chart("bar", "Kostnad per insats", "namn", "kostnad", "kr"),
         Disclosure("antal_brukare", ("kostnad", "volym", "styckkostnad", "antal_brukare",
                                      "per_brukare", "rapport_volym", "per_rapportenhet"),
-                   "kostnad", "storsta"))
+                   "kostnad", "storsta",
+                   # the same insats' cost and price in Jämförelse: withheld in both or neither
+                   margins=(Margin("insats", "jamforelse", "insats"),
+                            Margin("omradeskod", "omraden", "kod"))))
 
 
 def insatser(data: ReportData) -> Table:

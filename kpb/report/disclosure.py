@@ -20,9 +20,11 @@ dominance rule, the row's cost and its largest single person's cost. Rules:
   nested sums is a sum too; and since sums overlap (områden and age bands), every protected
   row must also stay open over all of them at once: not a linear combination of the sums
   (its count and cost would follow exactly) and able to take another count (each at least
-  1) that agrees with every published sum.
+  1) that agrees with every published sum. Conversely a protected sum must not follow from
+  its rows: a group whose rows are all published, with a protected sum, has one protected too.
 
-`publish_all` runs this over every published table at once, until no group of any table is
+`publish_all` runs this over every published table at once (a table marked `publish=False`,
+the flows and shifts between two KPB years, is left out of the publication), until no group of any table is
 unsafe (protecting a sum in one table may make a group of another unsafe). `publish` protects
 one table on its own. A table of single persons (`Table.internal`) is published without rows.
 
@@ -163,6 +165,26 @@ def _settle(counts: dict[str, list[int]], protect: dict[str, list[bool]],
         changed = _protect_determined(counts, protect, groups) or changed
         changed = _protect_pinned(counts, protect, groups) or changed
         changed = _empty_protected_totals(protect, groups) or changed
+        changed = _protect_computable_sums(counts, protect, groups) or changed
+
+
+def _protect_computable_sums(counts, protect, groups: list[Group]) -> bool:
+    """A protected sum must not follow from its published rows: when every row of a group is
+    published and its sum is one protected figure (a withheld insats in Kostnad per insats
+    whose pools are all published in Insatser), the group's published row with the fewest
+    persons is protected too. (Ways of several figures are unions that lost their signs, so
+    only a single-figure way is read this way.)"""
+    changed = False
+    for group in groups:
+        flags, mine = protect[group.table], counts[group.table]
+        if any(flags[i] for i in group.members):
+            continue
+        if not any(mine[i] > 0 for i in group.members):
+            continue
+        if any(len(way) == 1 and protect[way[0][0]][way[0][1]] for way in group.ways):
+            _protect_one_more(counts, protect, group)
+            changed = True
+    return changed
 
 
 def _empty_protected_totals(protect, groups: list[Group]) -> bool:
@@ -350,7 +372,9 @@ def publish(table, rule: Rule = DEFAULT_RULE):
 def publish_all(tables: list, rule: Rule = DEFAULT_RULE) -> list:
     """Every table of the publication protected in one pass: a total in one table counts
     against the cells of another (`Margin`), and every table's own totals and subtotals.
-    `rule`: the thresholds of kpb.toml [publicering] (`Rule.of(project)`)."""
+    `rule`: the thresholds of kpb.toml [publicering] (`Rule.of(project)`). A table marked
+    `publish=False` (kpb.report.table_model.Table) is left out of the publication."""
+    tables = [t for t in tables if getattr(t, "publish", True)]
     shown = {t.key: t for t in tables if t.disclosure is not None and not t.internal}
     counts = {k: t.frame[t.disclosure.count].fill_null(0).cast(pl.Int64).to_list()
               for k, t in shown.items()}

@@ -65,6 +65,9 @@ class Table:
     disclosure: Disclosure | None = None  # how `kpb rapport --publicera` protects persons
     sums: tuple[str, ...] = ()  # columns summed in the DELSUMMA rows (SUBTOTAL in Excel)
     internal: bool = False  # rows about single persons: the published version shows none
+    # False: left out of the published version altogether (rows of 1 or 2 persons that no
+    # suppression makes safe to show, such as the flows and shifts between two KPB years)
+    publish: bool = True
     texts: tuple[str, ...] = ()  # sentences stating the figures, shown above the notes
 
 
