@@ -274,8 +274,8 @@ def test_flows_and_shifts_are_sheets_of_the_internal_report_by_name(exempel):
     page = (exempel / "ut/2024/rapport.html").read_text("utf-8")
     assert 'id="floden"' in page and 'id="byten"' in page
     # the page names the price index the fixed prices used
-    assert "Fasta priser med prisindexet Prisindex för kommunal verksamhet (PKV), SKR, " \
-           "exempelvärden (kpb.toml [jamfor])" in page
+    assert "Fasta priser enligt Prisindex för kommunal verksamhet (PKV), SKR, " \
+           "exempelvärden (prisindexet i kpb.toml [jamfor])" in page
 
 
 def test_flows_and_shifts_are_left_out_of_the_publication(exempel):
@@ -307,8 +307,8 @@ def test_the_price_index_of_an_omrade_of_its_own_is_named():
     frame = pl.DataFrame({"omrade": ["BUF", "EB", "VUX"],
                           "prisindex": ["PKV", "Riksnormen, Socialstyrelsen", "PKV"]})
     assert price_index_text(data, frame, "omrade") == (
-        "Fasta priser med prisindexet PKV (kpb.toml [jamfor]); med eget index "
-        "([jamfor.eget_index]) Ekonomiskt bistånd: Riksnormen, Socialstyrelsen.")
+        "Fasta priser enligt PKV (prisindexet i kpb.toml [jamfor]); med eget index "
+        "(kpb.toml [jamfor.eget_index]) för Ekonomiskt bistånd: Riksnormen, Socialstyrelsen.")
     none = pl.DataFrame({"omrade": ["BUF"], "prisindex": [None]}, schema={
         "omrade": pl.Utf8, "prisindex": pl.Utf8})
     assert price_index_text(data, none, "omrade").startswith("Fasta priser saknas")

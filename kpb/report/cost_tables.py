@@ -8,7 +8,8 @@ from decimal import Decimal
 import polars as pl
 
 from kpb.report.disclosure import Disclosure, Margin
-from kpb.report.reconciliation import insats_sum_note, revenue_by_pool, revenue_note
+from kpb.report.reconciliation import (insats_sum_note, named_insatser, revenue_by_pool,
+                                       revenue_note)
 from kpb.report.table_model import (PRICE_LABELS, UNIT_LABELS, Chart, Column, ReportData, Table,
                                     area_names, gini, insats_names, money_ratio, post_amount,
                                     ratio, with_total)
@@ -244,7 +245,7 @@ def gemensamma(data: ReportData) -> Table:
 
 def avstamning(data: ReportData) -> Table:
     frame = data["avstamning"].with_columns(pl.col("pool").fill_null(""),
-                                            pl.col("orsak").fill_null(""))
+                                            named_insatser(data, pl.col("orsak").fill_null("")))
     return Table(
         "avstamning", "Avstämning", f"Avstämning {data.year}", frame,
         (Column("post", "Post"), Column("pool", "Pool"), Column("orsak", "Orsak"),

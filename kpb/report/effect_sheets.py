@@ -172,13 +172,13 @@ def price_index_text(data: ReportData, frame: pl.DataFrame, key: str) -> str:
                 "docs/formats.md §7).")
     counts = used.group_by("prisindex").len().sort("len", "prisindex", descending=[True, False])
     main = counts["prisindex"][0]
-    text = f"Fasta priser med prisindexet {main} (kpb.toml [jamfor])"
+    text = f"Fasta priser enligt {main} (prisindexet i kpb.toml [jamfor])"
     names = {**AREA_NAMES, **data.insats_names}
     others = used.filter(pl.col("prisindex") != main).sort(key)
     if others.height:  # a handful of rows with [jamfor.eget_index]
         own = "; ".join(f"{names.get(code, code)}: {index}" for code, index in
                         others.select(key, "prisindex").iter_rows())
-        text += f"; med eget index ([jamfor.eget_index]) {own}"
+        text += f"; med eget index (kpb.toml [jamfor.eget_index]) för {own}"
     return text + "."
 
 
@@ -244,8 +244,11 @@ def floden(data: ReportData) -> Table | None:
     frame = (frame.with_columns(namn=insats_names(data), omradeskod=_compared_omrade(data))
              .with_columns(omrade=pl.col("omradeskod").replace_strict(
                  AREA_NAMES, default=pl.col("omradeskod"), return_dtype=pl.Utf8))
-             .with_columns(forandring=money_ratio("brukare_till", "brukare_fran") - 1)
-             .sort(pl.col("omradeskod").fill_null("~"), "namn"))
+             .with_columns(forandring=money_ratio("brukare_till", "brukare_fran") - 1,
+                           ordning=pl.col("omradeskod").replace_strict(
+                               {code: i for i, code in enumerate(AREA_NAMES)},
+                               default=len(AREA_NAMES), return_dtype=pl.Int64))
+             .sort("ordning", "omradeskod", "namn", nulls_last=True))
     return Table(
         "floden", "Flöden", f"Brukare per insats {fran} och {till}: nya, kvarstående och "
         "avslutade", frame,
@@ -281,8 +284,11 @@ def byten(data: ReportData) -> Table | None:
                                                        return_dtype=pl.Utf8),
         kod=pl.concat_str("insats_fran", pl.lit(" → "), "insats_till"))
         .with_columns(forandring=money_ratio("kostnad_till", "kostnad_fran") - 1)
-        .sort("omrade", pl.col("brukare"), "insats_fran", "insats_till",
-              descending=[False, True, False, False]))
+        .with_columns(ordning=pl.col("omrade").replace_strict(
+            {code: i for i, code in enumerate(AREA_NAMES)}, default=len(AREA_NAMES),
+            return_dtype=pl.Int64))
+        .sort("ordning", "omrade", "brukare", "insats_fran", "insats_till",
+              descending=[False, False, True, False, False]))
     return Table(
         "byten", "Byten av insats", f"Byten mellan insatser {fran}–{till} (t.ex. HVB → "
         "familjehem)", frame,
