@@ -170,3 +170,28 @@ def test_a_curve_with_a_withheld_point_is_not_drawn(exempel):
     with zipfile.ZipFile(exempel / "ut/2024/kpb_2024_publicerad.xlsx") as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1 and "scatterChart" not in archive.read(charts[0]).decode()
+
+
+def test_kpb_dela_withholds_under_the_same_threshold(exempel, tmp_path):
+    """The sharing package uses kpb.toml's [publicering] too: with minsta_antal = 7 no shown
+    cell of insats.parquet or omrade.parquet holds 1 to 6 brukare (3 to 6 do by default)."""
+    def shared(root: Path) -> list[int]:
+        counts = []
+        for name in ("insats", "omrade"):
+            table = pl.read_parquet(root / "kommun=1489/ar=2024" / f"{name}.parquet")
+            counts += table.filter(~pl.col("skyddad"))["brukare"].to_list()
+        return counts
+
+    result = run("dela", "2024", "--kommunkod", "1489", "--ut", str(tmp_path / "a"),
+                 "--project", str(exempel), "--tyst")
+    assert result.exit_code == 0, result.output
+    assert any(3 <= c < 7 for c in shared(tmp_path / "a"))
+    with_settings(exempel, "[publicering]\nminsta_antal = 7\n")
+    try:
+        result = run("dela", "2024", "--kommunkod", "1489", "--ut", str(tmp_path / "b"),
+                     "--project", str(exempel), "--tyst")
+    finally:
+        with_settings(exempel, "")
+    assert result.exit_code == 0, result.output
+    assert "färre än 7 brukare" in result.output
+    assert not any(0 < c < 7 for c in shared(tmp_path / "b"))
