@@ -526,7 +526,8 @@ def dela(year, project_dir, quiet, kommunkod, ut):
     Bara publicerade uppgifter lämnar kommunen: inga pseudonymer, ingen rad om en
     enskild person, och celler med färre än 3 brukare (eller där en person bär mer än
     halva kostnaden, eller som kan räknas fram ur summan) är tomma och markerade
-    skyddad, som i kpb rapport --publicera (gränserna: [publicering] i kpb.toml). Formatet står i docs/formats.md, så andra
+    skyddad, som i kpb rapport --publicera (gränserna: [publicering] i kpb.toml).
+    Formatet står i docs/formats.md, så andra
     verktyg kan skriva samma paket.
     """
     result = api.dela(project_dir, year, kommunkod, ut, _progress(quiet))

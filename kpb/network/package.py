@@ -4,8 +4,8 @@ Only published figures leave: every table is an aggregate over brukare, no colum
 pseudonym, and in each insats (its age bands and their total) and each område the cells of
 fewer than 3 brukare, or where one person carries more than half of the cost, are withheld
 with secondary suppression: `kpb.report.disclosure.protected_rows`, the rule of
-`kpb rapport --publicera` with the thresholds of kpb.toml [publicering] (a `Rule`). A withheld row keeps its keys and `skyddad = true`; its figures
-are empty.
+`kpb rapport --publicera` with the thresholds of kpb.toml [publicering] (a `Rule`). A
+withheld row keeps its keys and `skyddad = true`; its figures are empty.
 
 Money is integer öre until the tables are written; every ratio is an exact quotient rounded
 half away from zero once (`kpb.money.decimal_ratio`).

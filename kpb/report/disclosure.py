@@ -23,10 +23,11 @@ dominance rule, the row's cost and its largest single person's cost. Rules:
   1) that agrees with every published sum. Conversely a protected sum must not follow from
   its rows: a group whose rows are all published, with a protected sum, has one protected too.
 
-`publish_all` runs this over every published table at once (a table marked `publish=False`,
-the flows and shifts between two KPB years, is left out of the publication), until no group of any table is
-unsafe (protecting a sum in one table may make a group of another unsafe). `publish` protects
-one table on its own. A table of single persons (`Table.internal`) is published without rows.
+`publish_all` runs this over every published table at once (a table marked
+`publish=False`, the flows and shifts between two KPB years, is left out of the
+publication), until no group of any table is unsafe (protecting a sum in one table may make a
+group of another unsafe). `publish` protects one table on its own. A table of single persons
+(`Table.internal`) is published without rows.
 
 Protected cells are shown as `..` with a note; the internal report stays complete.
 

@@ -1,5 +1,6 @@
 """The effect tables as sheets of the KPB report (kpb.report.tables): households, outcomes of
-arbetsmarknad insatser, the comparison with the last KPB and the Kolada comparison.
+arbetsmarknad insatser, the comparison with the last KPB (per insats; its flows and shifts
+between insatser for the internal report only) and the Kolada comparison.
 
 `effect_frames` reads the outputs they need (each optional: a project without households,
 outcomes, a comparison or a Kolada file simply gets fewer sheets); each sheet function returns
@@ -14,8 +15,8 @@ import polars as pl
 
 from kpb.integrity import stale_for
 from kpb.report.disclosure import Disclosure, Margin
-from kpb.report.table_model import (AREA_NAMES, PRICE_LABELS, Column, ReportData, Table, insats_names,
-                                    money_ratio, with_total)
+from kpb.report.table_model import (AREA_NAMES, PRICE_LABELS, Column, ReportData, Table,
+                                    insats_names, money_ratio, with_total)
 
 TOP_HOUSEHOLDS = 20
 MONEY = pl.Decimal(18, 2)
@@ -224,8 +225,8 @@ def jamforelse(data: ReportData) -> Table | None:
 
 
 def _compared_omrade(data: ReportData) -> pl.Expr:
-    """Each insats' område (from the year's own rows; the comparison's own for one that
-    only the earlier year had), by name."""
+    """Each insats' område code, from the later year's own rows (none for an insats only the
+    earlier year had)."""
     pairs = data["brukare_insats"].select("insats", "omrade").unique(subset="insats")
     codes = dict(zip(pairs["insats"].to_list(), pairs["omrade"].to_list()))
     return pl.col("insats").replace_strict(codes, default=None, return_dtype=pl.Utf8)
