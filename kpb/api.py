@@ -146,10 +146,12 @@ def _report_renderer(project: Project, year: int, rules, population, timer: Time
                      publish: bool = False):
     """The function the commit calls to render the report into its staging folder."""
     from kpb.report.build import render_report
+    from kpb.report.disclosure import Rule
 
     def render(folder: Path):
         return timer.run("report", "Skriver rapport", render_report, folder, year,
-                         project.kommun, project.invanare, rules, population, publish)
+                         project.kommun, project.invanare, rules, population, publish,
+                         Rule.of(project))
     return render
 
 

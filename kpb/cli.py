@@ -264,7 +264,8 @@ def compute(year, project_dir, quiet, strikt, new_key, without_report):
 @click.option("--publicera", "publish", is_flag=True,
               help="Skriv versionen för publicering (kpb_ÅR_publicerad.xlsx, "
                    "rapport_publicerad.html): uppgifter om färre än 3 personer, där en person "
-                   "bär mer än halva kostnaden, eller som annars kan räknas fram, visas som ..")
+                   "bär mer än halva kostnaden, eller som annars kan räknas fram, visas som .. "
+                   "(gränserna: [publicering] i kpb.toml)")
 def rapport(year, project_dir, quiet, publish):
     """Skriv KPB-rapporten för ett beräknat år: en Excel-arbetsbok och en webbsida.
 
@@ -525,7 +526,8 @@ def dela(year, project_dir, quiet, kommunkod, ut):
     Bara publicerade uppgifter lämnar kommunen: inga pseudonymer, ingen rad om en
     enskild person, och celler med färre än 3 brukare (eller där en person bär mer än
     halva kostnaden, eller som kan räknas fram ur summan) är tomma och markerade
-    skyddad, som i kpb rapport --publicera. Formatet står i docs/formats.md, så andra
+    skyddad, som i kpb rapport --publicera (gränserna: [publicering] i kpb.toml).
+    Formatet står i docs/formats.md, så andra
     verktyg kan skriva samma paket.
     """
     result = api.dela(project_dir, year, kommunkod, ut, _progress(quiet))

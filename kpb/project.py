@@ -176,6 +176,27 @@ def _months(key, value, where, problems) -> int:
     return value
 
 
+def _min_persons(key, value, where, problems) -> int:
+    """The fewest persons a published figure may describe: 2 at least (1 would publish a
+    single person's figures)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade ett heltal 2 "
+                              "eller större (antal personer en publicerad uppgift minst "
+                              "beskriver; 1 skulle publicera enskilda personer; standard 3)"))
+        return key.default
+    return value
+
+
+def _share(key, value, where, problems) -> Fraction:
+    """A share strictly between 0 and 1, written as a decimal number (0.5 = 50 %)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value) or not 0 < value < 1:
+        problems.append(error("kpb.toml", None, where, f"fann {value!r}, väntade en andel "
+                              "mellan 0 och 1 skrivet som decimaltal, t.ex. 0.5 (= 50 %)"))
+        return key.default
+    return Fraction(str(value))
+
+
 def _index(key, value, where, problems) -> dict[int, Fraction]:
     values = {}
     for year, number in _as_table(value, where, problems).items():
@@ -305,6 +326,10 @@ KEYS = (
         "ratio is used", _index),
     Key("jamfor.eget_index", {}, '{ EB = { prisindex = "Riksnormen", index = { 2022 = 100.0, '
         '2024 = 112.3 } } }', "an index of its own per område or insats", _eget_index),
+    Key("publicering.minsta_antal", 3, "3", "kpb rapport --publicera and kpb dela withhold "
+        "figures of fewer persons (at least 2)", _min_persons),
+    Key("publicering.dominans", Fraction(1, 2), "0.5", "... and where one person carries more "
+        "than this share of the cost", _share),
     Key("utfall.avslutsorsak", {}, '{ arbete = ["Arbete"], studier = ["Studier"] }',
         "the case system's reasons by category", _avslutsorsak),
     Key("kolada.nyckeltal", {}, '{ N17001 = "kostnad_per_invanare:AMI" }',
@@ -410,6 +435,15 @@ class JamforSettings:
 
 
 @dataclass(frozen=True)
+class PubliceringSettings:
+    """[publicering]: the disclosure rule of the published report and the sharing package
+    (kpb.report.disclosure): a figure of fewer than `minsta_antal` persons, or where one
+    person carries more than `dominans` of the cost, is withheld."""
+    minsta_antal: int = _default("publicering.minsta_antal")
+    dominans: Fraction = _default("publicering.dominans")
+
+
+@dataclass(frozen=True)
 class UtfallSettings:
     """[utfall]: avslutsorsak codes of the case system -> arbete, studier, annan_insats,
     avbrott, ovrigt (codes compared case-insensitively, trimmed)."""
@@ -433,7 +467,8 @@ class KontrollSettings:
 
 # the tables read into one settings object each, by the Project field of the same name
 SECTIONS = {"pseudonym": PseudonymSettings, "kontroll": KontrollSettings, "sie": SieSettings,
-            "hushall": HushallSettings, "jamfor": JamforSettings, "utfall": UtfallSettings,
+            "hushall": HushallSettings, "jamfor": JamforSettings,
+            "publicering": PubliceringSettings, "utfall": UtfallSettings,
             "kolada": KoladaSettings}
 
 
@@ -449,6 +484,7 @@ class Project:
     kontroll: KontrollSettings = KontrollSettings()
     hushall: HushallSettings = HushallSettings()
     jamfor: JamforSettings = JamforSettings()
+    publicering: PubliceringSettings = PubliceringSettings()
     utfall: UtfallSettings = UtfallSettings()
     kolada: KoladaSettings = KoladaSettings()
 

@@ -35,16 +35,17 @@ def report(people: list) -> ReportData:
                       ytterfall=(Ytterfall("standard", "multipel_median", Decimal(5)),))
 
 
-def published(people: list) -> tuple[dict, list[int]]:
+def published(people: list, rule=None) -> tuple[dict, list[int]]:
     """The published tables, and the true person count of every Brukare row (the truth a
-    reader is trying to recover)."""
+    reader is trying to recover); `rule`: kpb.toml's [publicering] thresholds."""
     from kpb.report.outliers import ytterfall
     from kpb.report.person_tables import brukare, per_invanare
 
     data = report(people)
     made = [make(data) for make in (brukare, ytterfall, per_invanare)]
     truth = made[0].frame.filter(pl.col("delsumma").is_null())["antal"].to_list()
-    return {t.key: t.frame for t in publish_all(made)}, truth
+    chosen = publish_all(made) if rule is None else publish_all(made, rule)
+    return {t.key: t.frame for t in chosen}, truth
 
 
 def known_sums(tables: dict) -> tuple[list[int], list]:
@@ -140,6 +141,21 @@ def test_no_withheld_cell_follows_from_published_sums_in_any_sheet(people):
         unit = np.zeros((1, len(hidden)))
         unit[0, k] = 1
         assert np.linalg.matrix_rank(np.vstack([matrix, unit])) > rank
+
+
+@settings(max_examples=60, deadline=None)
+@given(population, st.sampled_from([2, 4, 5]))
+def test_a_threshold_of_kpb_toml_holds_over_the_whole_publication(people, persons):
+    """[publicering] minsta_antal: no published Brukare row describes 1 to persons − 1
+    persons, and still no withheld count follows from the published sums."""
+    from kpb.report.disclosure import Rule
+
+    tables, truth = published(people, Rule(persons))
+    hidden, equations = known_sums(tables)
+    body = tables["brukare"].filter(pl.col("delsumma").is_null())
+    assert all(c == 0 or c >= persons for c in body["antal"].to_list() if c is not None)
+    for row in hidden:
+        assert another_value(row, hidden, equations, truth), (row, equations)
 
 
 def test_the_example_leak_is_closed():

@@ -174,8 +174,9 @@ def test_jamfor_puts_the_comparison_into_the_later_years_report(exempel):
     import openpyxl
 
     book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024.xlsx")
-    assert book.sheetnames[-5:] == ["Hushåll", "Hushåll per storlek", "Utfall arbetsmarknad",
-                                    "Jämförelse", "Jämförelsekommuner"]
+    assert book.sheetnames[-7:] == ["Hushåll", "Hushåll per storlek", "Utfall arbetsmarknad",
+                                    "Jämförelse", "Flöden", "Byten av insats",
+                                    "Jämförelsekommuner"]
     rows = {r["Kod"]: r for r in sheet(book, "Jämförelse", "Insats")}  # name in Insats
     expected = compared(exempel, "styckkostnad").filter(pl.col("insats") == "familjehem")
     assert Decimal(str(rows["familjehem"]["Styckkostnad 2024"])) == expected[
@@ -245,3 +246,69 @@ def test_an_insats_index_comes_before_its_omrades():
                                                                       2024: Fraction(1)})}).tables
     row = tables["jamfor_styckkostnad"].filter(pl.col("insats") == "familjehem").row(0, named=True)
     assert (row["prisindex"], row["kostnad_fran_fast_ore"]) == ("Eget index", 100_000_000)
+
+
+# -- flows and shifts in the report ------------------------------------------------------------
+
+def test_flows_and_shifts_are_sheets_of_the_internal_report_by_name(exempel):
+    import openpyxl
+
+    assert run("rapport", "2024", "--project", str(exempel), "--tyst").exit_code == 0
+    book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024.xlsx", data_only=True)
+    flows = {r["Kod"]: r for r in sheet(book, "Flöden", "Insats")}
+    for row in compared(exempel, "floden").iter_rows(named=True):
+        shown = flows[row["insats"]]
+        assert (shown["Brukare 2022"], shown["Brukare 2024"], shown["Nya 2024"],
+                shown["Kvarstående båda åren"], shown["Avslutade efter 2022"]) == (
+            row["brukare_fran"], row["brukare_till"], row["nya"], row["kvarstaende"],
+            row["avslutade"])
+    assert flows["hvb_barn"]["Insats"] == "HVB barn och unga, köpt plats"
+    assert flows["hvb_barn"]["Område"] == "Barn och unga"
+    shifts = {r["Kod"]: r for r in sheet(book, "Byten av insats", "Område")}
+    hvb = shifts["hvb_barn → familjehem"]
+    assert (hvb["Område"], hvb["Insats 2022"], hvb["Insats 2024"], hvb["Brukare"]) == (
+        "Barn och unga", "HVB barn och unga, köpt plats", "Familjehem, vårddygn", 2)
+    expected = compared(exempel, "byten").filter(pl.col("insats_fran") == "hvb_barn").row(
+        0, named=True)
+    assert Decimal(str(hvb["Kostnad 2022 för insatsen de lämnade"])) == expected["kostnad_fran"]
+    page = (exempel / "ut/2024/rapport.html").read_text("utf-8")
+    assert 'id="floden"' in page and 'id="byten"' in page
+    # the page names the price index the fixed prices used
+    assert "Fasta priser enligt Prisindex för kommunal verksamhet (PKV), SKR, " \
+           "exempelvärden (prisindexet i kpb.toml [jamfor])" in page
+
+
+def test_flows_and_shifts_are_left_out_of_the_publication(exempel):
+    import openpyxl
+
+    from kpb.report.html import format_value
+
+    assert run("rapport", "2024", "--publicera", "--project", str(exempel),
+               "--tyst").exit_code == 0
+    book = openpyxl.load_workbook(exempel / "ut/2024/kpb_2024_publicerad.xlsx", data_only=True)
+    assert "Flöden" not in book.sheetnames and "Byten av insats" not in book.sheetnames
+    assert "Jämförelse" in book.sheetnames  # the comparison per insats stays
+    page = (exempel / "ut/2024/rapport_publicerad.html").read_text("utf-8")
+    assert 'id="floden"' not in page and 'id="byten"' not in page
+    assert "→" not in page
+    one = compared(exempel, "byten").filter(pl.col("brukare") == 1).row(0, named=True)
+    values = {str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+              for c in row if c is not None}
+    for cost in (one["kostnad_fran"], one["kostnad_till"]):  # the one child's costs
+        assert format_value(cost, "kr") not in page
+        assert str(float(cost)) not in values
+
+
+def test_the_price_index_of_an_omrade_of_its_own_is_named():
+    from kpb.report.effect_sheets import price_index_text
+    from kpb.report.table_model import ReportData
+
+    data = ReportData(2024, "", {}, insats_names={"hvb_barn": "HVB barn och unga"})
+    frame = pl.DataFrame({"omrade": ["BUF", "EB", "VUX"],
+                          "prisindex": ["PKV", "Riksnormen, Socialstyrelsen", "PKV"]})
+    assert price_index_text(data, frame, "omrade") == (
+        "Fasta priser enligt PKV (prisindexet i kpb.toml [jamfor]); med eget index "
+        "(kpb.toml [jamfor.eget_index]) för Ekonomiskt bistånd: Riksnormen, Socialstyrelsen.")
+    none = pl.DataFrame({"omrade": ["BUF"], "prisindex": [None]}, schema={
+        "omrade": pl.Utf8, "prisindex": pl.Utf8})
+    assert price_index_text(data, none, "omrade").startswith("Fasta priser saknas")

@@ -41,7 +41,8 @@ def test_a_missing_key_takes_the_declared_default(tmp_path):
     project = open_with(tmp_path, "[kalla.ledger]\n")
     values = {"": project, "pseudonym": project.pseudonym, "kalla.*": project.source("ledger"),
               "kontroll": project.kontroll, "sie": project.sie, "hushall": project.hushall,
-              "jamfor": project.jamfor, "utfall": project.utfall, "kolada": project.kolada}
+              "jamfor": project.jamfor, "utfall": project.utfall, "kolada": project.kolada,
+              "publicering": project.publicering}
     for key in KEYS:
         assert getattr(values[key.table], key.leaf) == key.default, key.name
 

@@ -59,10 +59,18 @@ def headless(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> Path:
+    """The example's report with every sheet it can have: after `kpb jamfor 2022 2024` the
+    comparison, its flows and its shifts are in it too."""
     project = copy_project("exempelkommun", tmp_path_factory.mktemp("browser"))
-    result = run("compute", "2024", "--project", str(project), "--tyst")
+    for year in ("2022", "2024"):  # kpb jamfor rewrites the report of 2024
+        result = run("compute", year, "--project", str(project), "--tyst",
+                     *(["--utan-rapport"] if year == "2022" else []))
+        assert result.exit_code == 0, result.output
+    result = run("jamfor", "2022", "2024", "--project", str(project), "--tyst")
     assert result.exit_code == 0, result.output
-    return project / "ut/2024/rapport.html"
+    page = project / "ut/2024/rapport.html"
+    assert 'id="byten"' in page.read_text(encoding="utf-8")
+    return page
 
 
 def test_every_chart_draws_and_nothing_is_fetched(page, tmp_path):

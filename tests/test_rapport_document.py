@@ -252,6 +252,13 @@ def test_outputs_of_an_older_kpb_without_konto_are_reconciled_by_file_and_say_so
 def test_a_note_says_why_insats_costs_do_not_sum_to_till_brukare(shown):
     notes = " ".join(str(shown["Kostnad per insats"].cell(r, 1).value) for r in range(2, 6))
     assert "41\u00a0814,23 kr mer än Till brukare" in notes and "eb_utbetalning" in notes
+    assert "insats Ekonomiskt bistånd, utbetalt" in notes  # the insats by name
+
+
+def test_the_reasons_in_avstamning_name_the_insats(shown):
+    reasons = [r["Orsak"] for r in sheet_rows(shown, "Avstämning", "Post") if r["Orsak"]]
+    assert any("insats Ekonomiskt bistånd, utbetalt" in r for r in reasons)
+    assert not any("insats ekonomiskt_bistand" in r for r in reasons)
 
 
 # -- ytterfall and insatskombinationer ---------------------------------------------------------

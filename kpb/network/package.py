@@ -4,8 +4,8 @@ Only published figures leave: every table is an aggregate over brukare, no colum
 pseudonym, and in each insats (its age bands and their total) and each område the cells of
 fewer than 3 brukare, or where one person carries more than half of the cost, are withheld
 with secondary suppression: `kpb.report.disclosure.protected_rows`, the rule of
-`kpb rapport --publicera`. A withheld row keeps its keys and `skyddad = true`; its figures
-are empty.
+`kpb rapport --publicera` with the thresholds of kpb.toml [publicering] (a `Rule`). A
+withheld row keeps its keys and `skyddad = true`; its figures are empty.
 
 Money is integer öre until the tables are written; every ratio is an exact quotient rounded
 half away from zero once (`kpb.money.decimal_ratio`).
@@ -19,7 +19,7 @@ import polars as pl
 
 from kpb.money import decimal_ratio
 from kpb.network.layout import AGE_ALL, SCHEMA_VERSION
-from kpb.report.disclosure import protected_rows
+from kpb.report.disclosure import DEFAULT_RULE, Rule, protected_rows
 from kpb.write.decimal_columns import sek, units
 
 MONEY = pl.Decimal(18, 2)
@@ -28,7 +28,7 @@ SHARE = pl.Decimal(18, 4)
 AGE_ORDER = ("0-19", "20-64", "65-79", "80+", "okänd")
 # The columns of insats.parquet that the report's reporting volume may add (optional).
 REPORTING = ("rapportenhet", "rapportvolym")
-TOP_SHARE_MIN = 30  # the top 10 % (a decile) is shown when every decile has 3 brukare
+DECILES = 10  # the top 10 % (a decile) is shown when every decile has the rule's brukare
 
 
 def ore(column: str) -> pl.Expr:
@@ -52,7 +52,8 @@ def person_costs(folder: Path) -> pl.DataFrame:
                           pl.col("omrade").fill_null("okänt")))
 
 
-def insats_table(folder: Path, invanare: int | None) -> pl.DataFrame:
+def insats_table(folder: Path, invanare: int | None,
+                 rule: Rule = DEFAULT_RULE) -> pl.DataFrame:
     """katalogkod × område × åldersgrupp (and `alla`): volym, kostnad, brukare, kostnad per
     enhet, per invånare and per rapportenhet, disclosure applied."""
     people = person_costs(folder)
@@ -67,7 +68,7 @@ def insats_table(folder: Path, invanare: int | None) -> pl.DataFrame:
              .join(_reporting(folder), on="insats", how="left")
              .with_columns([pl.when(pl.col("aldersgrupp") == AGE_ALL).then(pl.col(c)).alias(c)
                             for c in ("rapportenhet", "rapportvolym_milli", "rapportkostnad_ore")]))
-    cells = _protected(cells, keys).with_columns(
+    cells = _protected(cells, keys, rule).with_columns(
         kostnad_per_enhet=decimal_ratio(pl.col("kostnad_ore") * 10, pl.col("volym_milli"), 2),
         kostnad_per_invanare=_per_inhabitant("kostnad_ore", invanare),
         kostnad_per_rapportenhet=decimal_ratio(pl.col("rapportkostnad_ore") * 10,
@@ -82,7 +83,7 @@ def insats_table(folder: Path, invanare: int | None) -> pl.DataFrame:
 
 
 def omrade_table(folder: Path, invanare: int | None,
-                 ytterfall: pl.DataFrame | None) -> pl.DataFrame:
+                 ytterfall: pl.DataFrame | None, rule: Rule = DEFAULT_RULE) -> pl.DataFrame:
     """område × åldersgrupp (and `alla`): brukare with a cost in the område, their cost in
     it, cost per brukare and per invånare; for `alla` also the top 10 % share and Gini of
     the brukare's costs in the område and the ytterfall shares (`ytterfall`: omrade,
@@ -93,7 +94,7 @@ def omrade_table(folder: Path, invanare: int | None,
                pl.col("kostnad_ore").max().alias("storsta_ore")]
     bands = people.group_by("omrade", "aldersgrupp").agg(figures)
     totals = (people.group_by("omrade").agg(figures).with_columns(aldersgrupp=pl.lit(AGE_ALL))
-              .join(_distribution(people), on="omrade", how="left"))
+              .join(_distribution(people, rule), on="omrade", how="left"))
     cells = pl.concat([bands, totals.select(bands.columns)]).join(
         totals.select("omrade", "andel_dyraste_10", "gini").with_columns(
             aldersgrupp=pl.lit(AGE_ALL)), on=["omrade", "aldersgrupp"], how="left")
@@ -102,7 +103,7 @@ def omrade_table(folder: Path, invanare: int | None,
                                          "ytterfall_andel_kostnad": SHARE})
     cells = cells.join(ytterfall.with_columns(aldersgrupp=pl.lit(AGE_ALL)),
                        on=["omrade", "aldersgrupp"], how="left")
-    cells = _protected(cells, ["omrade"]).with_columns(
+    cells = _protected(cells, ["omrade"], rule).with_columns(
         kostnad_per_brukare=decimal_ratio(pl.col("kostnad_ore"), pl.col("brukare") * 100, 2),
         kostnad_per_invanare=_per_inhabitant("kostnad_ore", invanare))
     return cells.select(
@@ -152,7 +153,7 @@ def _reporting(folder: Path) -> pl.DataFrame:
                 pl.when(one_unit).then(ore("kostnad").sum()).alias("rapportkostnad_ore")))
 
 
-def _distribution(people: pl.DataFrame) -> pl.DataFrame:
+def _distribution(people: pl.DataFrame, rule: Rule = DEFAULT_RULE) -> pl.DataFrame:
     """omrade, andel_dyraste_10, gini over the brukare's costs in the område (formats.md §5.1:
     the ⌊10 % × n⌋ costliest, at least one; Gini = Σ (2i − n − 1)·xᵢ ÷ (n·Σx)), exact."""
     ranked = people.sort("omrade", "kostnad_ore", "person_id").with_columns(
@@ -167,12 +168,12 @@ def _distribution(people: pl.DataFrame) -> pl.DataFrame:
         .alias("viktad"))
     return sums.select(
         "omrade",
-        andel_dyraste_10=pl.when(pl.col("n") >= TOP_SHARE_MIN)
+        andel_dyraste_10=pl.when(pl.col("n") >= DECILES * rule.persons)
         .then(decimal_ratio(pl.col("topp"), pl.col("summa"), 4)),
         gini=decimal_ratio(pl.col("viktad"), pl.col("n") * pl.col("summa"), 4))
 
 
-def _protected(cells: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+def _protected(cells: pl.DataFrame, keys: list[str], rule: Rule = DEFAULT_RULE) -> pl.DataFrame:
     """`skyddad` per row by kpb.report.disclosure: within each group of `keys`, the age
     bands in order and their total (`alla`) last; protected rows' figures nulled. One call
     per group (an insats or område: tens per kommun), never per person."""
@@ -184,7 +185,7 @@ def _protected(cells: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     flags = []
     for _, group in cells.group_by(keys, maintain_order=True):
         flags += protected_rows(group["brukare"].to_list(), group["kostnad_ore"].to_list(),
-                                group["storsta_ore"].to_list(), total_row=True)
+                                group["storsta_ore"].to_list(), total_row=True, rule=rule)
     protect = pl.Series("skyddad", flags, dtype=pl.Boolean)
     figures = [c for c in cells.columns if c not in (*keys, "aldersgrupp", "namn", "enhet",
                                                      "_ordning")]

@@ -18,6 +18,7 @@ from kpb.errors import KpbError, error, raise_if_errors
 from kpb.money import decimal_ratio
 from kpb.network import package
 from kpb.network.layout import KOMMUNKOD, package_dir
+from kpb.report.disclosure import DEFAULT_RULE, Rule
 from kpb.write.outputs import refuse_foreign_folder, staged, swap_in
 
 SHARE_FOLDER = "dela"  # the default root of a project's packages: ut/dela/
@@ -30,11 +31,13 @@ class Shared:
     year: int
     rows: dict[str, int]  # rows per table
     withheld: int  # rows withheld for disclosure
+    persons: int = 3  # the fewest brukare a shown cell describes (kpb.toml [publicering])
 
     def lines(self) -> list[str]:
         counted = ", ".join(f"{name} {n} rader" for name, n in self.rows.items())
         return [f"Delningspaket för kommun {self.kommunkod}, {self.year}: {counted}.",
-                f"Skyddade rader (färre än 3 brukare eller sekundärt skydd): {self.withheld}.",
+                f"Skyddade rader (färre än {self.persons} brukare eller sekundärt skydd): "
+                f"{self.withheld}.",
                 f"Skrivet till {self.folder}"]
 
 
@@ -61,11 +64,12 @@ def share(project, year: int, kommunkod: str, root: Path, version: str,
                                           "brukare_insats.parquet")
                              if not (folder / name).is_file()])
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    rule = Rule.of(project)  # kpb.toml [publicering], as in kpb rapport --publicera
     tables = {
         "paket": package.paket_table(kommunkod, year, manifest, project.invanare, version),
-        "insats": package.insats_table(folder, project.invanare),
+        "insats": package.insats_table(folder, project.invanare, rule),
         "omrade": package.omrade_table(folder, project.invanare,
-                                       ytterfall_shares(project, year, folder)),
+                                       ytterfall_shares(project, year, folder, rule), rule),
     }
     target = package_dir(root, kommunkod, year)
     if lock is None:
@@ -74,7 +78,8 @@ def share(project, year: int, kommunkod: str, root: Path, version: str,
         with lock:
             write_package(tables, target)
     withheld = sum(int(t["skyddad"].sum()) for n, t in tables.items() if "skyddad" in t.columns)
-    return Shared(target, kommunkod, year, {n: t.height for n, t in tables.items()}, withheld)
+    return Shared(target, kommunkod, year, {n: t.height for n, t in tables.items()}, withheld,
+                  rule.persons)
 
 
 def write_package(tables: dict[str, pl.DataFrame], target: Path) -> Path:
@@ -103,7 +108,8 @@ def repair(target: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def ytterfall_shares(project, year: int, folder: Path) -> pl.DataFrame | None:
+def ytterfall_shares(project, year: int, folder: Path,
+                     rule: Rule = DEFAULT_RULE) -> pl.DataFrame | None:
     """omrade, ytterfall_andel_brukare, ytterfall_andel_kostnad: the report's published
     Ytterfall table (rules [ytterfall], brukare by main område), withheld rows empty; None
     without rules or without an ytterfall rule."""
@@ -118,8 +124,8 @@ def ytterfall_shares(project, year: int, folder: Path) -> pl.DataFrame | None:
                        project.relative(project.rules_file(year)))
     if not getattr(rules, "ytterfall", ()):
         return None
-    data = read_outputs(folder, year, project.kommun, project.invanare, rules)
-    table = publish(ytterfall(data)).frame.filter(pl.col("omrade") != "Alla områden")
+    data = read_outputs(folder, year, project.kommun, project.invanare, rules, rule=rule)
+    table = publish(ytterfall(data), rule).frame.filter(pl.col("omrade") != "Alla områden")
     shown = ~pl.col(PROTECTED)
     return table.select(
         "omrade",

@@ -35,8 +35,8 @@ NOTES = (
     "Från median = kommunens värde − medianen, och som andel av medianen.",
     "Förändring = mot kommunens senaste tidigare paket (löpande priser; fasta priser när "
     "kpb natverk fått --index för båda åren).",
-    "Bara publicerade uppgifter: celler med färre än 3 brukare är skyddade i paketen och "
-    "ingår inte.",
+    "Bara publicerade uppgifter: celler med färre än 3 brukare (eller den gräns kommunen satt "
+    "i kpb.toml [publicering]) är skyddade i paketen och ingår inte.",
 )
 
 

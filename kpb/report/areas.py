@@ -10,7 +10,8 @@ from decimal import Decimal
 import polars as pl
 
 from kpb.money import swedish_decimal
-from kpb.report.disclosure import MIN_PERSONS, Disclosure
+from kpb.report.disclosure import Disclosure
+from kpb.report.effect_sheets import price_index_text
 from kpb.report.outliers import ytterfall_persons
 from kpb.report.table_model import (AREA_NAMES, DELSUMMA, IFO, PRICE_LABELS, UNIT_LABELS, Column,
                                     ReportData, Table, money_ratio)
@@ -68,18 +69,21 @@ def omraden(data: ReportData) -> Table:
              "Andel ytterfall = ytterfall ÷ brukare med området som huvudområde (bladet "
              "Ytterfall)."]
     if change:
-        fran = int(data.frames["jamfor_omrade"]["ar_fran"][0])
+        compared = data.frames["jamfor_omrade"]
+        fran = int(compared["ar_fran"][0])
         notes.append(f"Förändring sedan KPB {fran} (kpb jamfor {fran} {data.year}): kostnad "
-                     f"per brukare {data.year} mot {fran}; fasta priser räknar om {fran} med "
-                     "prisindexet i kpb.toml [jamfor].")
+                     f"per brukare {data.year} mot {fran}; fasta priser räknar om {fran} till "
+                     f"{data.year} års priser. " + price_index_text(data, compared, "omrade"))
     frame = frame.with_columns(kod=pl.when(pl.col("kod") == "Alla").then(pl.lit(""))
                                .otherwise(pl.col("kod")))
+    # a withheld row withholds its change as well (kr per brukare of 1 or 2 persons)
+    changes = ("forandring_fast", "forandring_nominell") if change else ()
     return Table("omraden", "Verksamhetsområden",
                  f"Kostnad per brukare {data.year} per verksamhetsområde", frame,
                  tuple(columns), tuple(notes),
                  disclosure=Disclosure("brukare", ("kostnad", "brukare", "per_brukare",
                                                      "per_invanare", "storsta_insatser",
-                                                     "andel_ytterfall", "text")),
+                                                     "andel_ytterfall", "text", *changes)),
                  sums=("kostnad",), texts=tuple(texts))
 
 
@@ -184,8 +188,9 @@ def _with_change(data: ReportData, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _text(data: ReportData, row: dict) -> str:
     """One område's figures in a sentence or three, without adjectives."""
-    if row["brukare"] < MIN_PERSONS:
-        return f"{row['namn']}: färre än {MIN_PERSONS} brukare."
+    persons = data.rule.persons  # kpb.toml [publicering] minsta_antal
+    if row["brukare"] < persons:
+        return f"{row['namn']}: färre än {persons} brukare."
     parts = [f"{row['namn']}: KPB-kostnaden {data.year} var {_kronor(row['kostnad'])} kr"
              f" för {row['brukare']} brukare, {_kronor(row['per_brukare'])} kr per brukare"]
     if row["per_invanare"] is not None:
@@ -203,7 +208,7 @@ def _text(data: ReportData, row: dict) -> str:
         parts.append("Kostnaden per brukare " + _two_changes(row["forandring_fast"],
                                                               row["forandring_nominell"])
                      + " sedan förra KPB.")
-    if row["ytterfall"] >= MIN_PERSONS and row["andel_ytterfall"] is not None:
+    if row["ytterfall"] >= persons and row["andel_ytterfall"] is not None:
         parts.append(f"{_percent(row['andel_ytterfall'])} av brukarna med området som "
                      "huvudområde är ytterfall.")
     return " ".join(parts)

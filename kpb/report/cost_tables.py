@@ -8,7 +8,8 @@ from decimal import Decimal
 import polars as pl
 
 from kpb.report.disclosure import Disclosure, Margin
-from kpb.report.reconciliation import insats_sum_note, revenue_by_pool, revenue_note
+from kpb.report.reconciliation import (insats_sum_note, named_insatser, revenue_by_pool,
+                                       revenue_note)
 from kpb.report.table_model import (PRICE_LABELS, UNIT_LABELS, Chart, Column, ReportData, Table,
                                     area_names, gini, insats_names, money_ratio, post_amount,
                                     ratio, with_total)
@@ -96,7 +97,11 @@ def kostnad_per_insats(data: ReportData) -> Table:
                            prisenhet=pl.col("enhet").replace_strict(PRICE_LABELS,
                                                                     default=pl.col("enhet")),
                            styckkostnad=money_ratio("kostnad", "volym"),
-                           per_brukare=money_ratio("kostnad", "antal_brukare"))
+                           per_brukare=money_ratio("kostnad", "antal_brukare"),
+                           # for publication: an område's cost on the first page is the sum
+                           # of its insatser's costs here
+                           omradeskod=pl.col("insats").replace_strict(
+                               _omraden(data), default=None, return_dtype=pl.Utf8))
              .join(_reporting_per_insats(data), on="insats", how="left")
              .with_columns(per_rapportenhet=money_ratio("kostnad", "rapport_volym"))
              .join(_largest_person(data, ["insats"]), on="insats", how="left")
@@ -116,7 +121,10 @@ def kostnad_per_insats(data: ReportData) -> Table:
         Chart("bar", "Kostnad per insats", "namn", "kostnad", "kr"),
         Disclosure("antal_brukare", ("kostnad", "volym", "styckkostnad", "antal_brukare",
                                      "per_brukare", "rapport_volym", "per_rapportenhet"),
-                   "kostnad", "storsta"))
+                   "kostnad", "storsta",
+                   # the same insats' cost and price in Jämförelse: withheld in both or neither
+                   margins=(Margin("insats", "jamforelse", "insats"),
+                            Margin("omradeskod", "omraden", "kod"))))
 
 
 def insatser(data: ReportData) -> Table:
@@ -237,7 +245,7 @@ def gemensamma(data: ReportData) -> Table:
 
 def avstamning(data: ReportData) -> Table:
     frame = data["avstamning"].with_columns(pl.col("pool").fill_null(""),
-                                            pl.col("orsak").fill_null(""))
+                                            named_insatser(data, pl.col("orsak").fill_null("")))
     return Table(
         "avstamning", "Avstämning", f"Avstämning {data.year}", frame,
         (Column("post", "Post"), Column("pool", "Pool"), Column("orsak", "Orsak"),

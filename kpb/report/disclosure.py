@@ -5,7 +5,9 @@ row, which columns describe them (hidden together when the row is protected), an
 dominance rule, the row's cost and its largest single person's cost. Rules:
 
 - primary: a row describing 1 or 2 persons is protected (rows of 0 persons are published);
-  so is a row where one person carries more than half of the row's cost (dominance);
+  so is a row where one person carries more than half of the row's cost (dominance). Both
+  thresholds are a `Rule`, from kpb.toml [publicering] minsta_antal and dominans (default 3
+  persons and 50 %); the rule's persons replace "1 or 2" and "3" below;
 - secondary: wherever published figures add up, a protected row must not be recomputable
   from the sum and the published rows. A sum is a table's total row, a subtotal row (the
   table's DELSUMMA rows), or a row of *another* table that sums a group of this table's rows
@@ -18,31 +20,75 @@ dominance rule, the row's cost and its largest single person's cost. Rules:
   nested sums is a sum too; and since sums overlap (områden and age bands), every protected
   row must also stay open over all of them at once: not a linear combination of the sums
   (its count and cost would follow exactly) and able to take another count (each at least
-  1) that agrees with every published sum.
+  1) that agrees with every published sum. Conversely a protected sum must not follow from
+  its rows: a group whose rows are all published, with a protected sum, has one protected too.
 
-`publish_all` runs this over every published table at once, until no group of any table is
-unsafe (protecting a sum in one table may make a group of another unsafe). `publish` protects
-one table on its own. A table of single persons (`Table.internal`) is published without rows.
+`publish_all` runs this over every published table at once (a table marked
+`publish=False`, the flows and shifts between two KPB years, is left out of the
+publication), until no group of any table is unsafe (protecting a sum in one table may make a
+group of another unsafe). `publish` protects one table on its own. A table of single persons
+(`Table.internal`) is published without rows.
 
 Protected cells are shown as `..` with a note; the internal report stays complete.
+
+Charts are part of the publication: a chart is drawn from its table's published frame, never
+from the internal figures. Its value column is nulled in a protected row like the columns the
+table hides (`_published`), so the web page's SVG draws that bar as `..` without a bar, and
+the workbook's chart reads the sheet's cells, where the row holds `..` (Excel plots it as an
+empty bar; its label says ..). A curve (the distribution curve) with a withheld point is not
+drawn at all, as its shape between the published points would show the withheld ones.
+tests/test_rapport_publish_charts.py renders `kpb rapport --publicera` and reads every chart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 
-# The thresholds of the published version. kpb.toml does not name them yet; these are the
-# defaults the project settings will pass (3 persons, one person over 50 % of a row's cost).
+from kpb.money import swedish_decimal
+
+# The default thresholds of the published version (kpb.toml [publicering] minsta_antal and
+# dominans, kpb.project.KEYS): 3 persons, one person over 50 % of a row's cost.
 MIN_PERSONS = 3
-DOMINANCE = 0.5  # one person carrying more than this share of a row's cost
+DOMINANCE = Fraction(1, 2)  # one person carrying more than this share of a row's cost
 PROTECTED = "skyddad"  # the boolean column marking protected rows
 DELSUMMA = "delsumma"  # = kpb.report.table_model.DELSUMMA (rows summing the rows above)
-NOTE = ("..: uppgiften visas inte (färre än 3 personer, en person bär mer än hälften av "
-        "kostnaden, eller sekundärt skydd så att den inte kan räknas fram ur en summa i "
-        "samma eller en annan tabell).")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The primary thresholds: a figure of fewer than `persons` persons (and more than none),
+    or where one person carries more than `dominance` of the cost, is withheld."""
+
+    persons: int = MIN_PERSONS
+    dominance: Fraction = DOMINANCE
+
+    @classmethod
+    def of(cls, project) -> Rule:
+        """The rule of a project's kpb.toml ([publicering])."""
+        settings = project.publicering
+        return cls(settings.minsta_antal, Fraction(settings.dominans))
+
+    def share_text(self) -> str:
+        """"hälften", or the share in per cent ("60 %", "66,7 %")."""
+        if self.dominance == Fraction(1, 2):
+            return "hälften"
+        percent = Decimal(self.dominance.numerator * 100) / Decimal(self.dominance.denominator)
+        text = swedish_decimal(percent, 1)
+        return text.removesuffix(",0") + " %"
+
+    def note(self) -> str:
+        """The note beside every published table that protects persons."""
+        return (f"..: uppgiften visas inte (färre än {self.persons} personer, en person bär mer "
+                f"än {self.share_text()} av kostnaden, eller sekundärt skydd så att den inte "
+                "kan räknas fram ur en summa i samma eller en annan tabell).")
+
+
+DEFAULT_RULE = Rule()
+NOTE = DEFAULT_RULE.note()  # the note under the default rule
 INTERNAL_NOTE = ("Visas bara i den interna rapporten: en rad här är en person. Den publicerade "
                  "versionen har inga rader.")
 
@@ -70,24 +116,27 @@ class Disclosure:
     also: tuple[str, ...] = ()  # other columns counting persons: each 0 or at least 3
 
 
-def primary(counts: list[int], costs: list | None = None,
-            largest: list | None = None) -> list[bool]:
-    protect = [1 <= c < MIN_PERSONS for c in counts]
+def primary(counts: list[int], costs: list | None = None, largest: list | None = None,
+            rule: Rule = DEFAULT_RULE) -> list[bool]:
+    """Rows of 1 to `rule.persons` − 1 persons, or where the largest person's cost is more
+    than `rule.dominance` of the row's cost (exact: costs are Decimal or integer öre)."""
+    protect = [1 <= c < rule.persons for c in counts]
     if costs is not None and largest is not None:
-        protect = [p or (cost is not None and big is not None and float(cost) > 0
-                         and float(big) > DOMINANCE * float(cost))
+        protect = [p or (cost is not None and big is not None and Fraction(cost) > 0
+                         and Fraction(big) > rule.dominance * Fraction(cost))
                    for p, cost, big in zip(protect, costs, largest)]
     return protect
 
 
 def protected_rows(counts: list[int], costs: list | None = None,
-                   largest: list | None = None, total_row: bool = False) -> list[bool]:
+                   largest: list | None = None, total_row: bool = False,
+                   rule: Rule = DEFAULT_RULE) -> list[bool]:
     """Which rows of one table to protect (see the module text); a handful of rows."""
     n = len(counts)
-    protect = primary(counts, costs, largest)
+    protect = primary(counts, costs, largest, rule)
     if not total_row or n == 0:
         return protect
-    if protect[-1]:  # the whole table describes fewer than 3 persons
+    if protect[-1]:  # the whole table describes fewer persons than the rule's
         return [True] * n
     _settle({"t": counts}, {"t": protect},
             [Group("t", frozenset(range(n - 1)), ((("t", n - 1),),))])
@@ -117,6 +166,26 @@ def _settle(counts: dict[str, list[int]], protect: dict[str, list[bool]],
         changed = _protect_determined(counts, protect, groups) or changed
         changed = _protect_pinned(counts, protect, groups) or changed
         changed = _empty_protected_totals(protect, groups) or changed
+        changed = _protect_computable_sums(counts, protect, groups) or changed
+
+
+def _protect_computable_sums(counts, protect, groups: list[Group]) -> bool:
+    """A protected sum must not follow from its published rows: when every row of a group is
+    published and its sum is one protected figure (a withheld insats in Kostnad per insats
+    whose pools are all published in Insatser), the group's published row with the fewest
+    persons is protected too. (Ways of several figures are unions that lost their signs, so
+    only a single-figure way is read this way.)"""
+    changed = False
+    for group in groups:
+        flags, mine = protect[group.table], counts[group.table]
+        if any(flags[i] for i in group.members):
+            continue
+        if not any(mine[i] > 0 for i in group.members):
+            continue
+        if any(len(way) == 1 and protect[way[0][0]][way[0][1]] for way in group.ways):
+            _protect_one_more(counts, protect, group)
+            changed = True
+    return changed
 
 
 def _empty_protected_totals(protect, groups: list[Group]) -> bool:
@@ -296,27 +365,30 @@ def _safe(protected: list[int], counts: list[int]) -> bool:
     return len(protected) >= 2 and residual >= len(protected) + 1
 
 
-def publish(table):
+def publish(table, rule: Rule = DEFAULT_RULE):
     """One table as published, protected on its own (see `publish_all`)."""
-    return publish_all([table])[0]
+    return publish_all([table], rule)[0]
 
 
-def publish_all(tables: list) -> list:
+def publish_all(tables: list, rule: Rule = DEFAULT_RULE) -> list:
     """Every table of the publication protected in one pass: a total in one table counts
-    against the cells of another (`Margin`), and every table's own totals and subtotals."""
+    against the cells of another (`Margin`), and every table's own totals and subtotals.
+    `rule`: the thresholds of kpb.toml [publicering] (`Rule.of(project)`). A table marked
+    `publish=False` (kpb.report.table_model.Table) is left out of the publication."""
+    tables = [t for t in tables if getattr(t, "publish", True)]
     shown = {t.key: t for t in tables if t.disclosure is not None and not t.internal}
     counts = {k: t.frame[t.disclosure.count].fill_null(0).cast(pl.Int64).to_list()
               for k, t in shown.items()}
     protect = {k: primary(counts[k], _column(t, t.disclosure.cost),
-                          _column(t, t.disclosure.largest)) for k, t in shown.items()}
+                          _column(t, t.disclosure.largest), rule) for k, t in shown.items()}
     for key, table in shown.items():
         for name in table.disclosure.also:
-            small = primary(table.frame[name].fill_null(0).cast(pl.Int64).to_list())
+            small = primary(table.frame[name].fill_null(0).cast(pl.Int64).to_list(), rule=rule)
             protect[key] = [a or b for a, b in zip(protect[key], small)]
     groups = [g for t in shown.values() for g in _own_groups(t)]
     groups += [g for t in shown.values() for g in _margin_groups(t, shown)]
     _settle(counts, protect, groups)
-    return [_published(t, protect.get(t.key)) for t in tables]
+    return [_published(t, protect.get(t.key), rule) for t in tables]
 
 
 def _column(table, name: str | None) -> list | None:
@@ -359,18 +431,26 @@ def _margin_groups(table, shown: dict) -> list[Group]:
     return groups
 
 
-def _published(table, protect: list[bool] | None):
+def _published(table, protect: list[bool] | None, rule: Rule = DEFAULT_RULE):
     if table.internal:
         return replace(table, frame=table.frame.head(0), notes=(INTERNAL_NOTE,), chart=None)
     spec = table.disclosure
     if spec is None or protect is None:
         return table
+    hide = spec.hide
+    chart = table.chart
+    if chart is not None and chart.value not in hide:  # a chart shows what the table shows
+        hide = (*hide, chart.value)
+        spec = replace(spec, hide=hide)
+    if chart is not None and chart.kind == "line" and any(protect):
+        chart = None  # a curve through the published points would outline the withheld ones
     mask = pl.Series(PROTECTED, protect, dtype=pl.Boolean)
     frame = table.frame.with_columns(mask).with_columns(
-        [pl.when(pl.col(PROTECTED)).then(None).otherwise(pl.col(c)).alias(c) for c in spec.hide])
+        [pl.when(pl.col(PROTECTED)).then(None).otherwise(pl.col(c)).alias(c) for c in hide])
     if spec.largest:
         frame = frame.drop(spec.largest)
     texts = table.texts
     if "text" in frame.columns:  # sentences stating a row's figures go with the row
         texts = tuple(text for text in frame["text"].to_list() if text)
-    return replace(table, frame=frame, notes=(*table.notes, NOTE), texts=texts)
+    return replace(table, frame=frame, notes=(*table.notes, rule.note()), texts=texts,
+                   chart=chart, disclosure=spec)

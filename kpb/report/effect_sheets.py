@@ -1,5 +1,6 @@
 """The effect tables as sheets of the KPB report (kpb.report.tables): households, outcomes of
-arbetsmarknad insatser, the comparison with the last KPB and the Kolada comparison.
+arbetsmarknad insatser, the comparison with the last KPB (per insats; its flows and shifts
+between insatser for the internal report only) and the Kolada comparison.
 
 `effect_frames` reads the outputs they need (each optional: a project without households,
 outcomes, a comparison or a Kolada file simply gets fewer sheets); each sheet function returns
@@ -13,9 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from kpb.integrity import stale_for
-from kpb.report.disclosure import Disclosure
-from kpb.report.table_model import (AREA_NAMES, Column, ReportData, Table, insats_names,
-                                    money_ratio, with_total)
+from kpb.report.disclosure import Disclosure, Margin
+from kpb.report.table_model import (AREA_NAMES, PRICE_LABELS, Column, ReportData, Table,
+                                    insats_names, money_ratio, with_total)
 
 TOP_HOUSEHOLDS = 20
 MONEY = pl.Decimal(18, 2)
@@ -35,9 +36,12 @@ def effect_frames(output_dir: Path, year: int) -> dict[str, pl.DataFrame]:
         frames["jamfor_inaktuell"] = pl.DataFrame({"jamforelse": stale})
     if comparisons:
         frames["jamfor_styckkostnad"] = pl.read_parquet(comparisons[-1], glob=False)
-        per_area = comparisons[-1].parent / "jamfor_omrade.parquet"
-        if per_area.is_file():  # the change per område on the first page (kpb.report.areas)
-            frames["jamfor_omrade"] = pl.read_parquet(per_area, glob=False)
+        # the change per område on the first page (kpb.report.areas); the flows and shifts
+        # between insatser for the internal report
+        for name in ("jamfor_omrade", "jamfor_floden", "jamfor_byten"):
+            path = comparisons[-1].parent / f"{name}.parquet"
+            if path.is_file():
+                frames[name] = pl.read_parquet(path, glob=False)
     return frames
 
 
@@ -160,23 +164,147 @@ def utfall(data: ReportData) -> Table | None:
                                        "deltagare_med_bistand_efter")))
 
 
+def price_index_text(data: ReportData, frame: pl.DataFrame, key: str) -> str:
+    """Which price index the fixed prices of `frame` (a comparison output with `prisindex` per
+    row) used: the one of most rows, and the rows with an index of their own by name."""
+    used = frame.filter(pl.col("prisindex").fill_null("") != "")
+    if not used.height:
+        return ("Fasta priser saknas: kpb.toml har inget prisindex under [jamfor] (se "
+                "docs/formats.md §7).")
+    counts = used.group_by("prisindex").len().sort("len", "prisindex", descending=[True, False])
+    main = counts["prisindex"][0]
+    text = f"Fasta priser enligt {main} (prisindexet i kpb.toml [jamfor])"
+    names = {**AREA_NAMES, **data.insats_names}
+    others = used.filter(pl.col("prisindex") != main).sort(key)
+    if others.height:  # a handful of rows with [jamfor.eget_index]
+        own = "; ".join(f"{names.get(code, code)}: {index}" for code, index in
+                        others.select(key, "prisindex").iter_rows())
+        text += f"; med eget index (kpb.toml [jamfor.eget_index]) för {own}"
+    return text + "."
+
+
 def jamforelse(data: ReportData) -> Table | None:
     frame = _present(data, "jamfor_styckkostnad")
     if frame is None:
         return None
     fran = int(frame["ar_fran"][0])
-    frame = frame.with_columns(namn=insats_names(data))
+    # the brukare of each insats in both years: for publication, a row of the comparison is
+    # withheld like the insats' row in Kostnad per insats (the same cost and price)
+    brukare = (data["brukare_insats"].group_by("insats")
+               .agg(pl.col("person_id").n_unique().cast(pl.Int64).alias("brukare_till")))
+    flows = data.frames.get("jamfor_floden")
+    before = (flows.select("insats", pl.col("brukare_fran").cast(pl.Int64)) if flows is not None
+              else pl.DataFrame(schema={"insats": pl.Utf8, "brukare_fran": pl.Int64}))
+    frame = (frame.join(brukare, on="insats", how="left", maintain_order="left")
+             .join(before, on="insats", how="left", maintain_order="left")
+             .with_columns(pl.col("brukare_till", "brukare_fran").fill_null(0),
+                           namn=insats_names(data),
+                           per=pl.col("enhet_till").replace_strict(
+                               PRICE_LABELS, default=pl.lit("kr/") + pl.col("enhet_till"),
+                               return_dtype=pl.Utf8)))
+    figures = ("styckkostnad_fran", "styckkostnad_fran_fast", "styckkostnad_till",
+               "forandring_nominell", "forandring_fast", "kostnad_fran", "kostnad_till")
     return Table(
         "jamforelse", "Jämförelse", f"Styckkostnad {fran} och {data.year}", frame,
-        (Column("namn", "Insats"), Column("insats", "Kod"),
+        (Column("namn", "Insats"), Column("insats", "Kod"), Column("per", "Per"),
          Column("styckkostnad_fran", f"Styckkostnad {fran}", "kr_ore"),
          Column("styckkostnad_fran_fast", f"{fran} i {data.year} års priser", "kr_ore"),
          Column("styckkostnad_till", f"Styckkostnad {data.year}", "kr_ore"),
          Column("forandring_nominell", "Förändring, löpande priser", "andel"),
-         Column("forandring_fast", "Förändring, fasta priser", "andel")),
+         Column("forandring_fast", "Förändring, fasta priser", "andel"),
+         Column("kostnad_fran", f"Kostnad {fran}", "kr"),
+         Column("kostnad_till", f"Kostnad {data.year}", "kr")),
         (f"Från kpb jamfor {fran} {data.year} (ut/jamfor_{fran}_{data.year}/): båda årens egna "
-         "resultat; fasta priser med prisindexet i kpb.toml [jamfor]. Flöden och byten mellan "
-         "insatser finns i jamfor_floden och jamfor_byten.",))
+         "resultat. Styckkostnad i insatsens enhet eller rapportenhet (kr/timme, kr/dygn, "
+         "kr/vårddygn ...); en insats i kronor utan rapportenhet har ingen.",
+         price_index_text(data, frame, "insats"),
+         "Flöden och byten mellan insatserna står i den interna rapporten (bladen Flöden "
+         "och Byten av insats), inte i den publicerade."),
+        disclosure=Disclosure("brukare_till", figures, also=("brukare_fran",),
+                              margins=(Margin("insats", "kostnad_per_insats", "insats"),)))
+
+
+def _compared_omrade(data: ReportData) -> pl.Expr:
+    """Each insats' område code, from the later year's own rows (none for an insats only the
+    earlier year had)."""
+    pairs = data["brukare_insats"].select("insats", "omrade").unique(subset="insats")
+    codes = dict(zip(pairs["insats"].to_list(), pairs["omrade"].to_list()))
+    return pl.col("insats").replace_strict(codes, default=None, return_dtype=pl.Utf8)
+
+
+INTERNAL_ONLY = ("Visas bara i den interna rapporten: en rad kan gälla en eller två personer, "
+                 "så den publicerade versionen (kpb rapport --publicera) har inte bladet.")
+
+
+def floden(data: ReportData) -> Table | None:
+    """Brukare per insats in both years: new, continuing, ended (jamfor_floden)."""
+    frame = _present(data, "jamfor_floden")
+    if frame is None:
+        return None
+    fran, till = int(frame["ar_fran"][0]), int(frame["ar_till"][0])
+    frame = (frame.with_columns(namn=insats_names(data), omradeskod=_compared_omrade(data))
+             .with_columns(omrade=pl.col("omradeskod").replace_strict(
+                 AREA_NAMES, default=pl.col("omradeskod"), return_dtype=pl.Utf8))
+             .with_columns(forandring=money_ratio("brukare_till", "brukare_fran") - 1,
+                           ordning=pl.col("omradeskod").replace_strict(
+                               {code: i for i, code in enumerate(AREA_NAMES)},
+                               default=len(AREA_NAMES), return_dtype=pl.Int64))
+             .sort("ordning", "omradeskod", "namn", nulls_last=True))
+    return Table(
+        "floden", "Flöden", f"Brukare per insats {fran} och {till}: nya, kvarstående och "
+        "avslutade", frame,
+        (Column("namn", "Insats"), Column("insats", "Kod"), Column("omrade", "Område"),
+         Column("brukare_fran", f"Brukare {fran}", "antal"),
+         Column("brukare_till", f"Brukare {till}", "antal"),
+         Column("forandring", "Förändring, brukare", "andel"),
+         Column("nya", f"Nya {till}", "antal"),
+         Column("kvarstaende", "Kvarstående båda åren", "antal"),
+         Column("avslutade", f"Avslutade efter {fran}", "antal")),
+        (f"Från kpb jamfor {fran} {till}: brukare = personer med någon kostnad för insatsen "
+         f"under året. Nya = med insatsen {till} men inte {fran}; kvarstående = med insatsen "
+         f"båda åren; avslutade = med insatsen {fran} men inte {till}. Samma person känns "
+         "igen på sin pseudonym (båda åren beräknade med samma nyckel).",
+         "Kvarstående + nya = brukare " + str(till) + "; kvarstående + avslutade = brukare "
+         + str(fran) + ".", INTERNAL_ONLY),
+        publish=False)
+
+
+def byten(data: ReportData) -> Table | None:
+    """Persons who left one insats for another of the same område (jamfor_byten)."""
+    frame = _present(data, "jamfor_byten")
+    if frame is None:
+        return None
+    fran, till = int(frame["ar_fran"][0]), int(frame["ar_till"][0])
+    names = data.insats_names
+    frame = (frame.with_columns(
+        omrade_namn=pl.col("omrade").replace_strict(AREA_NAMES, default=pl.col("omrade"),
+                                                    return_dtype=pl.Utf8),
+        fran_namn=pl.col("insats_fran").replace_strict(names, default=pl.col("insats_fran"),
+                                                       return_dtype=pl.Utf8),
+        till_namn=pl.col("insats_till").replace_strict(names, default=pl.col("insats_till"),
+                                                       return_dtype=pl.Utf8),
+        kod=pl.concat_str("insats_fran", pl.lit(" → "), "insats_till"))
+        .with_columns(forandring=money_ratio("kostnad_till", "kostnad_fran") - 1)
+        .with_columns(ordning=pl.col("omrade").replace_strict(
+            {code: i for i, code in enumerate(AREA_NAMES)}, default=len(AREA_NAMES),
+            return_dtype=pl.Int64))
+        .sort("ordning", "omrade", "brukare", "insats_fran", "insats_till",
+              descending=[False, False, True, False, False]))
+    return Table(
+        "byten", "Byten av insats", f"Byten mellan insatser {fran}–{till} (t.ex. HVB → "
+        "familjehem)", frame,
+        (Column("omrade_namn", "Område"), Column("fran_namn", f"Insats {fran}"),
+         Column("till_namn", f"Insats {till}"), Column("kod", "Kod"),
+         Column("brukare", "Brukare", "antal"),
+         Column("kostnad_fran", f"Kostnad {fran} för insatsen de lämnade", "kr"),
+         Column("kostnad_till", f"Kostnad {till} för insatsen de fick", "kr"),
+         Column("forandring", "Förändring, löpande priser", "andel")),
+        (f"Brukare som båda åren hade en kostnad och som {fran} hade den första insatsen men "
+         f"inte den andra och {till} den andra men inte den första, inom samma område. "
+         f"Kostnaden = deras kostnad {fran} för insatsen de lämnade och {till} för insatsen "
+         f"de fick, i kronor (löpande priser: {fran} års kronor räknas inte om).",
+         INTERNAL_ONLY),
+        publish=False)
 
 
 def kolada(data: ReportData) -> Table | None:
@@ -219,4 +347,4 @@ def _share_text(part: int, whole: int) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
-EFFECT_TABLES = [hushall, hushall_grupper, utfall, jamforelse, kolada]
+EFFECT_TABLES = [hushall, hushall_grupper, utfall, jamforelse, floden, byten, kolada]

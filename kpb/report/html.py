@@ -33,6 +33,8 @@ th { background: #DCE6F1; text-align: left; font-weight: 600; overflow-wrap: bre
 td { overflow-wrap: break-word; }
 td.tal { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 td.kod { overflow-wrap: anywhere; font-size: 0.92em; color: #333; }
+/* a code breaks after its underscores first (<wbr>), inside a word only when a part is
+   wider than its column */
 tr.summa td { font-weight: bold; border-top: 1.5px solid #555; }
 figure { margin: 1em 0; }
 figure svg { max-width: 100%; height: auto; }
@@ -126,6 +128,8 @@ def _table(table: Table) -> str:
         for column in table.columns:
             kind = kinds[i] if column.kind == "rad" else column.kind
             text = escape(format_value(row[column.name], kind))
+            if kind == "text" and column.label in CODE_LABELS:
+                text = text.replace("_", "_<wbr>").replace("/", "/<wbr>")
             if row.get(PROTECTED) and column.name in hidden:
                 text = ".."
             label = escape(column.label, quote=True)

@@ -8,6 +8,7 @@ without it fall back to the ledger's negative rows, and the note says so.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import polars as pl
@@ -121,8 +122,8 @@ def insats_sum_note(data: ReportData) -> str:
     if difference == 0:
         return f"Kolumnen Kostnad summerar till Till brukare ({kronor(to_persons)})."
     unallocated = data["avstamning"].filter(pl.col("post") == "Ofördelat")
-    named = [f"{row['pool']} {kronor(row['belopp'])}" + (f" ({row['orsak']})" if row["orsak"]
-                                                          else "")
+    named = [f"poolen {row['pool']} {kronor(row['belopp'])}"
+             + (f" ({_named_insatser(data, row['orsak'])})" if row["orsak"] else "")
              for row in unallocated.iter_rows(named=True)]  # a handful of posts
     why = (": ofördelat i " + "; ".join(named) + ", som ingår i insatsens kostnad men inte "
            "ligger på någon brukare" if Decimal(unallocated["belopp"].sum() or 0) == difference
@@ -130,3 +131,18 @@ def insats_sum_note(data: ReportData) -> str:
     return (f"Kolumnen Kostnad summerar till {kronor(total)}, {kronor(abs(difference))} "
             f"{'mer' if difference > 0 else 'mindre'} än Till brukare ({kronor(to_persons)})"
             f"{why}.")
+
+
+def _named_insatser(data: ReportData, text: str) -> str:
+    """The engine's reason with its insats codes by name ("insats ekonomiskt_bistand" as
+    "insats Ekonomiskt bistånd, utbetalt")."""
+    return re.sub(r"insats ([A-Za-z0-9_]+)",
+                  lambda m: "insats " + data.insats_names.get(m.group(1), m.group(1)), text)
+
+
+def named_insatser(data: ReportData, column: pl.Expr) -> pl.Expr:
+    """`_named_insatser` over a column of the engine's reasons (a handful of insatser)."""
+    for code, name in sorted(data.insats_names.items(), key=lambda kv: -len(kv[0])):
+        column = column.str.replace_all(rf"insats {re.escape(code)}\b",
+                                        f"insats {name}".replace("$", "$$"))
+    return column

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from kpb.report.disclosure import Disclosure
+from kpb.report.disclosure import DEFAULT_RULE, Disclosure, Rule
 
 # How a column is shown: the workbook maps each kind to an Excel number format, the web page
 # to a Swedish text format.
@@ -65,6 +65,9 @@ class Table:
     disclosure: Disclosure | None = None  # how `kpb rapport --publicera` protects persons
     sums: tuple[str, ...] = ()  # columns summed in the DELSUMMA rows (SUBTOTAL in Excel)
     internal: bool = False  # rows about single persons: the published version shows none
+    # False: left out of the published version altogether (rows of 1 or 2 persons that no
+    # suppression makes safe to show, such as the flows and shifts between two KPB years)
+    publish: bool = True
     texts: tuple[str, ...] = ()  # sentences stating the figures, shown above the notes
 
 
@@ -84,6 +87,9 @@ class ReportData:
     # when the year's outputs were written (manifest.json): the workbook's creation time, so
     # that the same outputs give the same bytes
     created: dt.datetime | None = None
+    # the disclosure thresholds of kpb.toml [publicering]: the published version's rule, and
+    # the fewest persons a generated text states figures for
+    rule: Rule = DEFAULT_RULE
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from kpb.errors import KpbError, error
+from kpb.report.disclosure import DEFAULT_RULE, Rule
 from kpb.report.cost_tables import (avstamning, gemensamma, insatser, kostnad_per_insats, pooler,
                                     sammanfattning)
 from kpb.report.areas import omraden
@@ -38,8 +39,10 @@ __all__ = ["Chart", "Column", "ReportData", "TABLES", "Table", "fordelning", "fo
 
 
 def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | None = None,
-                 rules=None, population: pl.DataFrame | None = None) -> ReportData:
-    """The year's Parquet outputs, plus names and utförare from the rules when given."""
+                 rules=None, population: pl.DataFrame | None = None,
+                 rule: Rule = DEFAULT_RULE) -> ReportData:
+    """The year's Parquet outputs, plus names and utförare from the rules when given;
+    `rule`: the disclosure thresholds of kpb.toml [publicering]."""
     missing = [name for name in READ if not (output_dir / f"{name}.parquet").is_file()]
     if missing:
         raise KpbError("rapport", [error(str(output_dir / f"{missing[0]}.parquet"), None, None,
@@ -57,7 +60,7 @@ def read_outputs(output_dir: Path, year: int, kommun: str = "", invanare: int | 
         regi = {p.namn: f"{p.regi} regi" for p in rules.pools if getattr(p, "regi", "")}
     return ReportData(year, kommun, frames, invanare, names, utforare, regi,
                       reporting_volumes(frames["insats"]), population, tuple(getattr(rules, "ytterfall", ())),
-                      outputs_written(output_dir))
+                      outputs_written(output_dir), rule)
 
 
 def reporting_volumes(insats: pl.DataFrame) -> pl.DataFrame | None:

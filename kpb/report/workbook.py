@@ -201,6 +201,11 @@ def _chart(workbook, sheet, table: Table, header: int, last: int,
     """The chart below the table on a page of its own; returns the last row and column it
     covers (for the print area)."""
     chart_spec = table.chart
+    frame = table.frame
+    hidden = set(table.disclosure.hide) if table.disclosure else set()
+    withheld = (frame[PROTECTED].fill_null(False).to_list()
+                if PROTECTED in frame.columns and chart_spec.value in hidden
+                else [False] * frame.height)
     names = [c.name for c in table.columns]
     category, value = names.index(chart_spec.category), names.index(chart_spec.value)
     name = table.sheet[:31]
@@ -211,7 +216,10 @@ def _chart(workbook, sheet, table: Table, header: int, last: int,
             "categories": [name, header + 1, category, last, category],
             "values": [name, header + 1, value, last, value],
             "fill": {"color": "#2F5597"},
-            "data_labels": {"value": True, "num_format": NUMBER_FORMATS["kr"]},
+            # a withheld bar: its cell holds "..", so the bar is empty; its label says ..
+            "data_labels": {"value": True, "num_format": NUMBER_FORMATS["kr"],
+                            **({"custom": [{"value": ".."} if w else None for w in withheld]}
+                               if any(withheld) else {})},
         })
         chart.set_y_axis({"reverse": True})
         chart.set_x_axis({"num_format": NUMBER_FORMATS["kr"],
