@@ -65,6 +65,13 @@ row = st.fixed_dictionaries({
 })
 
 
+def tables_of(rows):
+    """The rows with a ledger row for every pool's ansvar."""
+    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100}
+              for a in ("200", "210", "300", "400")]
+    return input_tables(ledger=ledger, aktivitet=rows)
+
+
 def hour_warnings(tables):
     return [w for w in summary_warnings(tables) if "timmar insats" in w]
 
@@ -79,9 +86,7 @@ def summary_warnings(tables):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(row, max_size=25))
 def test_the_summaries_give_the_warnings_of_reading_every_row(rows):
-    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100}
-              for a in ("200", "210", "300", "400")]
-    tables = input_tables(ledger=ledger, aktivitet=rows)
+    tables = tables_of(rows)
     raw = tables["aktivitet"]  # the codes as loaded, before the rules map them
     summarised = {**tables, LONG_DAYS: long_days(raw), COMBINATIONS: combinations(raw)}
     assert summary_warnings(summarised) == summary_warnings(tables)
@@ -90,9 +95,7 @@ def test_the_summaries_give_the_warnings_of_reading_every_row(rows):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(row, max_size=25))
 def test_the_person_sums_give_the_volumes_of_reading_every_row(rows):
-    ledger = [{"konto": "5010", "ansvar": a, "belopp_ore": 100}
-              for a in ("200", "210", "300", "400")]
-    tables = input_tables(ledger=ledger, aktivitet=rows)
+    tables = tables_of(rows)
     rules = parse_rules(RULES, 2024, "regler/2024.toml")
 
     def volumes(tables):
