@@ -43,13 +43,17 @@ def pool_pris(project: Project, year: int) -> pl.DataFrame:
 MEMORY_SHARE = 0.4  # of the machine's RAM: DuckDB's memory_limit in the baseline and peer
 
 
+def memory_limit_bytes() -> int:
+    with open("/proc/meminfo", encoding="ascii") as file:
+        total_kib = int(file.readline().split()[1])
+    return int(total_kib * 1024 * MEMORY_SHARE)
+
+
 def bounded(con: duckdb.DuckDBPyConnection, temp: Path) -> None:
     """What an analyst does on a shared machine: a memory limit, a spill folder on the big
     disk, and no ordering kept where the query does not ask for it (10M invånare needs all
     three; below 4M nothing comes near the limit)."""
-    with open("/proc/meminfo", encoding="ascii") as file:
-        total_kib = int(file.readline().split()[1])
-    con.execute(f"SET memory_limit = '{int(total_kib * MEMORY_SHARE) // 1024}MiB'")
+    con.execute(f"SET memory_limit = '{memory_limit_bytes() // 2**20}MiB'")
     con.execute(f"SET temp_directory = '{temp}'")
     con.execute("SET preserve_insertion_order = false")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -82,10 +83,12 @@ def measure_size(size: int, options: Options) -> dict:
             result["omkorning_mot_forsta"] = rerun["sekunder"] / kpb_run["sekunder"]
         out = project / "baslinje.parquet"
         result["baslinje"] = _child("baseline", project, options.year, out)
+        _remove_spill(out)
         result |= ratios(kpb_run, result["baslinje"])
         for peer in PEERS:
             done = _child(peer, project, options.year, project / f"{peer}_for_hand.parquet",
                           watch=project)
+            _remove_spill(project / f"{peer}_for_hand.parquet")
             result[f"{peer}_for_hand"] = done
             if done.get("sekunder"):
                 result[f"hela_mot_{peer}"] = kpb_run["sekunder"] / done["sekunder"]
@@ -93,6 +96,11 @@ def measure_size(size: int, options: Options) -> dict:
                     result[f"omkorning_mot_{peer}"] = (result["omkorning"]["sekunder"]
                                                        / done["sekunder"])
     return result
+
+
+def _remove_spill(out: Path) -> None:
+    """DuckDB's temp folder of a child that was stopped (a finished child removes its own)."""
+    shutil.rmtree(out.with_name(out.stem + ".tmp"), ignore_errors=True)
 
 
 def first_run(project: Path) -> None:
@@ -157,6 +165,7 @@ def ratios(kpb_run: dict, baseline: dict) -> dict:
 # a child above this share of the RAM is stopped (the machine is shared; no swap), and is
 # reported as not finished, with why
 MAX_CHILD_SHARE = 0.75
+MIN_FREE_DISK = 6 * 10**9  # a child whose spill leaves less free disk is stopped likewise
 
 
 def _child(kind: str, project: Path, year: int, *extra, watch: Path | None = None) -> dict:
@@ -180,6 +189,11 @@ def _child(kind: str, project: Path, year: int, *extra, watch: Path | None = Non
             if _rss_kib(process.pid) > limit_kib:
                 seen["stoppad"] = (f"stoppad: över {limit_kib / 2**20:.0f} GiB RSS "
                                    f"({MAX_CHILD_SHARE:.0%} av maskinens minne)")
+                process.kill()
+                return
+            if shutil.disk_usage(project).free < MIN_FREE_DISK:
+                seen["stoppad"] = (f"stoppad: disken nästan full (under "
+                                   f"{MIN_FREE_DISK / 1e9:.0f} GB kvar)")
                 process.kill()
                 return
             if watch is not None and tick % 10 == 0:
