@@ -239,6 +239,7 @@ def folder_bytes(folder: Path) -> int:
 
 def _parts(project: Path) -> dict:
     return {"kpb_cache": folder_bytes(project / ".kpb-cache"),
+            "kpb_lager": folder_bytes(project / ".kpb-lager"),
             "kpb_duckdb": sum(folder_bytes(p) if p.is_dir() else p.stat().st_blocks * 512
                               for p in project.glob("kpb.duckdb*")),
             "ut": folder_bytes(project / "ut")}
@@ -415,8 +416,9 @@ def national_table(results: dict[int, dict], machine_info: dict) -> str:
         peak = disk.get("topp_under_korning")
         lines.append(
             f"disk: CSV {_gb(disk.get('csv'))}, under kpb compute högst {_gb(peak)} i projektet "
-            f"(CSV, .kpb-cache, kpb.duckdb, .kpb-tmp, ut), efter: .kpb-cache "
-            f"{_gb(after.get('kpb_cache'))}, kpb.duckdb {_gb(after.get('kpb_duckdb'))}, "
+            f"(CSV, .kpb-cache, .kpb-lager, kpb.duckdb, .kpb-tmp, ut), efter: .kpb-cache "
+            f"{_gb(after.get('kpb_cache'))}, .kpb-lager {_gb(after.get('kpb_lager'))}, "
+            f"kpb.duckdb {_gb(after.get('kpb_duckdb'))}, "
             f"ut {_gb(after.get('ut'))}")
     for peer in PEERS:
         peak = result.get(f"{peer}_for_hand", {}).get("topp_mapp")
