@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,14 +27,20 @@ class Options:
     out: Path
     data_dir: Path
     regenerate: bool = False
+    nationell: bool = False  # add the national size's table and targets (issue 21)
 
 
 def run(options: Options) -> dict:
+    started = _load_average()
     results = {size: measure_size(size, options) for size in options.sizes}
-    report = {"maskin": machine(), "ar": options.year, "seed": SEED,
+    report = {"maskin": machine() | {"belastning_fore": started, "belastning_efter":
+                                     _load_average()},
+              "ar": options.year, "seed": SEED,
               "storlekar": {str(size): r for size, r in results.items()},
               "mal": targets.check(results), "mal_issue_11": targets.check_issue_11(results),
               "mal_issue_21": targets.check_issue_21(results)}
+    if options.nationell:
+        report["mal_nationell"] = targets.check_national(results)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                            encoding="utf-8")
@@ -43,14 +50,24 @@ def run(options: Options) -> dict:
     print(verdicts(report["mal_issue_11"], "Mål (issue 11)"))
     print(rerun_table(results))
     print(verdicts(report["mal_issue_21"], "Mål (issue 21)"))
+    if options.nationell:
+        print(national_table(results, report["maskin"]))
+        print(verdicts(report["mal_nationell"], "Mål (issue 21, nationell storlek)"))
     return report
+
+
+def _load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def measure_size(size: int, options: Options) -> dict:
     project = options.data_dir / f"kommun_{size}"
     result = {"generering": ensure_project(project, size, options)}
     first_run(project)
-    kpb_run = _child("compute", project, options.year)
+    csv_bytes = folder_bytes(project / "data")
+    kpb_run = _child("compute", project, options.year, watch=project)
+    kpb_run["disk"] = {"csv": csv_bytes, "topp_under_korning": kpb_run.pop("topp_mapp", None),
+                       "efter": _parts(project)}
     result["kpb"] = kpb_run
     if "fel" not in kpb_run:
         # the economist's everyday: a rules edit, then compute again (issue 21)
@@ -66,9 +83,12 @@ def measure_size(size: int, options: Options) -> dict:
             result["omkorning_mot_forsta"] = rerun["sekunder"] / kpb_run["sekunder"]
         out = project / "baslinje.parquet"
         result["baslinje"] = _child("baseline", project, options.year, out)
+        _remove_spill(out)
         result |= ratios(kpb_run, result["baslinje"])
         for peer in PEERS:
-            done = _child(peer, project, options.year, project / f"{peer}_for_hand.parquet")
+            done = _child(peer, project, options.year, project / f"{peer}_for_hand.parquet",
+                          watch=project)
+            _remove_spill(project / f"{peer}_for_hand.parquet")
             result[f"{peer}_for_hand"] = done
             if done.get("sekunder"):
                 result[f"hela_mot_{peer}"] = kpb_run["sekunder"] / done["sekunder"]
@@ -76,6 +96,11 @@ def measure_size(size: int, options: Options) -> dict:
                     result[f"omkorning_mot_{peer}"] = (result["omkorning"]["sekunder"]
                                                        / done["sekunder"])
     return result
+
+
+def _remove_spill(out: Path) -> None:
+    """DuckDB's temp folder of a child that was stopped (a finished child removes its own)."""
+    shutil.rmtree(out.with_name(out.stem + ".tmp"), ignore_errors=True)
 
 
 def first_run(project: Path) -> None:
@@ -137,15 +162,87 @@ def ratios(kpb_run: dict, baseline: dict) -> dict:
             "hela_mot_baslinje": kpb_run["sekunder"] / baseline["sekunder"]}
 
 
-def _child(kind: str, project: Path, year: int, *extra) -> dict:
-    """Run one measurement in a fresh Python process; a failure is recorded, not raised."""
+# a child above this share of the RAM is stopped (the machine is shared; no swap), and is
+# reported as not finished, with why
+MAX_CHILD_SHARE = 0.75
+MIN_FREE_DISK = 6 * 10**9  # a child whose spill leaves less free disk is stopped likewise
+
+
+def _child(kind: str, project: Path, year: int, *extra, watch: Path | None = None) -> dict:
+    """Run one measurement in a fresh Python process; a failure is recorded, not raised.
+    While it runs, its RSS is watched (stopped above MAX_CHILD_SHARE of the RAM) and, with
+    `watch`, the size of that folder sampled each second (`topp_mapp`: the peak bytes)."""
+    import threading
+    import time
+
     command = [sys.executable, "-m", "benchmarks.child", kind, str(project), str(year),
                *map(str, extra)]
     env = os.environ | {"PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
-    if done.returncode != 0:
-        return {"fel": done.stderr.strip().splitlines()[-12:]}
-    return json.loads(done.stdout)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=REPO, env=env)
+    limit_kib = memory_mib() * 1024 * MAX_CHILD_SHARE
+    seen = {"mapp": 0, "stoppad": None}
+
+    def guard():
+        tick = 0
+        while process.poll() is None:
+            if _rss_kib(process.pid) > limit_kib:
+                seen["stoppad"] = (f"stoppad: över {limit_kib / 2**20:.0f} GiB RSS "
+                                   f"({MAX_CHILD_SHARE:.0%} av maskinens minne)")
+                process.kill()
+                return
+            if shutil.disk_usage(project).free < MIN_FREE_DISK:
+                seen["stoppad"] = (f"stoppad: disken nästan full (under "
+                                   f"{MIN_FREE_DISK / 1e9:.0f} GB kvar)")
+                process.kill()
+                return
+            if watch is not None and tick % 10 == 0:
+                seen["mapp"] = max(seen["mapp"], folder_bytes(watch))
+            tick += 1
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=guard, daemon=True)
+    thread.start()
+    stdout, stderr = process.communicate()
+    thread.join()
+    if process.returncode != 0:
+        lines = stderr.strip().splitlines()[-12:]
+        why = seen["stoppad"] or (f"avbruten av signal {-process.returncode}"
+                                  + (" (slut på minne?)" if process.returncode == -9 else "")
+                                  if process.returncode < 0 else (lines or ["okänt fel"])[-1])
+        return {"fel": lines + [why], "orsak": why}
+    result = json.loads(stdout)
+    if watch is not None:
+        result["topp_mapp"] = seen["mapp"]
+    return result
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as file:
+            return next((int(line.split()[1]) for line in file if line.startswith("VmRSS")), 0)
+    except OSError:
+        return 0
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes on disk under a folder (allocated blocks; files vanishing meanwhile skipped)."""
+    total = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def _parts(project: Path) -> dict:
+    return {"kpb_cache": folder_bytes(project / ".kpb-cache"),
+            "kpb_lager": folder_bytes(project / ".kpb-lager"),
+            "kpb_duckdb": sum(folder_bytes(p) if p.is_dir() else p.stat().st_blocks * 512
+                              for p in project.glob("kpb.duckdb*")),
+            "ut": folder_bytes(project / "ut")}
 
 
 def machine() -> dict:
@@ -278,6 +375,63 @@ def rerun_table(results: dict[int, dict]) -> str:
             f"{_ratio(result.get('omkorning_mot_polars')):>9} "
             f"{stages.get('load', 0):>9.2f}s {stages.get('write', 0):>8.2f}s")
     return "\n".join(lines)
+
+
+NATIONAL = 10_000_000
+
+
+def national_table(results: dict[int, dict], machine_info: dict) -> str:
+    """The national size against the 1M run of the same invocation, and the peers (issue 21)."""
+    lines = ["", "Nationell storlek (10 000 000 invånare) mot 1M i samma körning, och för hand:"]
+    result, big = results.get(NATIONAL, {}), results.get(targets.BIG, {})
+    first = result.get("kpb", {})
+    if "fel" in first or not first:
+        lines.append(f"  kpb compute: {first.get('orsak', 'inte körd')}")
+        return "\n".join(lines)
+    header = (f"{'':<22} {'sekunder':>9} {'× 1M':>7} {'topp RSS GiB':>13} {'kpb ÷ den':>10}  "
+              "samma öre")
+    lines += [header, "-" * len(header)]
+    rerun = result.get("omkorning", {})
+    for name, run, base in (("kpb första körningen", first, big.get("kpb")),
+                            ("kpb omräkning", rerun, big.get("omkorning")),
+                            ("DuckDB för hand", result.get("duckdb_for_hand", {}),
+                             big.get("duckdb_for_hand")),
+                            ("Polars för hand", result.get("polars_for_hand", {}),
+                             big.get("polars_for_hand"))):
+        if not run.get("sekunder"):
+            lines.append(f"{name:<22} {'-':>9} {'-':>7} {'-':>13} {'-':>10}  "
+                         f"inte klar: {run.get('orsak', 'inte körd')}")
+            continue
+        growth = run["sekunder"] / base["sekunder"] if base and base.get("sekunder") else None
+        versus = first["sekunder"] / run["sekunder"] if "hand" in name else None
+        note = (f"omräkning ÷ första: {run['sekunder'] / first['sekunder']:.2f}"
+                if run is rerun else _same(run))
+        lines.append(f"{name:<22} {run['sekunder']:>9.1f} {_ratio(growth):>7} "
+                     f"{_gib(run):>13} {_ratio(versus):>10}  {note}")
+    stages = {s["namn"]: s["sekunder"] for s in first.get("steg", [])}
+    lines.append("kpb per steg: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    disk = first.get("disk", {})
+    if disk:
+        after = disk.get("efter", {})
+        peak = disk.get("topp_under_korning")
+        lines.append(
+            f"disk: CSV {_gb(disk.get('csv'))}, under kpb compute högst {_gb(peak)} i projektet "
+            f"(CSV, .kpb-cache, .kpb-lager, kpb.duckdb, .kpb-tmp, ut), efter: .kpb-cache "
+            f"{_gb(after.get('kpb_cache'))}, .kpb-lager {_gb(after.get('kpb_lager'))}, "
+            f"kpb.duckdb {_gb(after.get('kpb_duckdb'))}, "
+            f"ut {_gb(after.get('ut'))}")
+    for peer in PEERS:
+        peak = result.get(f"{peer}_for_hand", {}).get("topp_mapp")
+        if peak:
+            lines.append(f"disk under {peer} för hand: högst {_gb(peak)} i projektet "
+                         "(med dess temp-mapp)")
+    load = machine_info.get("belastning_fore"), machine_info.get("belastning_efter")
+    lines.append(f"belastning (1, 5, 15 min) före: {load[0]}, efter: {load[1]}")
+    return "\n".join(lines)
+
+
+def _gb(value) -> str:
+    return f"{value / 1e9:.1f} GB" if value else "-"
 
 
 def _seconds(run: dict) -> str:

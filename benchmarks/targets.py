@@ -101,3 +101,22 @@ def check_issue_21(results: dict[int, dict]) -> list[dict]:
     verdict = _verdict(f"{size or BIG} invånare: omräkning efter regeländring ≤ 20 % av "
                        "första körningen", ratios.get(size), MAX_RERUN, "× första")
     return [verdict | {"storlek": size, "per_storlek": ratios}]
+
+
+# -- issue 21, deliverable 4: a national size on one machine ------------------------------
+
+NATIONAL = 10_000_000
+MAX_RSS_MIB_NATIONAL = 6 * 1024
+MAX_GROWTH_NATIONAL = 11.0
+
+
+def check_national(results: dict[int, dict]) -> list[dict]:
+    """Peak RSS of the 10M first run ≤ 6 GiB; its time ≤ 11 × the 1M run of the same
+    invocation (10 × the rows, one × of slack)."""
+    run, big = results.get(NATIONAL, {}).get("kpb"), results.get(BIG, {}).get("kpb")
+    growth = None
+    if run and big and "fel" not in run and "fel" not in big:
+        growth = run["sekunder"] / big["sekunder"]
+    return [_verdict("10M invånare: topp-RSS ≤ 6 GiB", _rss(results, NATIONAL),
+                     MAX_RSS_MIB_NATIONAL, "MiB"),
+            _verdict("10M invånare: tid ≤ 11 × 1M-körningen", growth, MAX_GROWTH_NATIONAL, "×")]

@@ -105,3 +105,36 @@ def test_issue_11_targets_compare_with_the_peers_and_the_1m_run():
     statuses = [c["status"] for c in checks]
     assert statuses == ["PASS", "MISS", "MISS", "EJ MÄTT", "MISS"]
     assert checks[4]["uppmatt"] == 2.5
+
+
+def test_the_national_size_is_checked_against_the_1m_run_of_the_same_invocation():
+    from benchmarks import runner, targets
+
+    def run(seconds, rss):
+        return {"sekunder": seconds, "topp_rss_mib": rss, "steg": [
+            {"namn": "load", "sekunder": seconds / 2}]}
+
+    results = {1_000_000: {"kpb": run(20.0, 2500.0), "omkorning": run(3.0, 2600.0),
+                           "duckdb_for_hand": run(18.0, 4000.0),
+                           "polars_for_hand": run(8.0, 2500.0)},
+               10_000_000: {"kpb": run(240.0, 6000.0) | {"disk": {"csv": 11e9}},
+                            "omkorning": run(60.0, 7000.0),
+                            "duckdb_for_hand": run(300.0, 9000.0) | {"topp_mapp": 30e9},
+                            "polars_for_hand": {"fel": ["..."], "orsak": "stoppad: över 18 GiB"}}}
+    memory, growth = targets.check_national(results)
+    assert memory["status"] == "PASS" and growth["status"] == "MISS"
+    assert growth["uppmatt"] == 12.0 and "1.00 × över" in growth["marginal"]
+    table = runner.national_table(results, {"belastning_fore": [2.0], "belastning_efter": [3.0]})
+    assert "inte klar: stoppad: över 18 GiB" in table  # a peer that could not finish, and why
+    assert "0.80" in table and "12.00" in table and "CSV 11.0 GB" in table
+    assert targets.check_national({})[0]["status"] == "EJ MÄTT"
+
+
+def test_nationell_runs_the_1m_size_with_it():
+    from benchmarks.__main__ import parse
+
+    options = parse(["--nationell"])
+    assert options.sizes == [1_000_000, 10_000_000] and options.nationell
+    assert options.out.name == "nationell.json"
+    assert parse(["--nationell", "--sizes", "10000000"]).sizes == [1_000_000, 10_000_000]
+    assert not parse([]).nationell and 10_000_000 not in parse([]).sizes

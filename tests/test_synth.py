@@ -136,6 +136,17 @@ def test_same_seed_same_bytes_other_seed_other_bytes(small, tmp_path):
     assert _digest(other.root) != _digest(small.root)
 
 
+def test_hemtjanst_written_in_slices_is_the_same_file(small, tmp_path, monkeypatch):
+    """The national size writes its 250M visits a slice at a time (never one frame): cut
+    into slices of 1 000 visits, every file is byte for byte the one written whole."""
+    from kpb.synth import aldreomsorg
+
+    monkeypatch.setattr(aldreomsorg, "VISIT_SLICE", 1_000)
+    sliced = generate(tmp_path / "sliced", SMALL, seed=7)
+    assert _digest(sliced.root) == _digest(small.root)
+    assert sliced.rows["aktivitet"] > 20 * 1_000  # many slices
+
+
 def test_small_size_is_fast(tmp_path):
     started = time.perf_counter()
     generate(tmp_path / "fast", SMALL)

@@ -62,9 +62,15 @@ def _too_many_hours(aktivitet: pl.DataFrame, rules: Rules,
                            on=DAY, how="semi")
     suspects = (hours.group_by(day).agg(pl.col("timmar_milli").sum())
                 .filter(pl.col("timmar_milli") > MAX_HOURS_A_DAY_MILLI).select(day)
-                .collect(engine="streaming").lazy())  # in morsels: no 25M-row copy
-    days = (hours.join(suspects, on=day, how="semi")
-            .group_by(day)
+                .collect(engine="streaming"))  # in morsels: no 25M-row copy
+    if suspects.is_empty():
+        return []
+    # the suspect days' rows by the streaming engine, in their order: the in-memory engine
+    # would first read the semi-join's left side whole (every timmar row of the year)
+    rows = (hours.join(suspects.lazy(), on=day, how="semi", maintain_order="left")
+            .select(*day, "timmar_milli", "kalla_fil", "kalla_rad")
+            .collect(engine="streaming"))
+    days = (rows.lazy().group_by(day)
             .agg(timmar_milli=pl.col("timmar_milli").sum(), kalla_fil=pl.col("kalla_fil").first(),
                  kalla_rad=pl.col("kalla_rad").min())
             .group_by(["kalla_fil", "insats"])

@@ -7,7 +7,10 @@ which gives the skew real KPB shows (a few users carry a large share of the hour
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import polars as pl
 
 from kpb.synth import calendar, frames
 from kpb.synth import identity_numbers as personnummer
@@ -53,7 +56,11 @@ def aldreomsorg_beslut(rng, org: Organisation, elderly: Segment, year: Year) -> 
 def hemtjanst(rng, org: Organisation, elderly: Segment, year: Year, visit_rows: int) -> Part:
     """One row per visit; the visit count per user and day is Poisson around the user's
     own intensity, scaled so the whole file has about `visit_rows` rows. Users are the
-    first of the elderly segment; the time-logging system writes 12 digits without '-'."""
+    first of the elderly segment; the time-logging system writes 12 digits without '-'.
+
+    The rows are kept as compact arrays (per user-day: user, day, visits; per visit: hours)
+    and become text a slice at a time when written (`Visits`), so a national size (250M
+    visits) never holds its export as one frame."""
     texts = personnummer.as_text(elderly.numbers[:users(org.invanare)], "12")
     codes = org.districts + org.lov
     provider = _providers(rng, len(texts), len(org.districts), len(org.lov))
@@ -63,20 +70,67 @@ def hemtjanst(rng, org: Organisation, elderly: Segment, year: Year, visit_rows: 
     rate = np.minimum(intensity * visit_rows / (intensity * active).sum(), MAX_VISITS_A_DAY)
     rate = np.minimum(rate * visit_rows / (rate * active).sum(), MAX_VISITS_A_DAY)  # refill cap
     user_of_day, day_number = runs(active)
-    day = first[user_of_day] + day_number
+    day = (first[user_of_day] + day_number).astype(np.int32)
+    del day_number
     season = calendar.SEASON[year.month_of(day)]  # fewer visits in the summer
     visits = rng.poisson(np.minimum(rate[user_of_day] * season, MAX_VISITS_A_DAY))
-    visit_user_day = np.repeat(np.arange(user_of_day.size), visits)
-    visit_user = user_of_day[visit_user_day]
-    minutes = np.clip(rng.lognormal(np.log(24), 0.55, visit_user.size), 5, 240)
-    centi_hours = np.rint(minutes / 60 * 100).astype(np.int64)
-    rows = frames.activity(frames.pick(texts, visit_user), "hemtjanst", day[visit_user_day],
-                           timmar=frames.hours(centi_hours),
-                           utforare=frames.pick(codes, provider[visit_user]))
-    rows = rows.select("person", "insats", "from", "timmar", "utforare")
-    hours = by_code(codes, provider[visit_user], centi_hours / 100)
+    del season
+    user_of_day, visits = user_of_day.astype(np.int32), visits.astype(np.int32)
+    centi_hours = _visit_hours(rng, int(visits.sum()))
+    hours = by_code(codes, np.repeat(provider[user_of_day], visits), centi_hours / 100)
+    rows = Visits(texts, frames.pick(codes, provider), user_of_day, day, visits, centi_hours)
     return Part(aktivitet=[("hemtjanst_utford_tid", rows)],
                 cost=_hemtjanst_cost(rng, org, hours))
+
+
+VISIT_SLICE = 4_000_000  # visits drawn and written at a time
+
+
+def _visit_hours(rng, count: int) -> np.ndarray:
+    """Logged minutes per visit as centi-hours, drawn a slice at a time (the same numbers as
+    one draw of `count`: the generator's stream is element by element)."""
+    centi_hours = np.empty(count, dtype=np.int16)
+    for start in range(0, count, VISIT_SLICE):
+        n = min(VISIT_SLICE, count - start)
+        minutes = np.clip(rng.lognormal(np.log(24), 0.55, n), 5, 240)
+        centi_hours[start:start + n] = np.rint(minutes / 60 * 100)
+    return centi_hours
+
+
+@dataclass
+class Visits:
+    """The hemtjänst export as compact arrays; `frames()` yields it as export frames of about
+    VISIT_SLICE rows, in row order (written one after the other they give the same file)."""
+    texts: object  # the users' personnummer as written
+    provider: pl.Series  # utförare code per user
+    user_of_day: np.ndarray
+    day: np.ndarray
+    visits: np.ndarray  # per user-day
+    centi_hours: np.ndarray  # per visit
+
+    @property
+    def height(self) -> int:
+        return self.centi_hours.size
+
+    def frames(self):
+        ends = np.cumsum(self.visits, dtype=np.int64)
+        first_day, first_visit = 0, 0
+        while first_day < self.visits.size:
+            last_day = int(np.searchsorted(ends, first_visit + VISIT_SLICE, side="right"))
+            last_day = max(last_day, first_day + 1)
+            visit_day = np.repeat(np.arange(first_day, last_day), self.visits[first_day:last_day])
+            user = self.user_of_day[visit_day]
+            count = visit_day.size
+            rows = frames.activity(frames.pick(self.texts, user), "hemtjanst", self.day[visit_day],
+                                   timmar=frames.hours(
+                                       self.centi_hours[first_visit:first_visit + count]),
+                                   utforare=self.provider.gather(pl.Series(user, dtype=pl.Int64)))
+            yield rows.select("person", "insats", "from", "timmar", "utforare")
+            first_day, first_visit = last_day, first_visit + count
+
+    def persons(self) -> pl.Series:
+        used = np.unique(self.user_of_day[self.visits > 0])
+        return frames.pick(self.texts, used).rename("person")
 
 
 def _providers(rng, users, districts, lov) -> np.ndarray:

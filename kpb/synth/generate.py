@@ -131,18 +131,24 @@ def _write_all(rng, out, org, year, seed, part: Part, cost, ledger_rows):
 
 
 def _by_file(frames: list[tuple[str, pl.DataFrame]]) -> list[tuple[str, pl.DataFrame]]:
-    """Frames meant for the same export file, concatenated in the order they were made."""
+    """Frames meant for the same export file, concatenated in the order they were made; an
+    export kept as slices (hemtjänst visits, `aldreomsorg.Visits`) is its file alone."""
     stems = list(dict.fromkeys(stem for stem, _ in frames))
-    return [(stem, pl.concat([f for s, f in frames if s == stem], how="diagonal_relaxed"))
-            for stem in stems]
+    together = [[f for s, f in frames if s == stem] for stem in stems]
+    return [(stem, parts[0] if len(parts) == 1 else pl.concat(parts, how="diagonal_relaxed"))
+            for stem, parts in zip(stems, together)]
 
 
 def _distinct_persons(part: Part) -> int:
     """Ids in any export, with formats normalised (12 digits without '-'; children's
     10-digit ids only occur in one format, so they stay as they are)."""
-    ids = [frame.select(pl.col("person").unique().str.replace("-", "", literal=True))
+    ids = [_persons(frame).unique().str.replace("-", "", literal=True).to_frame("person")
            for _, frame in part.aktivitet + part.direkt]
     return pl.concat(ids)["person"].n_unique()
+
+
+def _persons(frame) -> pl.Series:
+    return frame.persons() if hasattr(frame, "persons") else frame["person"]
 
 
 def _write_marker(out: Path, summary: SynthSummary) -> None:

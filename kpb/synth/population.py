@@ -14,6 +14,9 @@ import numpy as np
 from kpb.synth import identity_numbers as personnummer
 
 SPARE_DRAWS = 1.02  # a few extra draws cover the rare duplicate number
+# a national size's segments (250 000+ children in 20 birth years) draw the same number more
+# often; sizes up to 4M invånare keep 1.02, so their folders stay byte for byte the same
+LARGE_SEGMENT, SPARE_DRAWS_LARGE = 240_000, 1.15
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def elderly(rng, n: int, year: int) -> Segment:
 
 
 def _draws(n: int) -> int:
-    return int(n * SPARE_DRAWS) + 20
+    return int(n * (SPARE_DRAWS_LARGE if n >= LARGE_SEGMENT else SPARE_DRAWS)) + 20
 
 
 def _segment(rng, n, year, age, female_share, samordning_share) -> Segment:

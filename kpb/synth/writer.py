@@ -30,8 +30,17 @@ def write_ledger(rows: pl.DataFrame, path: Path) -> int:
     return _write(table, path, separator=";", include_bom=True)
 
 
-def write_aktivitet(rows: pl.DataFrame, path: Path) -> int:
-    return _write(rows, path, separator=",")
+def write_aktivitet(rows, path: Path) -> int:
+    """A frame, or an export kept as slices (`frames()`): written one slice after the other,
+    the header once, so the file is the same as the whole frame's."""
+    if isinstance(rows, pl.DataFrame):
+        return _write(rows, path, separator=",")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with open(path, "wb") as file:
+        for number, piece in enumerate(rows.frames()):
+            written += _write(piece, file, separator=",", include_header=number == 0)
+    return written
 
 
 def write_direkt(rows: pl.DataFrame, path: Path) -> int:
@@ -43,9 +52,10 @@ def write_nycklar(rows: pl.DataFrame, path: Path) -> int:
     return _write(rows, path, separator=";")
 
 
-def _write(table: pl.DataFrame, path: Path, **options) -> int:
+def _write(table: pl.DataFrame, path, **options) -> int:
     """Empty text is written as an empty cell (Polars would quote it as "")."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     table = table.with_columns(pl.col(pl.String).replace("", None))
     table.write_csv(path, date_format="%Y-%m-%d", **options)
     return table.height
