@@ -350,11 +350,14 @@ def _write(folder: Path, name: str, frame) -> tuple[dict, dict | None]:
     codes = [c for c, dtype in schema.items() if dtype == pl.Categorical]
     dictionary = None
     if codes:
-        used = lazy.select([pl.col(c).to_physical().drop_nulls().unique().implode()
-                            for c in codes]).collect()
+        # the codes each column uses, one column at a time by the streaming engine: all six
+        # in one query held every column's distinct set over 245M spilled rows at 10M
+        # invånare (40 s, 7.7 GiB beside the check; now 7.6 s, 0.2 GiB)
+        used = {c: lazy.group_by(pl.col(c).to_physical()).agg().collect(engine="streaming")
+                .to_series().drop_nulls() for c in codes}
         local, words = {}, []
         for column in codes:
-            ids = used[column][0].cast(pl.UInt32).sort()
+            ids = used[column].cast(pl.UInt32).sort()
             # this process's code -> its place in the list (a Series indexed by code)
             local[column] = pl.zeros(int(ids.max()) + 1 if ids.len() else 0, pl.UInt32,
                                      eager=True).scatter(ids, pl.int_range(ids.len(), eager=True,
