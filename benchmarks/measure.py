@@ -61,7 +61,9 @@ def bound(stage: dict, peak_rss_mib: float, memory_limit_mib: float) -> str:
     """What limits a stage, from what was measured (not guessed)."""
     if peak_rss_mib > 0.8 * memory_limit_mib:
         return "minne"
-    per_second = stage.get("cpu_per_vaggsekund", 0)
+    if "cpu_per_vaggsekund" not in stage:
+        return "ej mätt för sig (ingår i steget runt det)"
+    per_second = stage["cpu_per_vaggsekund"]
     if per_second >= 1.5:
         return "CPU (båda kärnorna)"
     if per_second >= 0.8:

@@ -103,6 +103,13 @@ def _remove_spill(out: Path) -> None:
     shutil.rmtree(out.with_name(out.stem + ".tmp"), ignore_errors=True)
 
 
+def _existing(path: Path) -> Path:
+    """The folder itself or, before a child has made it (synth), its nearest parent."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
 def first_run(project: Path) -> None:
     """What makes the next compute a first run: no cache of loaded inputs (.kpb-cache/) and
     no kpb.duckdb holding them, with its activity files (.kpb-lager/; the key file stays: the
@@ -191,7 +198,7 @@ def _child(kind: str, project: Path, year: int, *extra, watch: Path | None = Non
                                    f"({MAX_CHILD_SHARE:.0%} av maskinens minne)")
                 process.kill()
                 return
-            if shutil.disk_usage(project).free < MIN_FREE_DISK:
+            if shutil.disk_usage(_existing(project)).free < MIN_FREE_DISK:
                 seen["stoppad"] = (f"stoppad: disken nästan full (under "
                                    f"{MIN_FREE_DISK / 1e9:.0f} GB kvar)")
                 process.kill()
