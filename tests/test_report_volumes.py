@@ -90,7 +90,7 @@ def test_jamfor_compares_hvb_barn_per_varddygn_with_volume_and_cost(exempel):
 
 def test_kpb_jamfor_prints_hvb_barn_per_varddygn(exempel):
     line = next(x for x in exempel.joinpath("jamfor.txt").read_text("utf-8").splitlines()
-                if x.strip().startswith("hvb_barn"))
+                if x.strip().startswith("HVB barn och unga, köpt plats"))
     assert "kr/vårddygn" in line and "+1,0 % nominellt" in line and "1 020 → 1 475 vårddygn" in line
 
 

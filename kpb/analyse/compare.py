@@ -36,6 +36,7 @@ class Year:
     insats: pl.DataFrame          # insats, volym_milli, kostnad_ore (optional: enhet, the unit
                                   # compared; null = kronor without report volume: no price)
     brukare_insats: pl.DataFrame  # person_id, insats, omrade, kostnad_ore
+    names: dict[str, str] | None = None  # insats -> its name in the rules' catalogue
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Comparison:
     prisindex: str
     tables: dict[str, pl.DataFrame]
     output_dir: Path | None = None
+    names: dict[str, str] | None = None  # insats -> name, the later year's where both have one
 
 
 INPUTS = ("insats", "brukare_insats")
@@ -61,8 +63,11 @@ def read_year(ut: Path, year: int) -> Year:
     """The year's outputs (check `missing_outputs` first)."""
     insats = pl.read_parquet(ut / str(year) / "insats.parquet", glob=False)
     persons = pl.read_parquet(ut / str(year) / "brukare_insats.parquet", glob=False)
+    names = (dict(insats.select("insats", "namn").iter_rows()) if "namn" in insats.columns
+             else {})
     return Year(year, comparable_volumes(insats),
-                persons.select("person_id", "insats", "omrade", kostnad_ore=_ore("kostnad")))
+                persons.select("person_id", "insats", "omrade", kostnad_ore=_ore("kostnad")),
+                names)
 
 
 def comparable_volumes(insats: pl.DataFrame) -> pl.DataFrame:
@@ -121,7 +126,8 @@ def compare(fran: Year, till: Year, index: dict[int, Fraction], prisindex: str,
     }
     years = [pl.lit(fran.ar, pl.Int32).alias("ar_fran"), pl.lit(till.ar, pl.Int32).alias("ar_till")]
     return Comparison(fran.ar, till.ar, prisindex,
-                      {name: frame.select(*years, pl.all()) for name, frame in tables.items()})
+                      {name: frame.select(*years, pl.all()) for name, frame in tables.items()},
+                      names={**(fran.names or {}), **(till.names or {})})
 
 
 def _price_factor(index: dict[int, Fraction], fran: int, till: int) -> Fraction | None:

@@ -13,13 +13,18 @@ def sections(comparison) -> list:
     fran, till = comparison.fran, comparison.till
     prices = (f"i {till} års priser enligt {comparison.prisindex}" if comparison.prisindex
               else "utan prisindex ([jamfor] i kpb.toml)")
+    named = comparison.names or {}
+
+    def name(code: str) -> str:  # the catalogue's words, the code where it has none
+        return named.get(code) or code
     units = comparison.tables["jamfor_styckkostnad"]
-    rows = [(row["insats"], unit_cost_line(row)) for row in units.iter_rows(named=True)]
-    flows = [(insats, f"{a} → {b} brukare: {new} nya, {kept} kvar, {ended} avslutade")
+    rows = [(name(row["insats"]), unit_cost_line(row)) for row in units.iter_rows(named=True)]
+    flows = [(name(insats), f"{a} → {b} brukare: {new} nya, {kept} kvar, {ended} avslutade")
              for insats, a, b, new, kept, ended in comparison.tables["jamfor_floden"].select(
                  "insats", "brukare_fran", "brukare_till", "nya", "kvarstaende",
                  "avslutade").iter_rows()]
-    shifts = [(f"{a} → {b}", f"{n} brukare") for a, b, n in comparison.tables["jamfor_byten"]
+    shifts = [(f"{name(a)} → {name(b)}", f"{n} brukare")
+              for a, b, n in comparison.tables["jamfor_byten"]
               .select("insats_fran", "insats_till", "brukare").iter_rows()]
     return [Section(f"Styckkostnad {fran} → {till} (förändring {prices})", rows),
             Section(f"Brukare per insats {fran} → {till}", flows),
