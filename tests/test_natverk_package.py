@@ -97,7 +97,7 @@ def test_the_reporting_volume_of_insats_parquet_is_shared_when_there(tmp_path):
 
 
 def test_a_swap_cut_between_its_renames_gives_the_old_package_back(tmp_path):
-    from kpb.network.share import repair
+    from kpb.write.outputs import undo_swap
 
     target = tmp_path / "kommun=1489" / "ar=2024"
     old = tmp_path / "kommun=1489" / ".ar=2024.old-4711"
@@ -105,7 +105,7 @@ def test_a_swap_cut_between_its_renames_gives_the_old_package_back(tmp_path):
     for folder in (old, staged):
         folder.mkdir(parents=True)
         (folder / "paket.parquet").write_text(folder.name)
-    repair(target)  # killed after renaming the old package away, before renaming the new in
+    undo_swap(target)  # killed after renaming the old package away, before renaming the new in
     assert (target / "paket.parquet").read_text() == ".ar=2024.old-4711"
     assert sorted(p.name for p in target.parent.iterdir()) == ["ar=2024"]
 

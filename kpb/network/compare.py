@@ -18,8 +18,7 @@ import polars as pl
 from kpb.errors import KpbError, error, raise_if_errors
 from kpb.network.engines import compare
 from kpb.network.layout import Package, find_packages
-from kpb.network.share import repair
-from kpb.write.outputs import refuse_foreign_folder, staged, swap_in
+from kpb.write.outputs import replace_folder
 
 VALUES = ("varde", "median", "kvartil1", "kvartil3", "fran_median", "varde_tidigare",
           "varde_tidigare_fast")
@@ -111,11 +110,6 @@ def write_network(network: Network, target: Path, kommun: str | None) -> Network
         package_frame(network).write_parquet(staging / "natverk_paket.parquet")
         names.extend(render(network, staging, kommun))
 
-    repair(target)
-    if target.exists() and not any(target.iterdir()):
-        target.rmdir()  # an empty folder made for it is taken as new
-    refuse_foreign_folder(target, "natverk_jamforelse.parquet", "nätverksjämförelse")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    swap_in(staged(target, fill), target)
+    replace_folder(target, fill, "natverk_jamforelse.parquet", "nätverksjämförelse")
     files = ("natverk_jamforelse.parquet", "natverk_paket.parquet", *names)
     return replace(network, folder=target, files=tuple(target / n for n in files))

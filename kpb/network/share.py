@@ -8,7 +8,6 @@ swapped in, so a package folder is always whole: the old package or the new.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from kpb.money import decimal_ratio
 from kpb.network import package
 from kpb.network.layout import KOMMUNKOD, package_dir
 from kpb.report.disclosure import DEFAULT_RULE, Rule
-from kpb.write.outputs import refuse_foreign_folder, staged, swap_in
+from kpb.write.outputs import replace_folder
 
 SHARE_FOLDER = "dela"  # the default root of a project's packages: ut/dela/
 
@@ -88,24 +87,7 @@ def write_package(tables: dict[str, pl.DataFrame], target: Path) -> Path:
         for name, frame in tables.items():
             frame.write_parquet(staging / f"{name}.parquet", compression="uncompressed")
 
-    repair(target)
-    if target.exists() and not any(target.iterdir()):
-        target.rmdir()  # an empty folder made for it is taken as new
-    refuse_foreign_folder(target, "paket.parquet", "delningspaket")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    swap_in(staged(target, fill), target)
-    return target
-
-
-def repair(target: Path) -> None:
-    """A swap cut between its two renames: the previous folder goes back; leftovers of runs
-    that died go (their hidden names are never read as packages)."""
-    parent = target.parent
-    olds = sorted(parent.glob(f".{target.name}.old-*"))
-    if olds and not target.exists():
-        olds[-1].rename(target)
-    for leftover in [*parent.glob(f".{target.name}.old-*"), *parent.glob(f".{target.name}.tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+    return replace_folder(target, fill, "paket.parquet", "delningspaket")
 
 
 def ytterfall_shares(project, year: int, folder: Path,

@@ -29,7 +29,7 @@ from typing import Callable
 from kpb.load.database import clear_pending_run, pending_runs, store
 from kpb.load.spill import remove_stale
 from kpb.project import Project
-from kpb.write.outputs import restage, stage_outputs, swap_in
+from kpb.write.outputs import restage, stage_outputs, swap_in, undo_swap
 
 _LEFTOVER = re.compile(r"^\.(\d{4})\.(tmp|old)-[0-9a-f-]+$")
 # a comparison's (`kpb jamfor`) or a follow-up's (`kpb uppfoljning`) folder, never recorded
@@ -106,7 +106,7 @@ def recover(project: Project, locked: bool = False) -> None:
     ut = project.ut
     names = sorted(p.name for p in ut.iterdir()) if ut.is_dir() else []
     for name in sorted({m.group(1) for m in map(_COMPARISON_LEFTOVER.match, names) if m}):
-        _undo_swap(ut / name)  # a comparison is never recorded: the old one stays
+        undo_swap(ut / name)  # a comparison is never recorded: the old one stays
     leftovers = [ut / n for n in names if _LEFTOVER.match(n)]
     if not leftovers:
         return
@@ -121,17 +121,6 @@ def _recover_year(project: Project, year: int, committed_folder: str | None) -> 
     committed = parent / committed_folder if committed_folder else None
     if committed is not None and (committed / "manifest.json").is_file():
         swap_in(committed, target)  # the run had committed: its results belong to the inputs
-    _undo_swap(target)
+    undo_swap(target)
     if committed_folder:
         clear_pending_run(project, year)
-
-
-def _undo_swap(target: Path) -> None:
-    """A swap cut between its renames, of a run never committed (or of a report or comparison
-    rewrite): the previous folder goes back; staged and old leftovers are removed."""
-    parent = target.parent
-    olds = sorted(parent.glob(f".{target.name}.old-*"))
-    if olds and not target.exists():
-        olds[-1].rename(target)
-    for leftover in [*parent.glob(f".{target.name}.old-*"), *parent.glob(f".{target.name}.tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)

@@ -139,6 +139,31 @@ def swap_in(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def undo_swap(target: Path) -> None:
+    """A swap cut between its renames (a killed run): the previous folder goes back; staged
+    and old leftovers of dead runs are removed (their hidden names are never read)."""
+    parent = target.parent
+    olds = sorted(parent.glob(f".{target.name}.old-*"))
+    if olds and not target.exists():
+        olds[-1].rename(target)
+    for leftover in [*parent.glob(f".{target.name}.old-*"), *parent.glob(f".{target.name}.tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def replace_folder(target: Path, fill: Callable[[Path], object], marker: str,
+                   what: str) -> Path:
+    """A folder kpb owns whole (a sharing package, a network comparison), written by `fill`
+    into a staging folder and swapped in: a cut swap is undone first, an empty folder made
+    for it is taken as new, and a folder kpb did not write (no `marker`) is refused."""
+    undo_swap(target)
+    if target.exists() and not any(target.iterdir()):
+        target.rmdir()
+    refuse_foreign_folder(target, marker, what)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    swap_in(staged(target, fill), target)
+    return target
+
+
 def _sync_folder(folder: Path) -> None:
     """Flush the staged files to disk before they replace the previous results."""
     for path in folder.iterdir():
