@@ -108,9 +108,7 @@ def read_tables(project: Project, year: int) -> dict[str, pl.DataFrame]:
         return {table: schemas.empty(schema) for table, schema in schemas.TABLES.items()}
     with duckdb.connect(str(project.database), read_only=True) as con:
         file_tables.attach(con, project)
-        existing = {row[0] for row in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
-        existing |= {t for t in file_tables.FILE_TABLES
-                     if file_tables.FORM.format(table=t) in existing}
+        existing = file_tables.readable_tables(con)
         return {table: _read_table(con, table, year, schema) if table in existing
                 else schemas.empty(schema) for table, schema in schemas.TABLES.items()}
 

@@ -145,6 +145,13 @@ def attach(con, project: Project, name: str = "{table}") -> list[str]:
             for table in FILE_TABLES for _, fil in recorded(con, table)]
 
 
+def readable_tables(con) -> set[str]:
+    """The loaded tables a reader's connection can query: the database's tables, and each
+    file table whose form is there (its view is the TEMP one `attach` made)."""
+    tables = {row[0] for row in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return tables | {t for t in FILE_TABLES if FORM.format(table=t) in tables}
+
+
 def sweep(con, project: Project) -> None:
     """After a commit: remove the files of the store folder that kpb.duckdb no longer
     records (a replaced year, a killed run's file)."""

@@ -34,9 +34,7 @@ def stored_tables(project: Project, year: int, tables=TABLES) -> dict[str, pl.Da
         return {t: schemas.empty(schema) for t, schema in schema_of.items()}
     with duckdb.connect(str(project.database), read_only=True) as con:
         file_tables.attach(con, project)  # the activity rows' Parquet files, as they lie now
-        existing = {row[0] for row in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
-        existing |= {t for t in file_tables.FILE_TABLES
-                     if file_tables.FORM.format(table=t) in existing}
+        existing = file_tables.readable_tables(con)
         return {t: _rows(con, t, year, schema) if t in existing else schemas.empty(schema)
                 for t, schema in schema_of.items()}
 
