@@ -40,6 +40,10 @@ FILE_TABLES = ("aktivitet",)
 FORM = "kpb_form_{table}"  # the empty table that gives a view its columns and types
 COMPRESSION = "zstd"  # level 1: as fast to write as lz4 or snappy at 1M, half their size
 LEVEL = 1
+# Null counts only, no min/max per row group: the rows are in file order, so persons, dates
+# and codes spread over every row group and a reader could skip none by them; computing
+# them (mostly of the text columns) was 0.4 s of the 1.5 s write at 1M invånare.
+STATISTICS = {"min": False, "max": False, "distinct_count": False, "null_count": True}
 
 
 def write(project: Project, table: str, year: int, frame, spilled: list[Path]) -> str:
@@ -60,10 +64,12 @@ def write(project: Project, table: str, year: int, frame, spilled: list[Path]) -
             rows = None
         if rows is not None:
             schemas.conform(rows, schemas.TABLES[table]).sink_parquet(
-                partial, compression=COMPRESSION, compression_level=LEVEL)
+                partial, compression=COMPRESSION, compression_level=LEVEL,
+                statistics=STATISTICS)
         else:
             schemas.conform(frame, schemas.TABLES[table]).write_parquet(
-                partial, compression=COMPRESSION, compression_level=LEVEL)
+                partial, compression=COMPRESSION, compression_level=LEVEL,
+                statistics=STATISTICS)
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         partial.rename(target)
