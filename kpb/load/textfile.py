@@ -46,7 +46,7 @@ def drop_blank_rows(rows: pl.DataFrame) -> pl.DataFrame:
     column has blank rows at all are the others looked at.
     """
     fields = [name for name in rows.columns if name != LINE]
-    if not fields:
+    if not fields or not _any_blank(rows[fields[0]]):
         return rows
     blank = _blank(rows[fields[0]])
     if not blank.any():
@@ -54,6 +54,15 @@ def drop_blank_rows(rows: pl.DataFrame) -> pl.DataFrame:
     for name in fields[1:]:
         blank = blank & _blank(rows[name])
     return rows.filter(~blank)
+
+
+def _any_blank(column: pl.Series) -> bool:
+    """Whether any row of the column is empty: a Categorical column (every CSV) is asked of
+    its distinct spellings only, without mapping 25M rows to them (0.3 s at 1M invånare)."""
+    if column.dtype != pl.Categorical:
+        return True  # _blank answers as fast
+    return column.null_count() > 0 or column.unique().cast(pl.Utf8).str.strip_chars().eq(
+        "").any()
 
 
 def _blank(column: pl.Series) -> pl.Series:
