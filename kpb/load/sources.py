@@ -10,6 +10,7 @@ typed rows; then only the failing rows become problems.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -46,6 +47,7 @@ REQUIRED = {
     "utfall": ("person", "insats", "start"),
 }
 PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
+COLUMNS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpb-kolumn")
 
 
 def ledger_parsers(decimal: str, ctx: Context, present) -> dict[str, tuple[str, parse.Parsed]]:
@@ -142,9 +144,14 @@ def typed_piece(source: str, table: TextTable, settings: SourceSettings, ctx: Co
     if source in PERSON_SOURCES:
         parsers = parsers | _person_parsers(columns, ctx)
     groups = _by_input(parsers)
-    spelt = {name: _spellings(columns, name) for name in groups}
-    results = {name: _parsed_spellings(name, spelt[name].distinct, group, ctx)
-               for name, group in groups.items()}
+
+    def typed_column(name: str) -> tuple[Spellings, pl.DataFrame]:
+        spelt = _spellings(columns, name)
+        return spelt, _parsed_spellings(name, spelt.distinct, groups[name], ctx)
+
+    done = dict(zip(groups, COLUMNS.map(typed_column, groups)))
+    spelt = {name: done[name][0] for name in groups}
+    results = {name: done[name][1] for name in groups}
     found = [failure for check in _checks(source, columns, parsers, ctx)
              for failure in _failures(check, results, spelt, columns.rows[LINE])]
     rows = _spread(columns.rows[LINE], table.file, groups, spelt, results,
@@ -208,9 +215,9 @@ def _spread(lines: pl.Series, file: str, groups: dict, spelt: dict[str, Spelling
 
     same_file = spellings.constant(file, lines.len())
     return pl.concat([lines.to_frame(), same_file.spread(typed(same_file.distinct.rename(
-        {spellings.TEXT: "kalla_fil"})))] + [
-        spelt[name].spread(typed(results[name].select(_row_outputs(results[name], group))))
-        for name, group in groups.items()], how="horizontal")
+        {spellings.TEXT: "kalla_fil"})))] + list(COLUMNS.map(
+            lambda name: spelt[name].spread(typed(results[name].select(
+                _row_outputs(results[name], groups[name])))), groups)), how="horizontal")
 
 
 def _row_outputs(results: pl.DataFrame, group: dict) -> list[str]:
