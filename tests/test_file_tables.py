@@ -106,10 +106,35 @@ def test_a_failed_store_leaves_the_view_and_its_file_as_they_were(tmp_path, monk
     monkeypatch.undo()
     shown = activity_rows(project)
     assert shown == before[1]
-    # the failed run's file is not recorded: the next store removes it
-    assert len(files(project)) == 2
+    # the failed run's file, written beside the staging of its results, is removed with it
+    assert files(project) == before[0]
     compute(project)
     assert len(files(project)) == 1 and files(project) != before[0]
+
+
+def test_a_run_that_fails_while_staging_its_results_leaves_no_new_file(tmp_path, monkeypatch):
+    """The new activity file is written beside the staging of the results (commit.py): a
+    failure there removes it, and kpb.duckdb still shows the earlier rows."""
+    from kpb.write import outputs
+
+    project = copy_example(tmp_path)
+    compute(project)
+    before = (files(project), activity_rows(project))
+    export = sorted((project / "data" / "2024" / "aktivitet").glob("*.csv"))[0]
+    export.write_bytes(export.read_bytes() + export.read_bytes().splitlines(keepends=True)[-1])
+
+    def failing(folder, manifest):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs, "write_manifest", failing)
+    result = run("compute", "2024", "--project", str(project))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    monkeypatch.undo()
+    assert files(project) == before[0]
+    assert activity_rows(project) == before[1]
+    compute(project)
+    shown, loaded, _ = activity_rows(project)
+    assert shown == {2024: loaded} and loaded == before[1][1] + 1
 
 
 def test_a_kpb_duckdb_of_an_earlier_kpb_is_moved_over(tmp_path):

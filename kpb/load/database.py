@@ -16,6 +16,8 @@ records the staged folder in the same transaction (kpb/write/commit.py).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import duckdb
 import polars as pl
 
@@ -27,47 +29,113 @@ from kpb.project import Project
 from kpb.sqlfiles import sql
 
 
-def store(project: Project, year: int, loaded: Loaded, results_folder: str | None = None) -> None:
-    """Replace the year's inputs; `results_folder` names the staged results that belong to
-    them (None for `kpb load`, which leaves the results as they are)."""
-    with duckdb.connect(str(project.database)) as con:
-        con.execute(sql("load/create_tables")).fetchall()
-        con.execute(sql("load/create_fingerprints")).fetchall()
-        stored = dict(con.execute(sql("load/select_fingerprints"), [year]).fetchall())
-        written: list[str] = []  # new Parquet files, removed again if the commit fails
-        con.begin()
+# writes a file table's new file while the commit stages the results (prepare)
+WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpb-lager")
+
+
+def prepare(project: Project, year: int, loaded: Loaded) -> dict[str, Future]:
+    """Start writing the new file of every file table whose rows were read afresh (not taken
+    from the cache), on a thread beside the staging of the results: at 1M invånare the
+    activity rows' Parquet file takes a second that the results and report then hide. The
+    caller holds the project lock, so no other run sweeps the store folder meanwhile; the
+    files are recorded by `store` (given them as `prepared`), or removed by `discard`."""
+    return {table: WRITER.submit(file_tables.write, project, table, year, frame,
+                                 loaded.spilled(table))
+            for table, frame in loaded.tables().items()
+            if table in file_tables.FILE_TABLES and table not in loaded.reused}
+
+
+def discard(project: Project, prepared: dict[str, Future]) -> None:
+    """The prepared files of a commit that failed before its store: waited for and removed
+    (a write that failed removed its own partial file; the commit's own error is the one
+    the user sees)."""
+    for future in prepared.values():
         try:
-            written += file_tables.migrate(con, project)
-            for table, frame in loaded.tables().items():  # seven tables
-                avtryck = loaded.fingerprints.get(table)
-                if (avtryck is not None and stored.get(table) == avtryck
-                        and (table not in file_tables.FILE_TABLES
-                             or file_tables.holds(con, project, table, year))):
-                    continue  # kpb.duckdb holds these very rows already
-                written += _store_table(con, table, year, frame, loaded.spilled(table), project)
-                con.execute(sql("load/delete_fingerprint"), [year, table]).fetchall()
-                if avtryck is not None:
-                    con.execute(sql("load/insert_fingerprint"), [year, table, avtryck]
-                                ).fetchall()
-            file_tables.create_views(con, project)  # also where the project folder is now
-            con.execute(sql("load/clear_pending_run"), [year]).fetchall()
-            if results_folder is not None:
-                con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
-            if loaded.nyckelavtryck:  # the key these pseudonyms were made with
-                store_fingerprint(con, loaded.nyckelavtryck)
-            con.commit()
+            name = future.result()
+        except BaseException:  # noqa: BLE001 - see above
+            continue
+        file_tables.remove(project, [name])
+
+
+def _ready(prepared: dict[str, Future], project: Project) -> dict[str, str]:
+    """Table -> its prepared file's name, once written. A failed write raises, after the
+    other tables' files are removed (a write removes its own partial file)."""
+    names, failure = {}, None
+    for table, future in prepared.items():
+        try:
+            names[table] = future.result()
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            failure = failure or exc
+    if failure is not None:
+        file_tables.remove(project, list(names.values()))
+        raise failure
+    return names
+
+
+def store(project: Project, year: int, loaded: Loaded, results_folder: str | None = None,
+          prepared: dict[str, Future] | None = None) -> None:
+    """Replace the year's inputs; `results_folder` names the staged results that belong to
+    them (None for `kpb load`, which leaves the results as they are); `prepared`: the file
+    tables' files `prepare` started."""
+    ready = _ready(prepared or {}, project)
+    # new Parquet files, removed again if the commit fails (a prepared file the store does
+    # not record is swept after the commit)
+    written: list[str] = list(ready.values())
+    try:
+        con = duckdb.connect(str(project.database))
+    except BaseException:
+        file_tables.remove(project, written)
+        raise
+    with con:
+        try:
+            _store_year(con, project, year, loaded, results_folder, ready, written)
         except BaseException:
-            con.rollback()
             file_tables.remove(project, written)
             raise
-        file_tables.sweep(con, project)
+        file_tables.sweep(con, project)  # after the commit: its files are recorded now
 
 
-def _store_table(con, table: str, year: int, frame, spilled: list, project: Project
-                 ) -> list[str]:
+def _store_year(con, project: Project, year: int, loaded: Loaded, results_folder: str | None,
+                ready: dict[str, str], written: list[str]) -> None:
+    """The store's one transaction; `written` gathers the new Parquet files."""
+    con.execute(sql("load/create_tables")).fetchall()
+    con.execute(sql("load/create_fingerprints")).fetchall()
+    stored = dict(con.execute(sql("load/select_fingerprints"), [year]).fetchall())
+    con.begin()
+    try:
+        written += file_tables.migrate(con, project)
+        for table, frame in loaded.tables().items():  # seven tables
+            avtryck = loaded.fingerprints.get(table)
+            if (avtryck is not None and stored.get(table) == avtryck
+                    and (table not in file_tables.FILE_TABLES
+                         or file_tables.holds(con, project, table, year))):
+                continue  # kpb.duckdb holds these very rows already
+            written += _store_table(con, table, year, frame, loaded.spilled(table), project,
+                                    ready.get(table))
+            con.execute(sql("load/delete_fingerprint"), [year, table]).fetchall()
+            if avtryck is not None:
+                con.execute(sql("load/insert_fingerprint"), [year, table, avtryck]).fetchall()
+        file_tables.create_views(con, project)  # also where the project folder is now
+        con.execute(sql("load/clear_pending_run"), [year]).fetchall()
+        if results_folder is not None:
+            con.execute(sql("load/record_pending_run"), [year, results_folder]).fetchall()
+        if loaded.nyckelavtryck:  # the key these pseudonyms were made with
+            store_fingerprint(con, loaded.nyckelavtryck)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _store_table(con, table: str, year: int, frame, spilled: list, project: Project,
+                 prepared: str | None = None) -> list[str]:
     """One table's rows of the year, inside the store's transaction; the new Parquet files
-    (a file table's: kpb/load/file_tables.py; an orphan left by a failure here is swept)."""
+    (a file table's: kpb/load/file_tables.py, or the one `prepare` wrote already; an orphan
+    left by a failure here is swept)."""
     if table in file_tables.FILE_TABLES:
+        if prepared is not None:
+            file_tables.record(con, table, year, prepared)
+            return []  # in `written` already
         name = file_tables.write(project, table, year, frame, spilled)
         file_tables.record(con, table, year, name)
         return [name]

@@ -1,7 +1,9 @@
 """Inputs and results of a year change together, or not at all.
 
 `kpb compute` reads, checks and allocates without writing anything. Then `commit`:
-1. stages the results in `ut/.<year>.tmp-<pid>/` (complete, flushed to disk);
+1. stages the results in `ut/.<year>.tmp-<pid>/` (complete, flushed to disk), while a thread
+   writes the inputs' new Parquet files (kpb/load/database.py `prepare`; removed again if
+   the staging fails);
 2. stores the year's inputs in kpb.duckdb in one transaction that also records the staged
    folder's name (table kpb_korning): this commit is the moment the run succeeds;
 3. swaps the staged folder in for `ut/<year>` (two renames) and clears the record.
@@ -26,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from kpb.load.database import clear_pending_run, pending_runs, store
+from kpb.load.database import clear_pending_run, discard, pending_runs, prepare, store
 from kpb.load.spill import remove_stale
 from kpb.project import Project
 from kpb.write.outputs import restage, stage_outputs, swap_in, undo_swap
@@ -44,9 +46,14 @@ def commit(project: Project, year: int, loaded, frames: dict, manifest: dict,
     the new with the new."""
     with project_lock(project):
         target = project.output_dir(year)
-        staging = stage_outputs(target, year, frames, manifest, render)
+        prepared = prepare(project, year, loaded)  # the store's new files, written meanwhile
         try:
-            store(project, year, loaded, results_folder=staging.name)
+            staging = stage_outputs(target, year, frames, manifest, render)
+        except BaseException:
+            discard(project, prepared)
+            raise
+        try:
+            store(project, year, loaded, results_folder=staging.name, prepared=prepared)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
