@@ -56,6 +56,7 @@ from kpb.load.csvtext import (
     checked_text,
     detect_separator,
     line_numbers,
+    numbered,
     may_have_short_lines,
     parsed_rows,
     read_options,
@@ -145,18 +146,18 @@ class PiecedCsv:
                 return
             pieces = -(-self.path.stat().st_size // PIECE_BYTES)
             rows_per_piece = max(1, -(-lines // pieces))
-            parts, count = [], 0
+            parts, count, before = [], 0, 0  # before: the file's rows in earlier pieces
             batches = scan.collect_batches(chunk_size=min(rows_per_piece, 2**20),
                                            maintain_order=True)
             for batch in batches:
                 parts.append(batch)
                 count += batch.height
                 if count >= rows_per_piece:
-                    table, short = self._disk_piece(parts, separator, short)
+                    table, short = self._disk_piece(parts, separator, short, before)
                     yield table, []
-                    parts, count = [], 0
+                    parts, before, count = [], before + count, 0
             if parts:
-                table, short = self._disk_piece(parts, separator, short)
+                table, short = self._disk_piece(parts, separator, short, before)
                 yield table, []
         except pl.exceptions.PolarsError:  # a line with more fields than the header
             yield self._refused(_ragged_on_disk(self.path, separator, self.file, "utf-8"))
@@ -165,14 +166,15 @@ class PiecedCsv:
             yield None, capped_shape_problems(pl.DataFrame(short, schema=SHAPE, orient="row"),
                                                self.file)
 
-    def _disk_piece(self, parts: list[pl.DataFrame], separator: str, short: list | None
-                    ) -> tuple[TextTable, list | None]:
+    def _disk_piece(self, parts: list[pl.DataFrame], separator: str, short: list | None,
+                    before: int) -> tuple[TextTable, list | None]:
         """Batches as one piece, numbered as the whole file's read (csvtext.parsed_rows: one
-        line a row, since the file has no quotes), without short and blank lines."""
+        line a row, since the file has no quotes), without short and blank lines. `before`:
+        the file's rows in the pieces before this one."""
         rows = pl.concat(parts, rechunk=False)
         parts.clear()
+        rows = numbered(rows, before)
         rows = rows.with_columns(line_numbers(rows, None))  # no quotes: one line a row
-        rows = rows.with_columns(rows.get_column(LINE).rechunk())
         if short is None and may_have_short_lines(rows):
             # a short line reads as one with an empty last field: the file's field counts are
             # taken once, by pyarrow streaming from disk (record numbers are line numbers here)

@@ -175,20 +175,26 @@ def _read_text(text: bytes, separator: str, categorical: bool,
         width = len(pl.read_csv(text, separator=separator, infer_schema=False,
                                 has_header=True, n_rows=0).columns)
         overrides = [pl.Categorical] * width
-    rows = pl.read_csv(text, **(read_options(separator, overrides) | {"row_index_name": None}))
-    # The text columns stay in the reader's chunks (hundreds): spellings.py reads each once
-    # into one-chunk codes. The line numbers become a column of the typed rows, so they are
-    # one chunk too, lined up with the rest. (Rechunking it all held two copies of the text.)
-    # The rows' positions are made here in one chunk: the reader's row index came in its
-    # chunks, and casting and rechunking 25M of them took 0.25 s at 1M invånare.
-    rows.insert_column(0, pl.int_range(rows.height, dtype=pl.Int64, eager=True).alias(LINE))
+    rows = numbered(pl.read_csv(text, **read_options(separator, overrides)), 0)
     return rows.with_columns(line_numbers(rows, newlines))
+
+
+def numbered(rows: pl.DataFrame, before: int) -> pl.DataFrame:
+    """The rows with their positions in the file (LINE, first, from `before`), which
+    `line_numbers` turns into line numbers. The text columns stay in the reader's chunks
+    (hundreds): spellings.py reads each once into one-chunk codes. The line numbers become a
+    column of the typed rows, so they are made in one chunk, lined up with the rest. (The
+    reader's row index came in its chunks: casting and rechunking 25M of them took 0.25 s at
+    1M invånare; rechunking every column held two copies of the text.)"""
+    rows.insert_column(0, pl.int_range(before, before + rows.height, dtype=pl.Int64,
+                                       eager=True).alias(LINE))
+    return rows
 
 
 def read_options(separator: str, overrides) -> dict:
     """How the text is read, whole (pl.read_csv) or in batches from disk (pl.scan_csv)."""
     return {"separator": separator, "infer_schema": False, "has_header": True,
-            "empty_string_is_null": False, "row_index_name": LINE,
+            "empty_string_is_null": False,
             "schema_overrides": overrides,
             "with_column_names": lambda names: [n.strip() for n in names]}
 
