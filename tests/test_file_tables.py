@@ -137,6 +137,41 @@ def test_a_run_that_fails_while_staging_its_results_leaves_no_new_file(tmp_path,
     assert shown == {2024: loaded} and loaded == before[1][1] + 1
 
 
+def stored_rows(project):
+    with duckdb.connect(str(project / "kpb.duckdb"), read_only=True) as con:
+        return con.sql("SELECT * EXCLUDE (kalla_fil), kalla_fil::VARCHAR AS fil FROM aktivitet"
+                       ).pl()
+
+
+def test_the_pieces_of_a_big_export_are_linked_into_the_store_as_they_were_spilled(
+        tmp_path, monkeypatch):
+    """A source read in pieces is kept as its spilled pieces, hard-linked (no second write):
+    the view shows the rows in file order, as one file read whole does; where a link cannot
+    be made (another file system) the pieces are written again as one file."""
+    import os
+
+    from kpb.load import csvpieces
+
+    whole = copy_example(tmp_path / "whole")
+    compute(whole)
+    pieces, copied = copy_example(tmp_path / "pieces"), copy_example(tmp_path / "copied")
+    monkeypatch.setattr(csvpieces, "PIECE_BYTES", 4_000)
+    compute(pieces)
+    linked = files(pieces)
+    assert len(linked) > 1 and all(name.endswith(f"-{n:05d}.parquet")
+                                   for n, name in enumerate(linked))
+    assert not (pieces / ".kpb-tmp").exists()
+    assert stored_rows(pieces).equals(stored_rows(whole))
+
+    def no_link(source, target):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    compute(copied)
+    assert len(files(copied)) == 1
+    assert stored_rows(copied).equals(stored_rows(whole))
+
+
 def test_a_kpb_duckdb_of_an_earlier_kpb_is_moved_over(tmp_path):
     """Before, aktivitet was a table inside kpb.duckdb: its years become files on the next
     store, in the same transaction, and the table makes way for the view."""

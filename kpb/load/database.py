@@ -51,14 +51,14 @@ def discard(project: Project, prepared: dict[str, Future]) -> None:
     the user sees)."""
     for future in prepared.values():
         try:
-            name = future.result()
+            names = future.result()
         except BaseException:  # noqa: BLE001 - see above
             continue
-        file_tables.remove(project, [name])
+        file_tables.remove(project, names)
 
 
-def _ready(prepared: dict[str, Future], project: Project) -> dict[str, str]:
-    """Table -> its prepared file's name, once written. A failed write raises, after the
+def _ready(prepared: dict[str, Future], project: Project) -> dict[str, list[str]]:
+    """Table -> its prepared files' names, once written. A failed write raises, after the
     other tables' files are removed (a write removes its own partial file)."""
     names, failure = {}, None
     for table, future in prepared.items():
@@ -67,7 +67,7 @@ def _ready(prepared: dict[str, Future], project: Project) -> dict[str, str]:
         except BaseException as exc:  # noqa: BLE001 - raised again below
             failure = failure or exc
     if failure is not None:
-        file_tables.remove(project, list(names.values()))
+        file_tables.remove(project, [name for made in names.values() for name in made])
         raise failure
     return names
 
@@ -80,7 +80,7 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
     ready = _ready(prepared or {}, project)
     # new Parquet files, removed again if the commit fails (a prepared file the store does
     # not record is swept after the commit)
-    written: list[str] = list(ready.values())
+    written: list[str] = [name for names in ready.values() for name in names]
     try:
         con = duckdb.connect(str(project.database))
     except BaseException:
@@ -96,7 +96,7 @@ def store(project: Project, year: int, loaded: Loaded, results_folder: str | Non
 
 
 def _store_year(con, project: Project, year: int, loaded: Loaded, results_folder: str | None,
-                ready: dict[str, str], written: list[str]) -> None:
+                ready: dict[str, list[str]], written: list[str]) -> None:
     """The store's one transaction; `written` gathers the new Parquet files."""
     con.execute(sql("load/create_tables")).fetchall()
     con.execute(sql("load/create_fingerprints")).fetchall()
@@ -128,7 +128,7 @@ def _store_year(con, project: Project, year: int, loaded: Loaded, results_folder
 
 
 def _store_table(con, table: str, year: int, frame, spilled: list, project: Project,
-                 prepared: str | None = None) -> list[str]:
+                 prepared: list[str] | None = None) -> list[str]:
     """One table's rows of the year, inside the store's transaction; the new Parquet files
     (a file table's: kpb/load/file_tables.py, or the one `prepare` wrote already; an orphan
     left by a failure here is swept)."""
@@ -136,9 +136,9 @@ def _store_table(con, table: str, year: int, frame, spilled: list, project: Proj
         if prepared is not None:
             file_tables.record(con, table, year, prepared)
             return []  # in `written` already
-        name = file_tables.write(project, table, year, frame, spilled)
-        file_tables.record(con, table, year, name)
-        return [name]
+        names = file_tables.write(project, table, year, frame, spilled)
+        file_tables.record(con, table, year, names)
+        return names
     _replace_year(con, table, year, frame, spilled, project)
     return []
 

@@ -33,14 +33,15 @@ PERSON = ["person_id", "insats", "utforare"]
 DAY = ["person_id", "from"]
 
 
-ROWS_A_PART = 100_000_000  # activity rows whose person-days are summed in one group-by
+ROWS_A_PART = 125_000_000  # activity rows whose person-days are summed in one group-by
 
 
 def long_days(aktivitet: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """(person_id as text, from) of every person-day above 24 hours of positive hours.
     Summed a share of the days at a time (a day's rows are all in one share): a group costs
-    about 60 bytes, and 10M invånare have 70M person-days (4.4 GiB in one group-by, 1.5 GiB
-    a share in three). Up to ROWS_A_PART rows (4M invånare), one share."""
+    about 60 bytes, and 10M invånare have 70M person-days (4.4 GiB in one group-by, 2.2 GiB
+    a share in two, below the load's peak; each share reads every row again). Up to
+    ROWS_A_PART rows (5M invånare), one share."""
     rows = aktivitet.lazy().filter(pl.col("timmar_milli") > 0)
     parts = max(1, -(-_height(aktivitet) // ROWS_A_PART))
     return pl.concat([
