@@ -47,6 +47,10 @@ REQUIRED = {
     "utfall": ("person", "insats", "start"),
 }
 PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
+# A file's input columns are typed two at a time: a column's spellings, parse and gather
+# depend on that column only, and Polars lets go of the GIL, so the second core does the work
+# the single-threaded steps (unique, gather, the pseudonyms' HMAC) leave it (1.93 -> 1.45 s
+# for the 24M-row export at 1M invånare). Results are put together in the columns' order.
 COLUMNS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpb-kolumn")
 
 
