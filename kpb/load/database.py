@@ -46,28 +46,37 @@ def prepare(project: Project, year: int, loaded: Loaded) -> dict[str, Future]:
 
 
 def discard(project: Project, prepared: dict[str, Future]) -> None:
-    """The prepared files of a commit that failed before its store: waited for and removed
-    (a write that failed removed its own partial file; the commit's own error is the one
-    the user sees)."""
+    """The prepared files of a commit that failed: removed as soon as each write ends, now
+    or, for a write still running, by the writer's thread when it does (the commit's own
+    error goes on at once, and a Ctrl-C is never swallowed by a wait here). A write that
+    failed removed its own partial file."""
     for future in prepared.values():
-        try:
-            names = future.result()
-        except BaseException:  # noqa: BLE001 - see above
-            continue
-        file_tables.remove(project, names)
+        future.add_done_callback(lambda done: _remove_written(project, done))
+
+
+def _remove_written(project: Project, done: Future) -> None:
+    if done.cancelled() or done.exception() is not None:
+        return
+    try:
+        file_tables.remove(project, done.result())
+    except OSError:  # left unrecorded: the next store sweeps it
+        pass
 
 
 def _ready(prepared: dict[str, Future], project: Project) -> dict[str, list[str]]:
-    """Table -> its prepared files' names, once written. A failed write raises, after the
-    other tables' files are removed (a write removes its own partial file)."""
+    """Table -> its prepared files' names, once written. A failed write, or a wait that is
+    interrupted, raises after every prepared file is discarded."""
     names, failure = {}, None
-    for table, future in prepared.items():
-        try:
-            names[table] = future.result()
-        except BaseException as exc:  # noqa: BLE001 - raised again below
-            failure = failure or exc
+    try:
+        for table, future in prepared.items():
+            failure = failure or future.exception()  # waits for the write
+            if future.exception() is None:
+                names[table] = future.result()
+    except BaseException:  # the wait itself was stopped (Ctrl-C)
+        discard(project, prepared)
+        raise
     if failure is not None:
-        file_tables.remove(project, [name for made in names.values() for name in made])
+        discard(project, prepared)
         raise failure
     return names
 

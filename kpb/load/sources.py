@@ -10,7 +10,7 @@ typed rows; then only the failing rows become problems.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import polars as pl
@@ -52,6 +52,20 @@ PERSON_SOURCES = ("aktivitet", "direkt", "utfall")
 # the single-threaded steps (unique, gather, the pseudonyms' HMAC) leave it (1.93 -> 1.45 s
 # for the 24M-row export at 1M invånare). Results are put together in the columns' order.
 COLUMNS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpb-kolumn")
+
+
+def each_column(work, names) -> list:
+    """work(name) for every name on COLUMNS, in the names' order. When one fails (or Ctrl-C
+    stops the wait) the others are waited for before the error goes on: the load clears its
+    table of personnummer when it ends (year.py), and no column may fill it after that."""
+    futures = [COLUMNS.submit(work, name) for name in names]
+    try:
+        return [future.result() for future in futures]
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        raise
 
 
 def ledger_parsers(decimal: str, ctx: Context, present) -> dict[str, tuple[str, parse.Parsed]]:
@@ -153,7 +167,7 @@ def typed_piece(source: str, table: TextTable, settings: SourceSettings, ctx: Co
         spelt = _spellings(columns, name)
         return spelt, _parsed_spellings(name, spelt.distinct, groups[name], ctx)
 
-    done = dict(zip(groups, COLUMNS.map(typed_column, groups)))
+    done = dict(zip(groups, each_column(typed_column, groups)))
     spelt = {name: done[name][0] for name in groups}
     results = {name: done[name][1] for name in groups}
     found = [failure for check in _checks(source, columns, parsers, ctx)
@@ -219,9 +233,9 @@ def _spread(lines: pl.Series, file: str, groups: dict, spelt: dict[str, Spelling
 
     same_file = spellings.constant(file, lines.len())
     return pl.concat([lines.to_frame(), same_file.spread(typed(same_file.distinct.rename(
-        {spellings.TEXT: "kalla_fil"})))] + list(COLUMNS.map(
+        {spellings.TEXT: "kalla_fil"})))] + each_column(
             lambda name: spelt[name].spread(typed(results[name].select(
-                _row_outputs(results[name], groups[name])))), groups)), how="horizontal")
+                _row_outputs(results[name], groups[name])))), groups), how="horizontal")
 
 
 def _row_outputs(results: pl.DataFrame, group: dict) -> list[str]:

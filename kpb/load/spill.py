@@ -4,7 +4,8 @@ When a source has a file read in pieces (csvpieces.py), each typed piece is writ
 `.kpb-tmp/<pid>-<random>/` in the project as soon as it is typed, so the load holds one
 piece at a time. The source is then a `pl.LazyFrame` over those files: the check, volume and
 household steps are lazy queries that Polars' streaming engine runs in morsels, and the store
-into kpb.duckdb reads the files with DuckDB (kpb.load.database). The folder is removed when
+hard-links the files into `.kpb-lager/` as the year's activity rows (kpb/load/file_tables.py;
+a table kept inside kpb.duckdb is read from them by DuckDB, kpb.load.database). The folder is removed when
 the command ends; a folder left by a killed process (its pid no longer running) is removed by
 the next command (kpb.write.commit.recover) or the next spill.
 """
