@@ -44,6 +44,15 @@ def copy_project(name: str, tmp: Path) -> Path:
     return copy_fixture(FIXTURES / name, tmp / name)
 
 
+def computed_example(tmp: Path, *options: str, year: str = "2024") -> Path:
+    """The example municipality copied to `tmp` and computed for `year` by `kpb compute`
+    (quiet, with `options`): the module fixture of the tests that read its outputs."""
+    project = copy_project("exempelkommun", tmp)
+    result = run("compute", year, "--project", str(project), "--tyst", *options)
+    assert result.exit_code == 0, result.output
+    return project
+
+
 def run(*args: str):
     """The `kpb` command through click's runner, with the tests' key."""
     from click.testing import CliRunner

@@ -12,17 +12,14 @@ import polars as pl
 import pytest
 
 
-from builders import FIXTURES, TEST_KEY, copy_project, outputs, run
+from builders import FIXTURES, TEST_KEY, computed_example, copy_project, outputs, run
 
 KEY = TEST_KEY
 
 
 @pytest.fixture(scope="module")
 def exempel(tmp_path_factory) -> Path:
-    project = copy_project("exempelkommun", tmp_path_factory.mktemp("cli"))
-    result = run("compute", "2024", "--project", str(project), "--tyst")
-    assert result.exit_code == 0, result.output
-    return project
+    return computed_example(tmp_path_factory.mktemp("cli"))
 
 
 def test_compute_writes_every_output(exempel):

@@ -10,17 +10,14 @@ import openpyxl
 import polars as pl
 import pytest
 
-from builders import copy_project, outputs, run
+from builders import computed_example, copy_project, outputs, run
 
 QUERY = "select ar, insats, pool, volym, kostnad, styckkostnad from insats order by insats, pool"
 
 
 @pytest.fixture(scope="module")
 def exempel(tmp_path_factory) -> Path:
-    project = copy_project("exempelkommun", tmp_path_factory.mktemp("everyday"))
-    result = run("compute", "2024", "--project", str(project), "--tyst", "--utan-rapport")
-    assert result.exit_code == 0, result.output
-    return project
+    return computed_example(tmp_path_factory.mktemp("everyday"), "--utan-rapport")
 
 
 def swedish(value: Decimal) -> str:

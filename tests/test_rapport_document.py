@@ -14,16 +14,13 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.test_cli_compute import copy_project, outputs, run
+from builders import computed_example, copy_project, outputs, run
 from tests.test_rapport import ore, sheet_rows
 
 
 @pytest.fixture(scope="module")
 def exempel(tmp_path_factory) -> Path:
-    project = copy_project("exempelkommun", tmp_path_factory.mktemp("dokument"))
-    result = run("compute", "2024", "--project", str(project), "--tyst")
-    assert result.exit_code == 0, result.output
-    return project
+    return computed_example(tmp_path_factory.mktemp("dokument"))
 
 
 @pytest.fixture(scope="module")

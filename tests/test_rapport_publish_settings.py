@@ -9,16 +9,13 @@ import openpyxl
 import polars as pl
 import pytest
 
-from builders import copy_project, run
+from builders import computed_example, run
 from tests.test_rapport import sheet_rows
 
 
 @pytest.fixture(scope="module")
 def exempel(tmp_path_factory) -> Path:
-    project = copy_project("exempelkommun", tmp_path_factory.mktemp("publicering"))
-    result = run("compute", "2024", "--project", str(project), "--tyst")
-    assert result.exit_code == 0, result.output
-    return project
+    return computed_example(tmp_path_factory.mktemp("publicering"))
 
 
 def with_settings(project: Path, block: str) -> None:
